@@ -1,14 +1,136 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/table_commands.h"
 
 namespace floe::cli {
 
-int Main(int argc, char** argv) {
-  CLI::App app{"floe: streaming jobs from Kafka into Apache Iceberg tables"};
-  app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
+namespace {
+
+constexpr int kExitError = 1;
+
+/// Runs a command against the warehouse catalog, printing its error if any.
+template <typename Fn>
+int RunWithCatalog(const std::string& warehouse_flag, Fn&& command) {
+  std::string warehouse = ResolveWarehouse(warehouse_flag);
+  auto catalog = iceberg::OpenWarehouseCatalog(warehouse);
+  Status status = catalog.ok() ? command(**catalog) : catalog.status();
+  if (!status.ok()) {
+    std::cerr << "floe: error: " << status.message() << " (" << ErrorKindName(status.kind())
+              << ")\n";
+    return kExitError;
+  }
   return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"floe: streaming jobs from Kafka into Apache Iceberg tables, exactly once.\n"};
+  app.footer(
+      "The embedded default keeps tables under a local warehouse folder with an SQLite catalog\n"
+      "at WAREHOUSE/catalog.db. Examples:\n"
+      "  floe namespace create raw_messages\n"
+      "  floe table create raw_messages.events --schema @schema.json --partition-by 'day(ts)'\n"
+      "  floe table append raw_messages.events --rows rows.jsonl\n"
+      "  floe table describe raw_messages.events");
+  app.require_subcommand(1);
+  app.fallthrough();
+  std::string warehouse;
+  app.add_option("--warehouse", warehouse,
+                 "Warehouse folder of the embedded catalog (default: $WAREHOUSE, else ./warehouse)");
+
+  int exit_code = 0;
+
+  // floe namespace ...
+  CLI::App* ns_cmd = app.add_subcommand("namespace", "Create and list namespaces");
+  ns_cmd->require_subcommand(1);
+  std::string ns_name;
+  std::vector<std::string> ns_properties;
+  CLI::App* ns_create = ns_cmd->add_subcommand("create", "Create a namespace");
+  ns_create->add_option("NAMESPACE", ns_name, "Namespace, e.g. raw_messages or a.b")->required();
+  ns_create->add_option("--property", ns_properties, "Namespace property key=value (repeatable)");
+  ns_create->callback([&] {
+    exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
+      return CreateNamespace(catalog, ns_name, ns_properties, std::cout);
+    });
+  });
+  CLI::App* ns_list = ns_cmd->add_subcommand("list", "List namespaces");
+  ns_list->callback([&] {
+    exit_code = RunWithCatalog(
+        warehouse, [&](iceberg::Catalog& catalog) { return ListNamespaces(catalog, std::cout); });
+  });
+
+  // floe table ...
+  CLI::App* table_cmd = app.add_subcommand("table", "Create, append to and inspect tables");
+  table_cmd->require_subcommand(1);
+  std::string table_name;
+  std::string schema_arg;
+  std::string partition_by;
+  std::vector<std::string> table_properties;
+  CLI::App* create = table_cmd->add_subcommand("create", "Create a table");
+  create->add_option("TABLE", table_name, "NAMESPACE.TABLE")->required();
+  create->add_option("--schema", schema_arg,
+                     "Iceberg schema JSON, inline or @file "
+                     "({\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":...}]})")
+      ->required();
+  create->add_option("--partition-by", partition_by,
+                     "Partition transforms, e.g. 'day(ts),bucket(16,id),truncate(4,name),"
+                     "identity(kind)'");
+  create->add_option("--property", table_properties,
+                     "Table property key=value (repeatable), e.g. "
+                     "write.parquet.compression-codec=snappy, format-version=2");
+  create->callback([&] {
+    exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
+      return CreateTable(catalog, table_name, schema_arg, partition_by, table_properties,
+                         std::cout);
+    });
+  });
+
+  std::string rows_path;
+  CLI::App* append = table_cmd->add_subcommand(
+      "append", "Append JSON lines as one new snapshot (all rows or none)");
+  append->add_option("TABLE", table_name, "NAMESPACE.TABLE")->required();
+  append->add_option("--rows", rows_path, "JSON lines file, one object per row ('-' for stdin)")
+      ->required();
+  append->callback([&] {
+    exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
+      return AppendRows(catalog, table_name, rows_path, std::cout);
+    });
+  });
+
+  bool describe_json = false;
+  CLI::App* describe = table_cmd->add_subcommand("describe", "Show a table's schema, spec, "
+                                                             "properties and current snapshot");
+  describe->add_option("TABLE", table_name, "NAMESPACE.TABLE")->required();
+  describe->add_flag("--json", describe_json,
+                     "Print {\"metadata-location\": ..., \"metadata\": {...}}");
+  describe->callback([&] {
+    exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
+      return DescribeTable(catalog, table_name, describe_json, std::cout);
+    });
+  });
+
+  CLI::App* history = table_cmd->add_subcommand("history", "List a table's snapshots");
+  history->add_option("TABLE", table_name, "NAMESPACE.TABLE")->required();
+  history->callback([&] {
+    exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
+      return TableHistory(catalog, table_name, std::cout);
+    });
+  });
+
+  std::string list_ns;
+  CLI::App* list = table_cmd->add_subcommand("list", "List the tables of a namespace");
+  list->add_option("NAMESPACE", list_ns, "Namespace")->required();
+  list->callback([&] {
+    exit_code = RunWithCatalog(
+        warehouse, [&](iceberg::Catalog& catalog) { return ListTables(catalog, list_ns, std::cout); });
+  });
+
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
 }
 
 }  // namespace floe::cli

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "iceberg/transform.h"
 #include "iceberg/type.h"
@@ -29,5 +30,13 @@ std::optional<std::string> TruncateUpperBound(std::string_view utf8, int length)
 /// The same for binary: bytes instead of code points.
 std::string TruncateBinaryLowerBound(std::string_view bytes, int length);
 std::optional<std::string> TruncateBinaryUpperBound(std::string_view bytes, int length);
+
+/// The minimal two's-complement big-endian bytes of a decimal's unscaled value (what Java's
+/// BigInteger.toByteArray gives): the form of decimal bounds and of the bucket hash's input.
+/// `value` is a decimal Scalar of `type` (see transform.h).
+Result<std::string> DecimalToMinimalBytes(const Type& type, const Scalar& value);
+/// The decimal Scalar of `type` from big-endian two's-complement bytes (1 to 16 of them); an
+/// error when the value does not fit the type's representation.
+Result<Scalar> DecimalFromBytes(const Type& type, std::string_view bytes);
 
 }  // namespace floe::iceberg

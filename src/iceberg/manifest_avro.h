@@ -48,7 +48,11 @@ struct ManifestListWriteContext {
 };
 
 /// Writes a manifest list at `location` (never overwriting). Manifests added by this snapshot
-/// (added_snapshot_id == snapshot_id) get the list's sequence number.
+/// (added_snapshot_id == snapshot_id) get the list's sequence number, and so does their
+/// min_sequence_number when it is at or above their own (it came from ADDED entries, whose
+/// number is the commit's), so that a retried commit reuses its manifests as they are.
+/// v3: data manifests without a first_row_id get consecutive ranges from context.first_row_id,
+/// each as long as its added and existing rows.
 Status WriteManifestList(io::FileIO& io, const std::string& location,
                          const ManifestListWriteContext& context,
                          std::span<const ManifestFile> manifests);

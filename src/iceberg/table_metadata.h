@@ -70,7 +70,8 @@ struct TableMetadata {
   int32_t default_spec_id = 0;
   int32_t last_partition_id = kFirstPartitionFieldId - 1;
   std::map<std::string, std::string> properties;
-  std::optional<int64_t> current_snapshot_id;  // none: absent on write; -1 read as none
+  /// None is written as Java does (-1 up to v2, null in v3); -1, null and absence read as none.
+  std::optional<int64_t> current_snapshot_id;
   std::vector<Snapshot> snapshots;
   std::vector<SnapshotLogEntry> snapshot_log;
   std::vector<MetadataLogEntry> metadata_log;
@@ -90,6 +91,12 @@ struct TableMetadata {
 
   bool operator==(const TableMetadata&) const = default;
 };
+
+/// A new random snapshot id in [1, 2^53). Any positive long is valid, but readers that parse
+/// metadata JSON or Avro longs into JavaScript numbers (icebird's callers, web consoles, avsc
+/// without a long hook) round ids above 2^53, and two ids can then collide; 53 random bits keep
+/// every reader exact and collisions negligible.
+int64_t NewSnapshotId();
 
 /// Builds the metadata of a new table: schema id 0, the given spec as spec 0 (partition field
 /// ids renumbered from 1000), the unsorted order, a random table uuid, no snapshot.

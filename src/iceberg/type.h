@@ -51,10 +51,21 @@ struct NestedField {
 };
 
 /// Thread safety: immutable after construction; share freely.
+/// The factories take their parameters on trust (asserted in debug builds): callers that hold
+/// untrusted input go through FromPrimitiveName or the JSON parsers, which check it.
 class Type {
+  /// Lets std::make_shared reach the constructor while only Type's factories can name it.
+  struct ConstructorKey {
+    explicit ConstructorKey() = default;
+  };
+
  public:
-  static TypePtr Primitive(TypeId id);  // every primitive but decimal and fixed
+  /// Precondition: `id` is a primitive other than kDecimal and kFixed. Violations assert in
+  /// debug builds and return nullptr in release builds.
+  static TypePtr Primitive(TypeId id);
+  /// Precondition: 1 <= precision <= 38 and 0 <= scale <= precision.
   static TypePtr Decimal(int32_t precision, int32_t scale);
+  /// Precondition: length > 0.
   static TypePtr Fixed(int32_t length);
   static TypePtr Struct(std::vector<NestedField> fields);
   static TypePtr List(NestedField element);
@@ -73,15 +84,23 @@ class Type {
   /// Struct members; for a list, one element; for a map, key then value.
   const std::vector<NestedField>& fields() const { return fields_; }
 
-  /// The name used in schema JSON for primitives ("decimal(9,2)", "fixed[16]"); "struct",
-  /// "list", "map" for nested types.
+  /// The name used in schema JSON for primitives ("decimal(9, 2)" as Java writes it,
+  /// "fixed[16]"); "struct", "list", "map" for nested types.
   std::string ToString() const;
   bool operator==(const Type& other) const;
 
- private:
-  Type(TypeId id, int32_t precision, int32_t scale, int32_t length,
+  /// For std::make_shared only: ConstructorKey is private, so use the factories.
+  Type(ConstructorKey /*key*/, TypeId id, int32_t precision, int32_t scale, int32_t length,
        std::vector<NestedField> fields)
-      : id_(id), precision_(precision), scale_(scale), length_(length), fields_(std::move(fields)) {}
+      : Type(id, precision, scale, length, std::move(fields)) {}
+
+ private:
+  Type(TypeId id, int32_t precision, int32_t scale, int32_t length, std::vector<NestedField> fields)
+      : id_(id),
+        precision_(precision),
+        scale_(scale),
+        length_(length),
+        fields_(std::move(fields)) {}
 
   TypeId id_;
   int32_t precision_ = 0;

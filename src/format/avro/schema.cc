@@ -1,6 +1,7 @@
 #include "format/avro/schema.h"
 
 #include <array>
+#include <limits>
 #include <map>
 #include <set>
 #include <utility>
@@ -65,6 +66,14 @@ std::string NamespaceOf(std::string_view full_name) {
   return dot == std::string_view::npos ? std::string() : std::string(full_name.substr(0, dot));
 }
 
+// Far deeper than any real schema, far shallower than what would exhaust the stack.
+constexpr int kMaxNestingDepth = 100;
+
+// Attributes of a hand-built Node might not be an object; printing treats those as empty.
+json AttributesOf(const json& attributes) {
+  return attributes.is_object() ? attributes : json::object();
+}
+
 std::string Describe(const std::string& path) {
   return path.empty() ? std::string("schema") : "field " + path;
 }
@@ -74,8 +83,22 @@ class SchemaParser {
  public:
   Result<NodePtr> Parse(const json& schema, const std::string& path,
                         const std::string& enclosing_namespace) {
-    if (schema.is_string()) return ParseReference(schema.get<std::string>(), path,
-                                                  enclosing_namespace);
+    // The schema comes from files we read: bound the recursion a hostile one could cause.
+    if (depth_ >= kMaxNestingDepth) {
+      return InvalidArgument("{}: schema nests deeper than {} levels", Describe(path),
+                             kMaxNestingDepth);
+    }
+    ++depth_;
+    Result<NodePtr> node = ParseType(schema, path, enclosing_namespace);
+    --depth_;
+    return node;
+  }
+
+ private:
+  Result<NodePtr> ParseType(const json& schema, const std::string& path,
+                            const std::string& enclosing_namespace) {
+    if (schema.is_string())
+      return ParseReference(schema.get<std::string>(), path, enclosing_namespace);
     if (schema.is_array()) return ParseUnion(schema, path, enclosing_namespace);
     if (!schema.is_object()) {
       return InvalidArgument("{}: a type must be a string, an object or an array, got {}",
@@ -129,7 +152,6 @@ class SchemaParser {
     return ParseReference(type_name, path, enclosing_namespace);
   }
 
- private:
   static json AttributesExcept(const json& object, std::initializer_list<std::string_view> keys) {
     json attributes = json::object();
     for (const auto& [key, value] : object.items()) {
@@ -175,7 +197,7 @@ class SchemaParser {
       }
       // Unnamed types may occur once per union, named types once per name.
       std::string key = IsNamed(branch_node->type) ? branch_node->name
-                                                    : std::string(AvroTypeName(branch_node->type));
+                                                   : std::string(AvroTypeName(branch_node->type));
       if (!seen.insert(key).second) {
         return InvalidArgument("{}: union has '{}' twice", Describe(path), key);
       }
@@ -220,8 +242,7 @@ class SchemaParser {
     FLOE_ASSIGN_OR_RAISE(std::string full_name, FullName(schema, path, enclosing_namespace));
     auto fields = schema.find("fields");
     if (fields == schema.end() || !fields->is_array()) {
-      return InvalidArgument("{}: record '{}' needs a \"fields\" array", Describe(path),
-                             full_name);
+      return InvalidArgument("{}: record '{}' needs a \"fields\" array", Describe(path), full_name);
     }
     auto node = std::make_shared<Node>();
     node->type = AvroType::kRecord;
@@ -231,8 +252,8 @@ class SchemaParser {
     const std::string space = NamespaceOf(full_name);
     for (const auto& field_json : *fields) {
       if (!field_json.is_object()) {
-        return InvalidArgument("{}: record '{}' has a field that is not an object",
-                               Describe(path), full_name);
+        return InvalidArgument("{}: record '{}' has a field that is not an object", Describe(path),
+                               full_name);
       }
       auto name_it = field_json.find("name");
       if (name_it == field_json.end() || !name_it->is_string() ||
@@ -267,8 +288,7 @@ class SchemaParser {
     FLOE_ASSIGN_OR_RAISE(std::string full_name, FullName(schema, path, enclosing_namespace));
     auto symbols = schema.find("symbols");
     if (symbols == schema.end() || !symbols->is_array()) {
-      return InvalidArgument("{}: enum '{}' needs a \"symbols\" array", Describe(path),
-                             full_name);
+      return InvalidArgument("{}: enum '{}' needs a \"symbols\" array", Describe(path), full_name);
     }
     auto node = std::make_shared<Node>();
     node->type = AvroType::kEnum;
@@ -277,8 +297,8 @@ class SchemaParser {
     for (const auto& symbol : *symbols) {
       if (!symbol.is_string() || !IsValidSimpleName(symbol.get<std::string>()) ||
           !seen.insert(symbol.get<std::string>()).second) {
-        return InvalidArgument("{}: enum '{}' has an invalid or repeated symbol {}",
-                               Describe(path), full_name, symbol.dump());
+        return InvalidArgument("{}: enum '{}' has an invalid or repeated symbol {}", Describe(path),
+                               full_name, symbol.dump());
       }
       node->symbols.push_back(symbol.get<std::string>());
     }
@@ -293,8 +313,8 @@ class SchemaParser {
     auto size = schema.find("size");
     if (size == schema.end() || !size->is_number_integer() || size->get<int64_t>() < 0 ||
         size->get<int64_t>() > std::numeric_limits<int32_t>::max()) {
-      return InvalidArgument("{}: fixed '{}' needs a non-negative integer \"size\"",
-                             Describe(path), full_name);
+      return InvalidArgument("{}: fixed '{}' needs a non-negative integer \"size\"", Describe(path),
+                             full_name);
     }
     auto node = std::make_shared<Node>();
     node->type = AvroType::kFixed;
@@ -307,6 +327,7 @@ class SchemaParser {
 
   std::map<std::string, NodePtr> named_;
   std::set<std::string> in_progress_;
+  int depth_ = 0;
 };
 
 // Prints Nodes back to JSON; a named type is defined at its first occurrence only.
@@ -322,8 +343,8 @@ class SchemaPrinter {
       case AvroType::kDouble:
       case AvroType::kBytes:
       case AvroType::kString: {
-        if (node.attributes.empty()) return json(AvroTypeName(node.type));
-        json out = node.attributes;
+        json out = AttributesOf(node.attributes);
+        if (out.empty()) return json(AvroTypeName(node.type));
         out["type"] = AvroTypeName(node.type);
         return out;
       }
@@ -333,13 +354,13 @@ class SchemaPrinter {
         return out;
       }
       case AvroType::kArray: {
-        json out = node.attributes;
+        json out = AttributesOf(node.attributes);
         out["type"] = "array";
         out["items"] = node.items ? Print(*node.items, enclosing_namespace) : json("null");
         return out;
       }
       case AvroType::kMap: {
-        json out = node.attributes;
+        json out = AttributesOf(node.attributes);
         out["type"] = "map";
         out["values"] = node.values ? Print(*node.values, enclosing_namespace) : json("null");
         return out;
@@ -355,7 +376,7 @@ class SchemaPrinter {
  private:
   json PrintNamed(const Node& node, const std::string& enclosing_namespace) {
     if (!defined_.insert(node.name).second) return json(node.name);
-    json out = node.attributes;
+    json out = AttributesOf(node.attributes);
     out["type"] = AvroTypeName(node.type);
     out["name"] = node.name;
     const std::string space = NamespaceOf(node.name);
@@ -364,7 +385,7 @@ class SchemaPrinter {
     if (node.type == AvroType::kRecord) {
       json fields = json::array();
       for (const auto& field : node.fields) {
-        json field_json = field.attributes;
+        json field_json = AttributesOf(field.attributes);
         field_json["name"] = field.name;
         field_json["type"] = field.type ? Print(*field.type, space) : json("null");
         if (field.default_value) field_json["default"] = *field.default_value;
@@ -429,7 +450,7 @@ Result<NodePtr> ParseSchema(std::string_view text) {
   json schema;
   try {
     schema = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     return InvalidArgument("schema is not valid JSON: {}", e.what());
   }
   SchemaParser parser;

@@ -6,12 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/result.h"
 
@@ -55,13 +54,13 @@ struct Field {
 /// Thread safety: immutable once shared through a NodePtr; may be read from any thread.
 struct Node {
   AvroType type = AvroType::kNull;
-  std::string name;                   // full name (namespace.name) of a record, enum or fixed
-  std::vector<Field> fields;          // record
-  std::vector<NodePtr> branches;      // union
-  NodePtr items;                      // array
-  NodePtr values;                     // map
-  int32_t size = 0;                   // fixed
-  std::vector<std::string> symbols;   // enum
+  std::string name;                  // full name (namespace.name) of a record, enum or fixed
+  std::vector<Field> fields;         // record
+  std::vector<NodePtr> branches;     // union
+  NodePtr items;                     // array
+  NodePtr values;                    // map
+  int32_t size = 0;                  // fixed
+  std::vector<std::string> symbols;  // enum
   /// Every key the model does not interpret: logicalType, element-id, key-id, value-id, doc...
   nlohmann::json attributes = nlohmann::json::object();
 

@@ -16,7 +16,8 @@
 namespace floe::avro {
 
 /// One Avro value of any type. Thread safety: a Value is a plain value; copies are independent.
-/// Accessors require the matching kind (checked with assert; std::get throws on a mismatch).
+/// Accessors require the matching kind (check with is_*() or kind()); a mismatch is a bug in the
+/// caller and std::get reports it by throwing std::bad_variant_access.
 class Value {
  public:
   enum class Kind : uint8_t {
@@ -37,11 +38,21 @@ class Value {
   Value() = default;  // null
 
   static Value Null() { return Value(); }
-  static Value Boolean(bool v) { return Value(Kind::kBoolean, Storage(std::in_place_index<kBoolIndex>, v)); }
-  static Value Int(int32_t v) { return Value(Kind::kInt, Storage(std::in_place_index<kIntIndex>, v)); }
-  static Value Long(int64_t v) { return Value(Kind::kLong, Storage(std::in_place_index<kLongIndex>, v)); }
-  static Value Float(float v) { return Value(Kind::kFloat, Storage(std::in_place_index<kFloatIndex>, v)); }
-  static Value Double(double v) { return Value(Kind::kDouble, Storage(std::in_place_index<kDoubleIndex>, v)); }
+  static Value Boolean(bool v) {
+    return Value(Kind::kBoolean, Storage(std::in_place_index<kBoolIndex>, v));
+  }
+  static Value Int(int32_t v) {
+    return Value(Kind::kInt, Storage(std::in_place_index<kIntIndex>, v));
+  }
+  static Value Long(int64_t v) {
+    return Value(Kind::kLong, Storage(std::in_place_index<kLongIndex>, v));
+  }
+  static Value Float(float v) {
+    return Value(Kind::kFloat, Storage(std::in_place_index<kFloatIndex>, v));
+  }
+  static Value Double(double v) {
+    return Value(Kind::kDouble, Storage(std::in_place_index<kDoubleIndex>, v));
+  }
   static Value String(std::string v) {
     return Value(Kind::kString, Storage(std::in_place_index<kStringIndex>, std::move(v)));
   }

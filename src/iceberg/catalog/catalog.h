@@ -92,4 +92,20 @@ class Catalog {
 /// The embedded default: an SQL catalog in SQLite at DIR/catalog.db with tables under DIR.
 Result<std::shared_ptr<Catalog>> OpenWarehouseCatalog(const std::string& warehouse_dir);
 
+/// The name the embedded warehouse registers its tables under (iceberg_tables.catalog_name):
+/// what PyIceberg or Java must be configured with to see them.
+inline constexpr const char* kDefaultCatalogName = "floe";
+
+/// An SQL catalog in the SQLite file `database_path`, created with the Iceberg JDBC catalog's
+/// tables if missing, holding the tables of `catalog_name`, with default table locations below
+/// `warehouse` (a local directory or file:// URL).
+Result<std::shared_ptr<Catalog>> OpenSqliteCatalog(const std::string& database_path,
+                                                   const std::string& warehouse,
+                                                   const std::string& catalog_name);
+
+/// A Hadoop catalog on the local directory `warehouse_dir` (created if missing): namespaces are
+/// directories, tables are directories holding metadata/v<N>.metadata.json and
+/// metadata/version-hint.text.
+Result<std::shared_ptr<Catalog>> OpenHadoopCatalog(const std::string& warehouse_dir);
+
 }  // namespace floe::iceberg

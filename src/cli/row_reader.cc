@@ -1,0 +1,137 @@
+#include "cli/row_reader.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace floe::cli {
+
+namespace {
+
+// Big enough to amortize the per-call cost, small enough that a batch stays in cache-friendly
+// column buffers; a longer line simply makes a larger read.
+constexpr size_t kReadChunkBytes = 4 << 20;
+
+}  // namespace
+
+Result<json::FieldSpec> FieldSpecFor(const iceberg::NestedField& field) {
+  using iceberg::TypeId;
+  json::FieldSpec spec;
+  spec.name = field.name;
+  spec.required = field.required;
+  const iceberg::Type& type = *field.type;
+  switch (type.id()) {
+    case TypeId::kBoolean:
+      spec.kind = json::ValueKind::kBoolean;
+      break;
+    case TypeId::kInt:
+      spec.kind = json::ValueKind::kInt32;
+      break;
+    case TypeId::kLong:
+      spec.kind = json::ValueKind::kInt64;
+      break;
+    case TypeId::kFloat:
+      spec.kind = json::ValueKind::kFloat;
+      break;
+    case TypeId::kDouble:
+      spec.kind = json::ValueKind::kDouble;
+      break;
+    case TypeId::kDecimal:
+      spec.kind = json::ValueKind::kDecimal;
+      spec.precision = type.precision();
+      spec.scale = type.scale();
+      break;
+    case TypeId::kDate:
+      spec.kind = json::ValueKind::kDate;
+      break;
+    case TypeId::kTime:
+      spec.kind = json::ValueKind::kTime;
+      break;
+    case TypeId::kTimestamp:
+      spec.kind = json::ValueKind::kTimestamp;
+      break;
+    case TypeId::kTimestampTz:
+      spec.kind = json::ValueKind::kTimestampTz;
+      break;
+    case TypeId::kTimestampNs:
+      spec.kind = json::ValueKind::kTimestampNs;
+      break;
+    case TypeId::kTimestampTzNs:
+      spec.kind = json::ValueKind::kTimestampTzNs;
+      break;
+    case TypeId::kString:
+      spec.kind = json::ValueKind::kString;
+      break;
+    case TypeId::kUuid:
+      spec.kind = json::ValueKind::kUuid;
+      break;
+    case TypeId::kFixed:
+      spec.kind = json::ValueKind::kFixed;
+      spec.fixed_length = type.length();
+      break;
+    case TypeId::kBinary:
+      spec.kind = json::ValueKind::kBinary;
+      break;
+    default:
+      return NotSupported("field '{}': reading {} values from JSON is not supported yet",
+                          field.name, type.ToString());
+  }
+  return spec;
+}
+
+RowReader::RowReader(std::string path, std::FILE* file, json::BatchDecoder decoder)
+    : path_(std::move(path)),
+      file_(file),
+      decoder_(std::move(decoder)),
+      batch_(decoder_.NewBatch()) {}
+
+RowReader::~RowReader() {
+  if (file_ != nullptr && file_ != stdin) std::fclose(file_);
+}
+
+Result<std::unique_ptr<RowReader>> RowReader::Open(const std::string& path,
+                                                   const iceberg::Schema& schema) {
+  std::vector<json::FieldSpec> fields;
+  for (const iceberg::NestedField& field : schema.fields()) {
+    FLOE_ASSIGN_OR_RAISE(json::FieldSpec spec, FieldSpecFor(field));
+    fields.push_back(std::move(spec));
+  }
+  FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
+  std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return IoError("cannot open {}: {}", path, std::strerror(errno));
+  return std::unique_ptr<RowReader>(new RowReader(path == "-" ? "<stdin>" : path, file,
+                                                  std::move(decoder)));
+}
+
+Result<const json::DecodedBatch*> RowReader::Next() {
+  while (true) {
+    batch_.Clear();
+    if (eof_ && buffer_.empty()) return nullptr;
+    if (!eof_) {
+      size_t old_size = buffer_.size();
+      buffer_.resize(old_size + kReadChunkBytes);
+      size_t got = std::fread(buffer_.data() + old_size, 1, kReadChunkBytes, file_);
+      buffer_.resize(old_size + got);
+      if (got < kReadChunkBytes) {
+        if (std::ferror(file_)) return IoError("reading {}: {}", path_, std::strerror(errno));
+        eof_ = true;
+      }
+    }
+    // Decode whole lines; keep an incomplete last line for the next read.
+    size_t end = eof_ ? buffer_.size() : buffer_.rfind('\n');
+    if (end == std::string::npos) continue;  // one line longer than a chunk: read more
+    if (!eof_) ++end;
+    std::string_view lines(buffer_.data(), end);
+    int64_t first_line = next_line_;
+    for (char c : lines) next_line_ += (c == '\n');
+    FLOE_RETURN_IF_ERROR(decoder_.DecodeLines(lines, first_line, &batch_));
+    if (!batch_.errors.empty()) {
+      const json::RecordError& error = batch_.errors.front();
+      return InvalidArgument("{}:{}: {} ({})", path_, error.position, error.message,
+                             json::RecordErrorTypeName(error.type));
+    }
+    buffer_.erase(0, end);
+    if (batch_.num_rows() > 0) return &batch_;
+  }
+}
+
+}  // namespace floe::cli

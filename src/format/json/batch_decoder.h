@@ -1,0 +1,89 @@
+#pragma once
+
+// Decodes JSON objects straight into column buffers: one column per FieldSpec, one row per
+// object. Used for newline-delimited files (`floe table append --rows`) and for Kafka messages
+// (the streaming job's decode step), so the common case (every message with the same keys in
+// the same order) is the fast one.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/column_vector.h"
+#include "common/result.h"
+#include "format/json/field_spec.h"
+
+namespace floe::json {
+
+enum class RecordErrorType : uint8_t {
+  kDeserialization,  // not JSON, truncated, bad UTF-8, not an object
+  kValidation,       // JSON, but a value does not fit its field (type, range, format, required)
+};
+
+std::string_view RecordErrorTypeName(RecordErrorType type);
+
+/// One record that contributed no row. `raw` views the caller's input (the line without its
+/// line break, or the whole message): valid only while that input is.
+struct RecordError {
+  int64_t position = 0;  // line number (DecodeLines) or the caller's position (DecodeOne)
+  std::string_view raw;
+  RecordErrorType type = RecordErrorType::kValidation;
+  std::string message;  // "field 'ts': unparseable timestamp '2025-13-01T00:00:00Z' (month 13)"
+};
+
+/// The decoder's output: columns[i] holds field i's values; every column has num_rows() rows,
+/// positions[r] is where row r came from. Errors accumulate alongside. Reuse one batch across
+/// calls (Clear() keeps capacity) to avoid allocation.
+struct DecodedBatch {
+  std::vector<ColumnVector> columns;
+  std::vector<int64_t> positions;
+  std::vector<RecordError> errors;
+
+  size_t num_rows() const { return positions.size(); }
+  void Clear();
+};
+
+/// Turns JSON objects into rows of a DecodedBatch. Built once per set of fields by Make(), then
+/// fed any number of lines or messages. Keys are matched exactly (after unescaping) against the
+/// field names; other keys are skipped. A missing key or a JSON null gives a null (an error for
+/// a required field). When a key occurs twice every occurrence is validated and the last one
+/// wins, as in JavaScript's JSON.parse. A record that fails appends nothing to any column and
+/// adds one RecordError instead, so columns always stay the same length.
+/// Thread safety: none; it owns a parser and scratch buffers. Use one decoder per thread.
+class BatchDecoder {
+ public:
+  /// InvalidArgument for an empty list, a bad spec, or two fields with the same name.
+  static Result<BatchDecoder> Make(std::vector<FieldSpec> fields);
+
+  BatchDecoder(BatchDecoder&&) noexcept;
+  BatchDecoder& operator=(BatchDecoder&&) noexcept;
+  ~BatchDecoder();
+
+  const std::vector<FieldSpec>& fields() const;
+
+  /// An empty batch with one column of the right kind per field.
+  DecodedBatch NewBatch() const;
+
+  /// Decodes newline-delimited JSON: `buffer` holds whole lines (the last may lack its '\n'; a
+  /// trailing '\r' is JSON whitespace). Line i of the buffer (0-based) has position
+  /// first_line_number + i; blank lines give no row but keep their number. Lines are parsed in
+  /// place; only those within the last 64 bytes are copied to meet the parser's padding rule.
+  /// Returns non-ok only when `batch` does not belong to this decoder; bad records go to
+  /// batch->errors.
+  Status DecodeLines(std::string_view buffer, int64_t first_line_number, DecodedBatch* batch);
+
+  /// Decodes one message holding one JSON object (a Kafka value); `position` is recorded with
+  /// its row or its error (the offset, say). The message is copied into a padded buffer first.
+  /// An empty or blank message is a kDeserialization error.
+  Status DecodeOne(std::string_view message, int64_t position, DecodedBatch* batch);
+
+ private:
+  struct Impl;
+  explicit BatchDecoder(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace floe::json

@@ -1,0 +1,203 @@
+#include "format/json/temporal.h"
+
+namespace floe::json {
+namespace {
+
+constexpr int64_t kSecondsPerMinute = 60;
+constexpr int64_t kSecondsPerHour = 3600;
+constexpr int64_t kSecondsPerDay = 86400;
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+constexpr int64_t kNanosPerMicro = 1'000;
+constexpr int kMaxFractionDigits = 9;
+constexpr int kMaxHour = 23;
+constexpr int kMaxMinute = 59;
+constexpr int kMaxSecond = 59;  // no leap seconds: Iceberg's timestamps have none
+constexpr int kMonthsPerYear = 12;
+constexpr int kMaxOffsetHour = 23;
+
+// Civil-calendar constants of the days-from-civil computation: years are counted from March so
+// that the leap day is the last day of the (shifted) year, and 400 Gregorian years are a whole
+// number of days.
+constexpr int64_t kDaysPer400Years = 146097;
+constexpr int64_t kYearsPerEra = 400;
+constexpr int64_t kDaysFromYear0March1To1970 = 719468;
+
+// "YYYY-MM-DD" and "HH:MM:SS" have fixed widths.
+constexpr size_t kDateChars = 10;
+constexpr size_t kTimeChars = 8;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads `count` digits at `p` into `out`; false if any is not a digit.
+bool ReadDigits(const char* p, int count, int* out) {
+  int value = 0;
+  for (int i = 0; i < count; ++i) {
+    if (!IsDigit(p[i])) return false;
+    value = value * 10 + (p[i] - '0');
+  }
+  *out = value;
+  return true;
+}
+
+bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int DaysInMonth(int year, int month) {
+  constexpr int kDays[kMonthsPerYear] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  constexpr int kFebruary = 2;
+  return month == kFebruary && IsLeapYear(year) ? kDays[month - 1] + 1 : kDays[month - 1];
+}
+
+// Parses the date part of `text` (at least kDateChars long) into days since the epoch.
+Result<int64_t> ParseDatePart(std::string_view text) {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  const char* p = text.data();
+  if (text.size() < kDateChars || !ReadDigits(p, 4, &year) || p[4] != '-' ||
+      !ReadDigits(p + 5, 2, &month) || p[7] != '-' || !ReadDigits(p + 8, 2, &day)) {
+    return InvalidArgument("expected YYYY-MM-DD");
+  }
+  if (month < 1 || month > kMonthsPerYear) return InvalidArgument("month {}", month);
+  if (day < 1 || day > DaysInMonth(year, month)) {
+    return InvalidArgument("day {} of {:04d}-{:02d}", day, year, month);
+  }
+  return DaysFromCivil(year, month, day);
+}
+
+// Parses "HH:MM:SS[.f{1,9}]" at the start of `text`; sets the seconds of day, the fraction in
+// nanoseconds and the number of characters read.
+Status ParseTimePart(std::string_view text, int64_t* seconds, int64_t* fraction_nanos,
+                     size_t* consumed) {
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  const char* p = text.data();
+  if (text.size() < kTimeChars || !ReadDigits(p, 2, &hour) || p[2] != ':' ||
+      !ReadDigits(p + 3, 2, &minute) || p[5] != ':' || !ReadDigits(p + 6, 2, &second)) {
+    return InvalidArgument("expected HH:MM:SS");
+  }
+  if (hour > kMaxHour) return InvalidArgument("hour {}", hour);
+  if (minute > kMaxMinute) return InvalidArgument("minute {}", minute);
+  if (second > kMaxSecond) return InvalidArgument("second {}", second);
+  size_t at = kTimeChars;
+  int64_t nanos = 0;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    size_t first = at;
+    while (at < text.size() && IsDigit(text[at])) ++at;
+    size_t digits = at - first;
+    if (digits == 0) return InvalidArgument("no digits after '.'");
+    if (digits > kMaxFractionDigits) {
+      return InvalidArgument("{} fractional digits (at most {})", digits, kMaxFractionDigits);
+    }
+    for (size_t i = 0; i < kMaxFractionDigits; ++i) {
+      nanos = nanos * 10 + (i < digits ? text[first + i] - '0' : 0);
+    }
+  }
+  *seconds = hour * kSecondsPerHour + minute * kSecondsPerMinute + second;
+  *fraction_nanos = nanos;
+  *consumed = at;
+  return Status::Ok();
+}
+
+// Parses a zone designator that makes up all of `text`; sets the offset east of UTC in seconds.
+Status ParseZone(std::string_view text, int64_t* offset_seconds) {
+  if (text.size() == 1 && (text[0] == 'Z' || text[0] == 'z')) {
+    *offset_seconds = 0;
+    return Status::Ok();
+  }
+  constexpr size_t kHoursOnly = 3;  // +HH
+  constexpr size_t kCompact = 5;    // +HHMM
+  constexpr size_t kExtended = 6;   // +HH:MM
+  const char* p = text.data();
+  int hours = 0;
+  int minutes = 0;
+  bool ok = !text.empty() && (p[0] == '+' || p[0] == '-');
+  if (ok) {
+    switch (text.size()) {
+      case kHoursOnly:
+        ok = ReadDigits(p + 1, 2, &hours);
+        break;
+      case kCompact:
+        ok = ReadDigits(p + 1, 2, &hours) && ReadDigits(p + 3, 2, &minutes);
+        break;
+      case kExtended:
+        ok = ReadDigits(p + 1, 2, &hours) && p[3] == ':' && ReadDigits(p + 4, 2, &minutes);
+        break;
+      default:
+        ok = false;
+    }
+  }
+  if (!ok) return InvalidArgument("bad zone '{}' (expected Z, +HH:MM, +HHMM or +HH)", text);
+  if (hours > kMaxOffsetHour || minutes > kMaxMinute) {
+    return InvalidArgument("zone offset '{}' out of range", text);
+  }
+  int64_t magnitude = hours * kSecondsPerHour + minutes * kSecondsPerMinute;
+  *offset_seconds = p[0] == '-' ? -magnitude : magnitude;
+  return Status::Ok();
+}
+
+}  // namespace
+
+int64_t DaysFromCivil(int64_t year, int32_t month, int32_t day) {
+  // Count years from March so that February's variable length comes last.
+  int64_t shifted_year = month <= 2 ? year - 1 : year;
+  int64_t era =
+      (shifted_year >= 0 ? shifted_year : shifted_year - (kYearsPerEra - 1)) / kYearsPerEra;
+  int64_t year_of_era = shifted_year - era * kYearsPerEra;       // [0, 399]
+  int64_t month_from_march = month > 2 ? month - 3 : month + 9;  // [0, 11]
+  // (153 * m + 2) / 5 is the day of year at which month m (from March) starts: the month lengths
+  // 31,30,31,30,31 repeat with period five.
+  int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;  // [0, 365]
+  int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * kDaysPer400Years + day_of_era - kDaysFromYear0March1To1970;
+}
+
+Result<int32_t> ParseDate(std::string_view text) {
+  if (text.size() != kDateChars) return InvalidArgument("expected YYYY-MM-DD");
+  FLOE_ASSIGN_OR_RAISE(int64_t days, ParseDatePart(text));
+  return static_cast<int32_t>(days);
+}
+
+Result<int64_t> ParseTimeMicros(std::string_view text) {
+  int64_t seconds = 0;
+  int64_t nanos = 0;
+  size_t consumed = 0;
+  FLOE_RETURN_IF_ERROR(ParseTimePart(text, &seconds, &nanos, &consumed));
+  if (consumed != text.size()) return InvalidArgument("unexpected text after the time");
+  return seconds * kMicrosPerSecond + nanos / kNanosPerMicro;
+}
+
+Result<int64_t> ParseTimestamp(std::string_view text, TimeUnit unit, ZoneRule zone) {
+  FLOE_ASSIGN_OR_RAISE(int64_t days, ParseDatePart(text));
+  if (text.size() == kDateChars) return InvalidArgument("no time after the date");
+  char separator = text[kDateChars];
+  if (separator != 'T' && separator != 't' && separator != ' ') {
+    return InvalidArgument("expected 'T' or ' ' after the date");
+  }
+  std::string_view time_and_zone = text.substr(kDateChars + 1);
+  int64_t seconds_of_day = 0;
+  int64_t nanos = 0;
+  size_t consumed = 0;
+  FLOE_RETURN_IF_ERROR(ParseTimePart(time_and_zone, &seconds_of_day, &nanos, &consumed));
+  int64_t offset_seconds = 0;
+  if (consumed < time_and_zone.size()) {
+    std::string_view designator = time_and_zone.substr(consumed);
+    if (zone == ZoneRule::kForbidden) {
+      return InvalidArgument("zone designator '{}' on a timestamp without zone", designator);
+    }
+    FLOE_RETURN_IF_ERROR(ParseZone(designator, &offset_seconds));
+  }
+  // Years 0000-9999 keep seconds far inside int64; only nanos can overflow.
+  int64_t seconds = days * kSecondsPerDay + seconds_of_day - offset_seconds;
+  if (unit == TimeUnit::kMicros) return seconds * kMicrosPerSecond + nanos / kNanosPerMicro;
+  int64_t total = 0;
+  if (__builtin_mul_overflow(seconds, kNanosPerSecond, &total) ||
+      __builtin_add_overflow(total, nanos, &total)) {
+    return InvalidArgument("out of range for nanoseconds (1677-09-21 to 2262-04-11)");
+  }
+  return total;
+}
+
+}  // namespace floe::json

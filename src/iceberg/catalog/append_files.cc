@@ -1,0 +1,178 @@
+#include "iceberg/catalog/append_files.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "common/clock.h"
+#include "common/uuid.h"
+#include "iceberg/manifest_avro.h"
+
+namespace floe::iceberg {
+
+namespace {
+
+constexpr const char* kEngineName = "floe";
+constexpr const char* kEngineVersion = "0.1.0";
+constexpr const char* kMetadataPathProperty = "write.metadata.path";
+
+int64_t SummaryValue(const Snapshot* snapshot, const std::string& key) {
+  if (snapshot == nullptr) return 0;
+  auto it = snapshot->summary.find(key);
+  if (it == snapshot->summary.end()) return 0;
+  int64_t value = 0;
+  std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+  return value;
+}
+
+std::string MetadataDirectory(const TableMetadata& metadata) {
+  std::string dir = metadata.Property(kMetadataPathProperty, metadata.location + "/metadata");
+  while (!dir.empty() && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+/// Builds the metadata of `base` with `snapshot` as its new current snapshot on main.
+TableMetadata WithSnapshot(const TableMetadata& base, const Snapshot& snapshot) {
+  TableMetadata updated = base;
+  updated.snapshots.push_back(snapshot);
+  updated.current_snapshot_id = snapshot.snapshot_id;
+  updated.last_sequence_number = snapshot.sequence_number;
+  updated.last_updated_ms = snapshot.timestamp_ms;
+  updated.refs["main"] = SnapshotRef{snapshot.snapshot_id, "branch", {}, {}, {}};
+  updated.snapshot_log.push_back(SnapshotLogEntry{snapshot.timestamp_ms, snapshot.snapshot_id});
+  return updated;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
+                                                 const std::vector<DataFile>& files) {
+  int64_t added_records = 0;
+  int64_t added_size = 0;
+  std::set<std::vector<Scalar>> partitions;
+  for (const DataFile& file : files) {
+    added_records += file.record_count;
+    added_size += file.file_size_in_bytes;
+    partitions.insert(file.partition);
+  }
+  auto total = [&](const std::string& key, int64_t added) {
+    return std::to_string(SummaryValue(parent, key) + added);
+  };
+  std::map<std::string, std::string> summary;
+  summary[kSummaryOperation] = "append";
+  summary["added-data-files"] = std::to_string(files.size());
+  summary["added-records"] = std::to_string(added_records);
+  summary["added-files-size"] = std::to_string(added_size);
+  summary["changed-partition-count"] = std::to_string(partitions.size());
+  summary["total-records"] = total("total-records", added_records);
+  summary["total-files-size"] = total("total-files-size", added_size);
+  summary["total-data-files"] = total("total-data-files", static_cast<int64_t>(files.size()));
+  summary["total-delete-files"] = total("total-delete-files", 0);
+  summary["total-position-deletes"] = total("total-position-deletes", 0);
+  summary["total-equality-deletes"] = total("total-equality-deletes", 0);
+  summary["engine-name"] = kEngineName;
+  summary["engine-version"] = kEngineVersion;
+  return summary;
+}
+
+Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
+                                 const std::vector<DataFile>& files,
+                                 const AppendOptions& options) {
+  if (files.empty()) return InvalidArgument("append to {}: no data files", base.identifier.ToString());
+  io::FileIO& io = *catalog.file_io();
+  const int64_t snapshot_id = NewSnapshotId();
+  const std::string commit_uuid = NewUuid();
+
+  const TableMetadata& first = base.metadata;
+  const Schema* schema = first.CurrentSchema();
+  const PartitionSpec* spec = first.DefaultSpec();
+  if (schema == nullptr || spec == nullptr) {
+    return Corrupt("{}: no current schema or default spec", base.metadata_location);
+  }
+
+  // The new files' manifest does not depend on the parent: write it once for all attempts.
+  std::vector<ManifestEntry> entries;
+  entries.reserve(files.size());
+  for (const DataFile& file : files) {
+    ManifestEntry entry;
+    entry.status = ManifestEntryStatus::kAdded;
+    entry.snapshot_id = snapshot_id;
+    entry.data_file = file;
+    entries.push_back(std::move(entry));
+  }
+  const std::string metadata_dir = MetadataDirectory(first);
+  const std::string manifest_location = fmt::format("{}/{}-m0.avro", metadata_dir, commit_uuid);
+  ManifestWriteContext manifest_context;
+  manifest_context.format_version = first.format_version;
+  manifest_context.schema = schema;
+  manifest_context.spec = spec;
+  manifest_context.content = ManifestContent::kData;
+  manifest_context.snapshot_id = snapshot_id;
+  FLOE_ASSIGN_OR_RAISE(ManifestFile new_manifest,
+                       WriteManifest(io, manifest_location, manifest_context, entries));
+
+  LoadedTable current = base;
+  int64_t wait_ms = options.min_retry_wait_ms;
+  for (int attempt = 0;; ++attempt) {
+    const TableMetadata& metadata = current.metadata;
+    const Snapshot* parent = metadata.CurrentSnapshot();
+    std::vector<ManifestFile> manifests;
+    if (parent != nullptr) {
+      FLOE_ASSIGN_OR_RAISE(manifests, ReadManifestList(io, parent->manifest_list));
+    }
+    Snapshot snapshot;
+    snapshot.snapshot_id = snapshot_id;
+    if (parent != nullptr) snapshot.parent_snapshot_id = parent->snapshot_id;
+    snapshot.sequence_number = metadata.last_sequence_number + 1;
+    snapshot.timestamp_ms = std::max(NowMillis(), metadata.last_updated_ms);
+    snapshot.schema_id = metadata.current_schema_id;
+    snapshot.summary = AppendSummary(parent, files);
+    for (const auto& [key, value] : options.summary) snapshot.summary[key] = value;
+
+    ManifestFile added = new_manifest;
+    added.sequence_number = snapshot.sequence_number;
+    added.min_sequence_number = snapshot.sequence_number;
+    manifests.insert(manifests.begin(), added);
+
+    snapshot.manifest_list = fmt::format("{}/snap-{}-{}-{}.avro", metadata_dir, snapshot_id,
+                                         attempt + 1, commit_uuid);
+    ManifestListWriteContext list_context;
+    list_context.format_version = metadata.format_version;
+    list_context.snapshot_id = snapshot_id;
+    list_context.parent_snapshot_id = snapshot.parent_snapshot_id;
+    list_context.sequence_number = snapshot.sequence_number;
+    FLOE_RETURN_IF_ERROR(WriteManifestList(io, snapshot.manifest_list, list_context, manifests));
+
+    Result<LoadedTable> committed = catalog.CommitTable(current, WithSnapshot(metadata, snapshot));
+    if (committed.ok()) {
+      return AppendResult{std::move(committed).value(), snapshot_id, attempt + 1};
+    }
+    const Status& status = committed.status();
+    if (status.IsCommitStateUnknown()) {
+      // Did it land? Reload and look for our snapshot; never delete what may be referenced.
+      FLOE_ASSIGN_OR_RAISE(LoadedTable reloaded, catalog.LoadTable(base.identifier));
+      if (reloaded.metadata.SnapshotById(snapshot_id) != nullptr) {
+        return AppendResult{std::move(reloaded), snapshot_id, attempt + 1};
+      }
+      current = std::move(reloaded);
+    } else if (status.IsCommitFailed()) {
+      (void)io.DeleteFile(snapshot.manifest_list);  // known not referenced: best effort
+      FLOE_ASSIGN_OR_RAISE(current, catalog.LoadTable(base.identifier));
+    } else {
+      (void)io.DeleteFile(snapshot.manifest_list);
+      (void)io.DeleteFile(manifest_location);
+      return status;
+    }
+    if (attempt + 1 > options.max_retries) {
+      if (status.IsCommitFailed()) (void)io.DeleteFile(manifest_location);
+      return status.WithContext(
+          fmt::format("append to {} after {} attempts", base.identifier.ToString(), attempt + 1));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    wait_ms = std::min(wait_ms * 2, options.max_retry_wait_ms);
+  }
+}
+
+}  // namespace floe::iceberg

@@ -1,0 +1,46 @@
+#pragma once
+
+// Fast append: commits new data files to a table as one new snapshot (operation "append"). The
+// new files go into one new manifest; the parent's manifests are carried over as they are; the
+// manifest list and the metadata are written fresh for every attempt.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "iceberg/catalog/catalog.h"
+#include "iceberg/manifest.h"
+
+namespace floe::iceberg {
+
+struct AppendOptions {
+  /// Extra snapshot summary properties (e.g. floe.job-id, floe.checkpoint-id).
+  std::map<std::string, std::string> summary;
+  /// How often a commit that lost the race (kCommitFailed) is retried on the refreshed table.
+  int max_retries = 10;
+  int64_t min_retry_wait_ms = 50;
+  int64_t max_retry_wait_ms = 2000;
+};
+
+struct AppendResult {
+  LoadedTable table;  // the table as committed
+  int64_t snapshot_id = 0;
+  int attempts = 0;
+};
+
+/// Appends `files` (written under the table's default spec) to the table `base` as one
+/// snapshot. On kCommitFailed the table is reloaded and the commit retried on the new parent;
+/// on kCommitStateUnknown the table is reloaded and searched for this snapshot id: found means
+/// committed, else the commit is retried. Files of a failed commit that is known not to have
+/// landed (manifests, manifest lists) are deleted; the data files are the caller's. An empty
+/// `files` is an error.
+Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
+                                 const std::vector<DataFile>& files,
+                                 const AppendOptions& options = {});
+
+/// The summary totals of a snapshot that adds `files` over `parent` (nullptr: none).
+std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
+                                                 const std::vector<DataFile>& files);
+
+}  // namespace floe::iceberg
