@@ -43,8 +43,8 @@ struct SeedBatches {
 };
 
 SeedBatches MakeBatches(size_t batch_count) {
-  static const char* kBodies[] = {"Gun is a dangerous thing", "the weather is nice today",
-                                  "they sold a GUN at the fair", "lunch at noon?",
+  static const char* kBodies[] = {"Gun is a dangerous thing",        "the weather is nice today",
+                                  "they sold a GUN at the fair",     "lunch at noon?",
                                   "see you tomorrow at the station", "meeting moved to 3pm"};
   static const char* kStatuses[] = {"u_initial", "u_review", "u_final"};
   std::mt19937_64 random(42);
@@ -58,11 +58,10 @@ SeedBatches MakeBatches(size_t batch_count) {
     columns.emplace_back(ColumnKind::kInt64);
     for (size_t r = 0; r < kBatchRows; ++r) {
       uint64_t a = random(), z = random();
-      std::snprintf(uuid, sizeof(uuid), "%08x-%04x-4%03x-%04x-%012llx",
-                    static_cast<unsigned>(a >> 32), static_cast<unsigned>(a & 0xFFFF),
-                    static_cast<unsigned>((a >> 16) & 0xFFF),
-                    static_cast<unsigned>(0x8000 | (z & 0x3FFF)),
-                    static_cast<unsigned long long>(z >> 16));
+      std::snprintf(
+          uuid, sizeof(uuid), "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+          static_cast<unsigned>(a & 0xFFFF), static_cast<unsigned>((a >> 16) & 0xFFF),
+          static_cast<unsigned>(0x8000 | (z & 0x3FFF)), static_cast<unsigned long long>(z >> 16));
       std::string id = std::to_string(message_id++);
       std::string correlation = std::to_string(8000000000 + random() % 1000000000);
       const char* body = kBodies[random() % std::size(kBodies)];
@@ -119,10 +118,14 @@ int main(int argc, char** argv) {
   std::string dir = (std::filesystem::temp_directory_path() / "floe-table-write-bench").string();
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--rows") rows = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (flag == "--runs") runs = std::atoi(argv[i + 1]);
-    else if (flag == "--codecs") codecs = argv[i + 1];
-    else if (flag == "--dir") dir = argv[i + 1];
+    if (flag == "--rows")
+      rows = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--runs")
+      runs = std::atoi(argv[i + 1]);
+    else if (flag == "--codecs")
+      codecs = argv[i + 1];
+    else if (flag == "--dir")
+      dir = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;
@@ -148,13 +151,13 @@ int main(int argc, char** argv) {
   size_t start = 0;
   while (start <= codecs.size()) {
     size_t comma = codecs.find(',', start);
-    std::string codec = codecs.substr(start, comma == std::string::npos ? std::string::npos
-                                                                        : comma - start);
+    std::string codec =
+        codecs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     start = comma == std::string::npos ? codecs.size() + 1 : comma + 1;
     std::filesystem::remove_all(dir);
-    auto metadata = floe::iceberg::NewTableMetadata(
-        *schema, floe::iceberg::PartitionSpec{}, dir + "/" + codec,
-        {{"write.parquet.compression-codec", codec}});
+    auto metadata =
+        floe::iceberg::NewTableMetadata(*schema, floe::iceberg::PartitionSpec{}, dir + "/" + codec,
+                                        {{"write.parquet.compression-codec", codec}});
     if (!metadata.ok()) {
       std::fprintf(stderr, "%s\n", metadata.status().ToString().c_str());
       return 1;

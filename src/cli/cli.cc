@@ -39,8 +39,9 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   std::string warehouse;
-  app.add_option("--warehouse", warehouse,
-                 "Warehouse folder of the embedded catalog (default: $WAREHOUSE, else ./warehouse)");
+  app.add_option(
+      "--warehouse", warehouse,
+      "Warehouse folder of the embedded catalog (default: $WAREHOUSE, else ./warehouse)");
 
   int exit_code = 0;
 
@@ -72,9 +73,10 @@ int Main(int argc, char** argv) {
   std::vector<std::string> table_properties;
   CLI::App* create = table_cmd->add_subcommand("create", "Create a table");
   create->add_option("TABLE", table_name, "NAMESPACE.TABLE")->required();
-  create->add_option("--schema", schema_arg,
-                     "Iceberg schema JSON, inline or @file "
-                     "({\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":...}]})")
+  create
+      ->add_option("--schema", schema_arg,
+                   "Iceberg schema JSON, inline or @file "
+                   "({\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":...}]})")
       ->required();
   create->add_option("--partition-by", partition_by,
                      "Partition transforms, e.g. 'day(ts),bucket(16,id),truncate(4,name),"
@@ -102,8 +104,9 @@ int Main(int argc, char** argv) {
   });
 
   bool describe_json = false;
-  CLI::App* describe = table_cmd->add_subcommand("describe", "Show a table's schema, spec, "
-                                                             "properties and current snapshot");
+  CLI::App* describe = table_cmd->add_subcommand("describe",
+                                                 "Show a table's schema, spec, "
+                                                 "properties and current snapshot");
   describe->add_option("TABLE", table_name, "NAMESPACE.TABLE")->required();
   describe->add_flag("--json", describe_json,
                      "Print {\"metadata-location\": ..., \"metadata\": {...}}");
@@ -125,8 +128,9 @@ int Main(int argc, char** argv) {
   CLI::App* list = table_cmd->add_subcommand("list", "List the tables of a namespace");
   list->add_option("NAMESPACE", list_ns, "Namespace")->required();
   list->callback([&] {
-    exit_code = RunWithCatalog(
-        warehouse, [&](iceberg::Catalog& catalog) { return ListTables(catalog, list_ns, std::cout); });
+    exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
+      return ListTables(catalog, list_ns, std::cout);
+    });
   });
 
   CLI11_PARSE(app, argc, argv);

@@ -98,8 +98,8 @@ Result<std::unique_ptr<RowReader>> RowReader::Open(const std::string& path,
   FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
   std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (file == nullptr) return IoError("cannot open {}: {}", path, std::strerror(errno));
-  return std::unique_ptr<RowReader>(new RowReader(path == "-" ? "<stdin>" : path, file,
-                                                  std::move(decoder)));
+  return std::unique_ptr<RowReader>(
+      new RowReader(path == "-" ? "<stdin>" : path, file, std::move(decoder)));
 }
 
 Result<const json::DecodedBatch*> RowReader::Next() {

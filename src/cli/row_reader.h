@@ -38,7 +38,7 @@ class RowReader {
   std::FILE* file_;
   json::BatchDecoder decoder_;
   json::DecodedBatch batch_;
-  std::string buffer_;   // read but not yet decoded: an incomplete last line
+  std::string buffer_;  // read but not yet decoded: an incomplete last line
   int64_t next_line_ = 1;
   bool eof_ = false;
 };

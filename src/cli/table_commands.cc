@@ -100,8 +100,8 @@ Status CreateTable(iceberg::Catalog& catalog, const std::string& table, const st
   return Status::Ok();
 }
 
-Status AppendRows(iceberg::Catalog& catalog, const std::string& table,
-                  const std::string& rows_path, std::ostream& out) {
+Status AppendRows(iceberg::Catalog& catalog, const std::string& table, const std::string& rows_path,
+                  std::ostream& out) {
   FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable loaded, LoadTable(catalog, table));
   const iceberg::Schema* schema = loaded.metadata.CurrentSchema();
   if (schema == nullptr) return Corrupt("{}: no current schema", loaded.metadata_location);
@@ -135,7 +135,8 @@ Status AppendRows(iceberg::Catalog& catalog, const std::string& table,
   if (!appended.ok()) {
     // The commit did not land (an unknown outcome was resolved inside AppendFiles): the data
     // files are orphans, never referenced. Remove them.
-    for (const iceberg::DataFile& file : *files) (void)catalog.file_io()->DeleteFile(file.file_path);
+    for (const iceberg::DataFile& file : *files)
+      (void)catalog.file_io()->DeleteFile(file.file_path);
     return appended.status();
   }
   const iceberg::Snapshot* snapshot = appended->table.metadata.CurrentSnapshot();
@@ -170,8 +171,8 @@ Status DescribeTable(iceberg::Catalog& catalog, const std::string& table, bool j
     }
   }
   if (const iceberg::PartitionSpec* spec = metadata.DefaultSpec()) {
-    out << "partition spec " << spec->spec_id << (spec->is_unpartitioned() ? " (unpartitioned)" : "")
-        << "\n";
+    out << "partition spec " << spec->spec_id
+        << (spec->is_unpartitioned() ? " (unpartitioned)" : "") << "\n";
     for (const iceberg::PartitionField& field : spec->fields) {
       out << fmt::format("  {:>4}  {:<24} {}({})\n", field.field_id, field.name,
                          field.transform.ToString(), field.source_id);
@@ -199,14 +200,13 @@ Status TableHistory(iceberg::Catalog& catalog, const std::string& table, std::os
   out << fmt::format("{:<20} {:<20} {:>8} {:<24} {:<10} {:>14} {:>14}\n", "snapshot", "parent",
                      "sequence", "committed", "operation", "added-records", "total-records");
   for (const iceberg::Snapshot& snapshot : loaded.metadata.snapshots) {
-    out << fmt::format("{:<20} {:<20} {:>8} {:<24} {:<10} {:>14} {:>14}{}\n", snapshot.snapshot_id,
-                       snapshot.parent_snapshot_id ? std::to_string(*snapshot.parent_snapshot_id)
-                                                   : "-",
-                       snapshot.sequence_number, FormatMillis(snapshot.timestamp_ms),
-                       SummaryValue(snapshot, "operation"), SummaryValue(snapshot, "added-records"),
-                       SummaryValue(snapshot, "total-records"),
-                       loaded.metadata.current_snapshot_id == snapshot.snapshot_id ? "  (current)"
-                                                                                  : "");
+    out << fmt::format(
+        "{:<20} {:<20} {:>8} {:<24} {:<10} {:>14} {:>14}{}\n", snapshot.snapshot_id,
+        snapshot.parent_snapshot_id ? std::to_string(*snapshot.parent_snapshot_id) : "-",
+        snapshot.sequence_number, FormatMillis(snapshot.timestamp_ms),
+        SummaryValue(snapshot, "operation"), SummaryValue(snapshot, "added-records"),
+        SummaryValue(snapshot, "total-records"),
+        loaded.metadata.current_snapshot_id == snapshot.snapshot_id ? "  (current)" : "");
   }
   return Status::Ok();
 }

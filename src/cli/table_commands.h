@@ -30,8 +30,8 @@ Status CreateTable(iceberg::Catalog& catalog, const std::string& table, const st
                    std::ostream& out);
 /// Appends JSON lines to a table as one snapshot; any bad row fails the whole append with its
 /// file, line and field, and nothing is committed.
-Status AppendRows(iceberg::Catalog& catalog, const std::string& table,
-                  const std::string& rows_path, std::ostream& out);
+Status AppendRows(iceberg::Catalog& catalog, const std::string& table, const std::string& rows_path,
+                  std::ostream& out);
 Status DescribeTable(iceberg::Catalog& catalog, const std::string& table, bool json,
                      std::ostream& out);
 Status TableHistory(iceberg::Catalog& catalog, const std::string& table, std::ostream& out);

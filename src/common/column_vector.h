@@ -16,13 +16,13 @@ namespace floe {
 /// Physical storage kinds. Logical meaning (date, timestamp, decimal, uuid...) lives with the
 /// schema that describes the column, not here.
 enum class ColumnKind : uint8_t {
-  kBool,    // one byte per row, 0 or 1
-  kInt32,   // int, date, decimal(P<=9)
-  kInt64,   // long, time, timestamps, decimal(P<=18)
+  kBool,   // one byte per row, 0 or 1
+  kInt32,  // int, date, decimal(P<=9)
+  kInt64,  // long, time, timestamps, decimal(P<=18)
   kFloat,
   kDouble,
-  kBytes,   // string, binary: variable width
-  kFixed,   // fixed(L), uuid, wide decimals: fixed_width() bytes per row
+  kBytes,  // string, binary: variable width
+  kFixed,  // fixed(L), uuid, wide decimals: fixed_width() bytes per row
 };
 
 /// Thread safety: none; a vector is owned by one batch and filled by one thread.
@@ -106,7 +106,8 @@ class ColumnVector {
   /// Appends a fixed-width value; T must match the kind (uint8_t for kBool).
   template <typename T>
   void Append(T value) {
-    assert(sizeof(T) == ElementWidth() && kind_ != ColumnKind::kBytes && kind_ != ColumnKind::kFixed);
+    assert(sizeof(T) == ElementWidth() && kind_ != ColumnKind::kBytes &&
+           kind_ != ColumnKind::kFixed);
     size_t at = data_.size();
     data_.resize(at + sizeof(T));
     std::memcpy(data_.data() + at, &value, sizeof(T));
@@ -117,7 +118,10 @@ class ColumnVector {
   void AppendBytes(std::string_view bytes) {
     assert(kind_ == ColumnKind::kBytes ||
            (kind_ == ColumnKind::kFixed && bytes.size() == static_cast<size_t>(fixed_width_)));
-    data_.insert(data_.end(), bytes.begin(), bytes.end());
+    // resize + memcpy: inserting chars into a uint8_t vector would convert byte by byte.
+    size_t at = data_.size();
+    data_.resize(at + bytes.size());
+    if (!bytes.empty()) std::memcpy(data_.data() + at, bytes.data(), bytes.size());
     if (kind_ == ColumnKind::kBytes) offsets_.push_back(static_cast<uint32_t>(data_.size()));
     MarkValid();
   }

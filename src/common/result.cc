@@ -31,8 +31,9 @@ std::string_view ErrorKindName(ErrorKind kind) {
 }
 
 Status::Status(ErrorKind kind, std::string message)
-    : state_(kind == ErrorKind::kOk ? nullptr
-                                    : std::make_shared<const State>(State{kind, std::move(message)})) {}
+    : state_(kind == ErrorKind::kOk
+                 ? nullptr
+                 : std::make_shared<const State>(State{kind, std::move(message)})) {}
 
 const std::string& Status::message() const {
   static const std::string kEmpty;

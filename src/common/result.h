@@ -4,6 +4,8 @@
 // Result<T> (a value or a Status). Errors are propagated with FLOE_RETURN_IF_ERROR and
 // FLOE_ASSIGN_OR_RAISE; exceptions are used only where nothing else can work.
 
+#include <fmt/format.h>
+
 #include <cassert>
 #include <memory>
 #include <string>
@@ -11,22 +13,20 @@
 #include <utility>
 #include <variant>
 
-#include <fmt/format.h>
-
 namespace floe {
 
 enum class ErrorKind {
   kOk = 0,
-  kInvalidArgument,  // the caller's input is wrong: a flag, a schema, a row, a property
-  kNotFound,         // a namespace, table, file or key that does not exist
-  kAlreadyExists,    // a namespace or table that exists already
-  kIoError,          // the file system or the network failed
-  kCorrupt,          // stored data that cannot be parsed: metadata JSON, Avro, Parquet
-  kNotSupported,     // a valid request that floe does not implement
-  kCommitFailed,     // a commit lost a race (the base changed): refresh and retry
+  kInvalidArgument,     // the caller's input is wrong: a flag, a schema, a row, a property
+  kNotFound,            // a namespace, table, file or key that does not exist
+  kAlreadyExists,       // a namespace or table that exists already
+  kIoError,             // the file system or the network failed
+  kCorrupt,             // stored data that cannot be parsed: metadata JSON, Avro, Parquet
+  kNotSupported,        // a valid request that floe does not implement
+  kCommitFailed,        // a commit lost a race (the base changed): refresh and retry
   kCommitStateUnknown,  // the commit may or may not have landed: never delete its files
-  kUnauthorized,     // missing, bad or expired credentials
-  kInternal,         // a broken invariant inside floe
+  kUnauthorized,        // missing, bad or expired credentials
+  kInternal,            // a broken invariant inside floe
 };
 
 std::string_view ErrorKindName(ErrorKind kind);
@@ -63,9 +63,9 @@ class [[nodiscard]] Status {
 };
 
 // Builders: InvalidArgument("bad value {} in {}", v, where).
-#define FLOE_DEFINE_STATUS_BUILDER(Name, Kind)                               \
-  template <typename... Args>                                                \
-  Status Name(fmt::format_string<Args...> format, Args&&... args) {          \
+#define FLOE_DEFINE_STATUS_BUILDER(Name, Kind)                                        \
+  template <typename... Args>                                                         \
+  Status Name(fmt::format_string<Args...> format, Args&&... args) {                   \
     return Status(ErrorKind::Kind, fmt::format(format, std::forward<Args>(args)...)); \
   }
 FLOE_DEFINE_STATUS_BUILDER(InvalidArgument, kInvalidArgument)
@@ -84,7 +84,7 @@ FLOE_DEFINE_STATUS_BUILDER(Internal, kInternal)
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : value_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(value_).ok() && "Result built from an ok Status");
   }
@@ -130,10 +130,10 @@ Status ToStatus(Result<T>&& r) {
 #define FLOE_CONCAT(a, b) FLOE_CONCAT_INNER(a, b)
 
 /// Returns the Status of `expr` (a Status or a Result) from the enclosing function if not ok.
-#define FLOE_RETURN_IF_ERROR(expr)                                  \
-  do {                                                              \
-    auto&& _floe_status = ::floe::internal::ToStatus((expr));       \
-    if (!_floe_status.ok()) return _floe_status;                    \
+#define FLOE_RETURN_IF_ERROR(expr)                            \
+  do {                                                        \
+    auto&& _floe_status = ::floe::internal::ToStatus((expr)); \
+    if (!_floe_status.ok()) return _floe_status;              \
   } while (false)
 
 #define FLOE_ASSIGN_OR_RAISE_IMPL(tmp, lhs, rexpr) \
@@ -146,8 +146,8 @@ Status ToStatus(Result<T>&& r) {
   FLOE_ASSIGN_OR_RAISE_IMPL(FLOE_CONCAT(_floe_result_, __LINE__), lhs, rexpr)
 
 /// Like FLOE_RETURN_IF_ERROR, adding "context: " in front of the message.
-#define FLOE_RETURN_IF_ERROR_CTX(expr, context)                        \
-  do {                                                                 \
-    auto&& _floe_status = ::floe::internal::ToStatus((expr));          \
-    if (!_floe_status.ok()) return _floe_status.WithContext(context);  \
+#define FLOE_RETURN_IF_ERROR_CTX(expr, context)                       \
+  do {                                                                \
+    auto&& _floe_status = ::floe::internal::ToStatus((expr));         \
+    if (!_floe_status.ok()) return _floe_status.WithContext(context); \
   } while (false)

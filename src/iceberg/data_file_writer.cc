@@ -52,8 +52,8 @@ Result<int64_t> ParseInt64Property(const std::map<std::string, std::string>& pro
 Result<Scalar> ScalarFromParquetStat(const Type& type, const std::string& plain) {
   auto need = [&](size_t size) -> Status {
     if (plain.size() != size) {
-      return Internal("statistics of {} have {} bytes, expected {}", type.ToString(),
-                      plain.size(), size);
+      return Internal("statistics of {} have {} bytes, expected {}", type.ToString(), plain.size(),
+                      size);
     }
     return Status::Ok();
   };
@@ -196,8 +196,8 @@ Result<parquet::ColumnDescriptor> ParquetColumnFor(const NestedField& field) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
       column.physical_type = PhysicalType::kInt64;
-      column.logical_type = LogicalType::Timestamp(LogicalType::TimeUnit::kMicros,
-                                                   type.id() == TypeId::kTimestampTz);
+      column.logical_type =
+          LogicalType::Timestamp(LogicalType::TimeUnit::kMicros, type.id() == TypeId::kTimestampTz);
       break;
     case TypeId::kTimestampNs:
     case TypeId::kTimestampTzNs:
@@ -283,7 +283,8 @@ Result<parquet::WriterProperties> ParquetPropertiesFromTable(
   auto codec = properties.find("write.parquet.compression-codec");
   if (codec != properties.end()) {
     auto parsed = parquet::CodecFromName(codec->second);
-    if (!parsed.ok()) return parsed.status().WithContext("table property write.parquet.compression-codec");
+    if (!parsed.ok())
+      return parsed.status().WithContext("table property write.parquet.compression-codec");
     out.codec = *parsed;
   }
   auto level = properties.find("write.parquet.compression-level");
@@ -297,9 +298,9 @@ Result<parquet::WriterProperties> ParquetPropertiesFromTable(
     }
     out.compression_level = value;
   }
-  FLOE_ASSIGN_OR_RAISE(out.data_page_size_bytes,
-                       ParseInt64Property(properties, "write.parquet.page-size-bytes",
-                                          out.data_page_size_bytes));
+  FLOE_ASSIGN_OR_RAISE(
+      out.data_page_size_bytes,
+      ParseInt64Property(properties, "write.parquet.page-size-bytes", out.data_page_size_bytes));
   FLOE_ASSIGN_OR_RAISE(out.row_group_size_bytes,
                        ParseInt64Property(properties, "write.parquet.row-group-size-bytes",
                                           out.row_group_size_bytes));
@@ -328,17 +329,16 @@ DataFileWriter::DataFileWriter(std::string location, const Schema& schema,
   }
 }
 
-Result<std::unique_ptr<DataFileWriter>> DataFileWriter::Make(io::FileIO& io,
-                                                             std::string location,
+Result<std::unique_ptr<DataFileWriter>> DataFileWriter::Make(io::FileIO& io, std::string location,
                                                              const Schema& schema,
                                                              std::vector<Scalar> partition,
                                                              parquet::WriterProperties properties) {
   FLOE_ASSIGN_OR_RAISE(parquet::Schema parquet_schema, ParquetSchemaFor(schema));
   properties.key_value_metadata.emplace_back("iceberg.schema", SchemaToJson(schema).dump());
   FLOE_ASSIGN_OR_RAISE(std::unique_ptr<io::OutputStream> stream, io.NewOutputFile(location));
-  FLOE_ASSIGN_OR_RAISE(
-      std::unique_ptr<parquet::FileWriter> writer,
-      parquet::FileWriter::Make(std::move(stream), std::move(parquet_schema), std::move(properties)));
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<parquet::FileWriter> writer,
+                       parquet::FileWriter::Make(std::move(stream), std::move(parquet_schema),
+                                                 std::move(properties)));
   return std::unique_ptr<DataFileWriter>(
       new DataFileWriter(std::move(location), schema, std::move(partition), std::move(writer)));
 }

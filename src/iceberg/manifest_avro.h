@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "io/file_io.h"
 #include "iceberg/manifest.h"
 #include "iceberg/partition_spec.h"
 #include "iceberg/schema.h"
+#include "io/file_io.h"
 
 namespace floe::iceberg {
 

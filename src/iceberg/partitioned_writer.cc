@@ -20,8 +20,7 @@ std::string UrlEncode(std::string_view text) {
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-        (byte >= '0' && byte <= '9') || byte == '.' || byte == '-' || byte == '*' ||
-        byte == '_') {
+        (byte >= '0' && byte <= '9') || byte == '.' || byte == '-' || byte == '*' || byte == '_') {
       out.push_back(c);
     } else {
       out.push_back('%');
@@ -109,13 +108,12 @@ PartitionedWriter::PartitionedWriter(std::shared_ptr<io::FileIO> io, Schema sche
       properties_(std::move(properties)),
       write_id_(NewUuid()) {}
 
-Result<std::unique_ptr<PartitionedWriter>> PartitionedWriter::Make(
-    std::shared_ptr<io::FileIO> io, const TableMetadata& metadata) {
+Result<std::unique_ptr<PartitionedWriter>> PartitionedWriter::Make(std::shared_ptr<io::FileIO> io,
+                                                                   const TableMetadata& metadata) {
   const Schema* schema = metadata.CurrentSchema();
   const PartitionSpec* spec = metadata.DefaultSpec();
   if (schema == nullptr || spec == nullptr) {
-    return Corrupt("table {} has no current schema or default partition spec",
-                   metadata.location);
+    return Corrupt("table {} has no current schema or default partition spec", metadata.location);
   }
   FLOE_ASSIGN_OR_RAISE(parquet::WriterProperties properties,
                        ParquetPropertiesFromTable(metadata.properties));
@@ -137,8 +135,7 @@ Result<std::unique_ptr<PartitionedWriter>> PartitionedWriter::Make(
   return writer;
 }
 
-Status PartitionedWriter::Write(std::span<const ColumnVector* const> columns,
-                                Selection selection) {
+Status PartitionedWriter::Write(std::span<const ColumnVector* const> columns, Selection selection) {
   if (columns.size() != schema_.fields().size()) {
     return InvalidArgument("{} columns given for a schema of {} fields", columns.size(),
                            schema_.fields().size());

@@ -2,10 +2,9 @@
 
 // JSON forms of snapshots and table metadata files (spec "Appendix C" and "Table Metadata").
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "iceberg/table_metadata.h"
 

@@ -20,8 +20,8 @@ namespace floe::iceberg {
 /// string, binary, fixed: std::string of the bytes; uuid: 16 bytes big-endian;
 /// decimal: the unscaled value as int64_t when precision <= 18, else 16 bytes two's-complement
 /// big-endian in a std::string.
-using Scalar = std::variant<std::monostate /* null */, bool, int32_t, int64_t, float, double,
-                            std::string>;
+using Scalar =
+    std::variant<std::monostate /* null */, bool, int32_t, int64_t, float, double, std::string>;
 
 inline bool IsNull(const Scalar& v) { return std::holds_alternative<std::monostate>(v); }
 

@@ -261,8 +261,12 @@ struct BatchDecoder::Impl {
   void DecodeAndAppend(const char* data, size_t length, size_t allocated, std::string_view raw,
                        int64_t position, DecodedBatch* batch);
   bool DecodeRecord(const char* data, size_t length, size_t allocated);
+  // The field a key names (kUnknownField for none): predicted from the key at the same position
+  // of the previous objects, else looked up and remembered.
   int32_t LookupKey(std::string_view raw_key, size_t key_position, ondemand::field& field,
                     bool* failed);
+  int32_t LookupKeySlow(std::string_view raw_key, size_t key_position, ondemand::field& field,
+                        bool* failed);
   bool DecodeField(int32_t index, ondemand::value& value, std::string_view token);
   std::string_view StringContent(const FieldSpec& spec, ondemand::value& value,
                                  std::string_view token);
@@ -427,14 +431,19 @@ bool BatchDecoder::Impl::DecodeRecord(const char* data, size_t length, size_t al
   return true;
 }
 
-int32_t BatchDecoder::Impl::LookupKey(std::string_view raw_key, size_t key_position,
-                                      ondemand::field& field, bool* failed) {
+inline int32_t BatchDecoder::Impl::LookupKey(std::string_view raw_key, size_t key_position,
+                                             ondemand::field& field, bool* failed) {
   if (key_position < key_cache.size()) {
     const KeyCacheEntry& entry = key_cache[key_position];
     if (entry.field_index != kNotCached && SameBytes(entry.raw_key, raw_key)) {
       return entry.field_index;
     }
   }
+  return LookupKeySlow(raw_key, key_position, field, failed);
+}
+
+int32_t BatchDecoder::Impl::LookupKeySlow(std::string_view raw_key, size_t key_position,
+                                          ondemand::field& field, bool* failed) {
   std::string_view name = raw_key;
   if (raw_key.find('\\') != std::string_view::npos) {
     if (simdjson::error_code error = field.unescaped_key().get(name)) {

@@ -1,5 +1,7 @@
 #include "format/json/temporal.h"
 
+#include <string>
+
 namespace floe::json {
 namespace {
 
@@ -48,38 +50,51 @@ int DaysInMonth(int year, int month) {
   return month == kFebruary && IsLeapYear(year) ? kDays[month - 1] + 1 : kDays[month - 1];
 }
 
-// Parses the date part of `text` (at least kDateChars long) into days since the epoch.
-Result<int64_t> ParseDatePart(std::string_view text) {
+// The internal parsers return false and set *reason on failure; the success path builds no
+// Status, since it runs once per value of a hot column.
+
+// Parses the date at the start of `text` into days since the epoch.
+bool ParseDatePart(std::string_view text, int64_t* days, std::string* reason) {
   int year = 0;
   int month = 0;
   int day = 0;
   const char* p = text.data();
   if (text.size() < kDateChars || !ReadDigits(p, 4, &year) || p[4] != '-' ||
       !ReadDigits(p + 5, 2, &month) || p[7] != '-' || !ReadDigits(p + 8, 2, &day)) {
-    return InvalidArgument("expected YYYY-MM-DD");
+    *reason = "expected YYYY-MM-DD";
+    return false;
   }
-  if (month < 1 || month > kMonthsPerYear) return InvalidArgument("month {}", month);
+  if (month < 1 || month > kMonthsPerYear) {
+    *reason = fmt::format("month {}", month);
+    return false;
+  }
   if (day < 1 || day > DaysInMonth(year, month)) {
-    return InvalidArgument("day {} of {:04d}-{:02d}", day, year, month);
+    *reason = fmt::format("day {} of {:04d}-{:02d}", day, year, month);
+    return false;
   }
-  return DaysFromCivil(year, month, day);
+  *days = DaysFromCivil(year, month, day);
+  return true;
 }
 
 // Parses "HH:MM:SS[.f{1,9}]" at the start of `text`; sets the seconds of day, the fraction in
 // nanoseconds and the number of characters read.
-Status ParseTimePart(std::string_view text, int64_t* seconds, int64_t* fraction_nanos,
-                     size_t* consumed) {
+bool ParseTimePart(std::string_view text, int64_t* seconds, int64_t* fraction_nanos,
+                   size_t* consumed, std::string* reason) {
   int hour = 0;
   int minute = 0;
   int second = 0;
   const char* p = text.data();
   if (text.size() < kTimeChars || !ReadDigits(p, 2, &hour) || p[2] != ':' ||
       !ReadDigits(p + 3, 2, &minute) || p[5] != ':' || !ReadDigits(p + 6, 2, &second)) {
-    return InvalidArgument("expected HH:MM:SS");
+    *reason = "expected HH:MM:SS";
+    return false;
   }
-  if (hour > kMaxHour) return InvalidArgument("hour {}", hour);
-  if (minute > kMaxMinute) return InvalidArgument("minute {}", minute);
-  if (second > kMaxSecond) return InvalidArgument("second {}", second);
+  if (hour > kMaxHour || minute > kMaxMinute || second > kMaxSecond) {
+    *reason = hour > kMaxHour       ? fmt::format("hour {}", hour)
+              : minute > kMaxMinute ? fmt::format("minute {}", minute)
+                                    : fmt::format("second {}", second);
+    return false;
+  }
   size_t at = kTimeChars;
   int64_t nanos = 0;
   if (at < text.size() && text[at] == '.') {
@@ -87,9 +102,13 @@ Status ParseTimePart(std::string_view text, int64_t* seconds, int64_t* fraction_
     size_t first = at;
     while (at < text.size() && IsDigit(text[at])) ++at;
     size_t digits = at - first;
-    if (digits == 0) return InvalidArgument("no digits after '.'");
+    if (digits == 0) {
+      *reason = "no digits after '.'";
+      return false;
+    }
     if (digits > kMaxFractionDigits) {
-      return InvalidArgument("{} fractional digits (at most {})", digits, kMaxFractionDigits);
+      *reason = fmt::format("{} fractional digits (at most {})", digits, kMaxFractionDigits);
+      return false;
     }
     for (size_t i = 0; i < kMaxFractionDigits; ++i) {
       nanos = nanos * 10 + (i < digits ? text[first + i] - '0' : 0);
@@ -98,14 +117,14 @@ Status ParseTimePart(std::string_view text, int64_t* seconds, int64_t* fraction_
   *seconds = hour * kSecondsPerHour + minute * kSecondsPerMinute + second;
   *fraction_nanos = nanos;
   *consumed = at;
-  return Status::Ok();
+  return true;
 }
 
 // Parses a zone designator that makes up all of `text`; sets the offset east of UTC in seconds.
-Status ParseZone(std::string_view text, int64_t* offset_seconds) {
+bool ParseZone(std::string_view text, int64_t* offset_seconds, std::string* reason) {
   if (text.size() == 1 && (text[0] == 'Z' || text[0] == 'z')) {
     *offset_seconds = 0;
-    return Status::Ok();
+    return true;
   }
   constexpr size_t kHoursOnly = 3;  // +HH
   constexpr size_t kCompact = 5;    // +HHMM
@@ -129,13 +148,17 @@ Status ParseZone(std::string_view text, int64_t* offset_seconds) {
         ok = false;
     }
   }
-  if (!ok) return InvalidArgument("bad zone '{}' (expected Z, +HH:MM, +HHMM or +HH)", text);
+  if (!ok) {
+    *reason = fmt::format("bad zone '{}' (expected Z, +HH:MM, +HHMM or +HH)", text);
+    return false;
+  }
   if (hours > kMaxOffsetHour || minutes > kMaxMinute) {
-    return InvalidArgument("zone offset '{}' out of range", text);
+    *reason = fmt::format("zone offset '{}' out of range", text);
+    return false;
   }
   int64_t magnitude = hours * kSecondsPerHour + minutes * kSecondsPerMinute;
   *offset_seconds = p[0] == '-' ? -magnitude : magnitude;
-  return Status::Ok();
+  return true;
 }
 
 }  // namespace
@@ -155,22 +178,29 @@ int64_t DaysFromCivil(int64_t year, int32_t month, int32_t day) {
 }
 
 Result<int32_t> ParseDate(std::string_view text) {
+  std::string reason;
+  int64_t days = 0;
   if (text.size() != kDateChars) return InvalidArgument("expected YYYY-MM-DD");
-  FLOE_ASSIGN_OR_RAISE(int64_t days, ParseDatePart(text));
+  if (!ParseDatePart(text, &days, &reason)) return InvalidArgument("{}", reason);
   return static_cast<int32_t>(days);
 }
 
 Result<int64_t> ParseTimeMicros(std::string_view text) {
+  std::string reason;
   int64_t seconds = 0;
   int64_t nanos = 0;
   size_t consumed = 0;
-  FLOE_RETURN_IF_ERROR(ParseTimePart(text, &seconds, &nanos, &consumed));
+  if (!ParseTimePart(text, &seconds, &nanos, &consumed, &reason)) {
+    return InvalidArgument("{}", reason);
+  }
   if (consumed != text.size()) return InvalidArgument("unexpected text after the time");
   return seconds * kMicrosPerSecond + nanos / kNanosPerMicro;
 }
 
 Result<int64_t> ParseTimestamp(std::string_view text, TimeUnit unit, ZoneRule zone) {
-  FLOE_ASSIGN_OR_RAISE(int64_t days, ParseDatePart(text));
+  std::string reason;
+  int64_t days = 0;
+  if (!ParseDatePart(text, &days, &reason)) return InvalidArgument("{}", reason);
   if (text.size() == kDateChars) return InvalidArgument("no time after the date");
   char separator = text[kDateChars];
   if (separator != 'T' && separator != 't' && separator != ' ') {
@@ -180,14 +210,16 @@ Result<int64_t> ParseTimestamp(std::string_view text, TimeUnit unit, ZoneRule zo
   int64_t seconds_of_day = 0;
   int64_t nanos = 0;
   size_t consumed = 0;
-  FLOE_RETURN_IF_ERROR(ParseTimePart(time_and_zone, &seconds_of_day, &nanos, &consumed));
+  if (!ParseTimePart(time_and_zone, &seconds_of_day, &nanos, &consumed, &reason)) {
+    return InvalidArgument("{}", reason);
+  }
   int64_t offset_seconds = 0;
   if (consumed < time_and_zone.size()) {
     std::string_view designator = time_and_zone.substr(consumed);
     if (zone == ZoneRule::kForbidden) {
       return InvalidArgument("zone designator '{}' on a timestamp without zone", designator);
     }
-    FLOE_RETURN_IF_ERROR(ParseZone(designator, &offset_seconds));
+    if (!ParseZone(designator, &offset_seconds, &reason)) return InvalidArgument("{}", reason);
   }
   // Years 0000-9999 keep seconds far inside int64; only nanos can overflow.
   int64_t seconds = days * kSecondsPerDay + seconds_of_day - offset_seconds;

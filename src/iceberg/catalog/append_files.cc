@@ -78,9 +78,9 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
 }
 
 Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
-                                 const std::vector<DataFile>& files,
-                                 const AppendOptions& options) {
-  if (files.empty()) return InvalidArgument("append to {}: no data files", base.identifier.ToString());
+                                 const std::vector<DataFile>& files, const AppendOptions& options) {
+  if (files.empty())
+    return InvalidArgument("append to {}: no data files", base.identifier.ToString());
   io::FileIO& io = *catalog.file_io();
   const int64_t snapshot_id = NewSnapshotId();
   const std::string commit_uuid = NewUuid();
@@ -136,8 +136,8 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     added.min_sequence_number = snapshot.sequence_number;
     manifests.insert(manifests.begin(), added);
 
-    snapshot.manifest_list = fmt::format("{}/snap-{}-{}-{}.avro", metadata_dir, snapshot_id,
-                                         attempt + 1, commit_uuid);
+    snapshot.manifest_list =
+        fmt::format("{}/snap-{}-{}-{}.avro", metadata_dir, snapshot_id, attempt + 1, commit_uuid);
     ManifestListWriteContext list_context;
     list_context.format_version = metadata.format_version;
     list_context.snapshot_id = snapshot_id;

@@ -380,7 +380,8 @@ TEST_F(ManifestAvroTest, ReadErrorsSayWhichFile) {
 // ---- the same files through avsc, an Avro reader floe did not write ----
 
 TEST_F(ManifestAvroTest, AvscReadsTheManifestWithTheSpecsSchema) {
-  if (!HaveNodeAndAvsc()) GTEST_SKIP() << "node or " << kAvscDir << " is missing (npm ci)";
+  ASSERT_TRUE(HaveNodeAndAvsc()) << "node or " << kAvscDir
+                                 << " is missing: run scripts/install-deps.sh";
   ASSERT_TRUE(Write(Path("m5.avro")).ok());
   const json file = ReadWithAvsc(Path("m5.avro"));
   ASSERT_TRUE(file.is_object()) << "avsc could not read the manifest";
@@ -495,7 +496,8 @@ TEST_F(ManifestAvroTest, AvscReadsTheManifestWithTheSpecsSchema) {
 }
 
 TEST_F(ManifestAvroTest, AvscReadsTheManifestListWithTheSpecsSchema) {
-  if (!HaveNodeAndAvsc()) GTEST_SKIP() << "node or " << kAvscDir << " is missing (npm ci)";
+  ASSERT_TRUE(HaveNodeAndAvsc()) << "node or " << kAvscDir
+                                 << " is missing: run scripts/install-deps.sh";
   Result<ManifestFile> manifest = Write(Path("m6.avro"));
   ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
   const std::vector<ManifestFile> manifests = {*manifest};
@@ -566,7 +568,8 @@ TEST_F(ManifestAvroTest, AvscReadsTheManifestListWithTheSpecsSchema) {
 }
 
 TEST_F(ManifestAvroTest, FormatVersion3AddsRowLineageFields) {
-  if (!HaveNodeAndAvsc()) GTEST_SKIP() << "node or " << kAvscDir << " is missing (npm ci)";
+  ASSERT_TRUE(HaveNodeAndAvsc()) << "node or " << kAvscDir
+                                 << " is missing: run scripts/install-deps.sh";
   Result<ManifestFile> manifest = Write(Path("m7.avro"), 3);
   ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
   const json entries = ReadWithAvsc(Path("m7.avro"));
@@ -607,7 +610,8 @@ TEST_F(ManifestAvroTest, FormatVersion3AddsRowLineageFields) {
 // Files written by avsc in layouts of other writers (see write_foreign.mjs): v1 names and
 // optional counts, reordered fields, extra fields, a renamed partition field.
 TEST_F(ManifestAvroTest, ReadsFilesOfOtherWriters) {
-  if (!HaveNodeAndAvsc()) GTEST_SKIP() << "node or " << kAvscDir << " is missing (npm ci)";
+  ASSERT_TRUE(HaveNodeAndAvsc()) << "node or " << kAvscDir
+                                 << " is missing: run scripts/install-deps.sh";
   RunCommand("node '" + kForeignScript + "' '" + kAvscDir + "' '" + dir_ + "'");
   const Schema schema(0, {NestedField{1, "id", true, T(TypeId::kLong), {}},
                           NestedField{2, "ts", false, T(TypeId::kTimestamp), {}}});

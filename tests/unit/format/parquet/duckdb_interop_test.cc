@@ -32,13 +32,12 @@ class DuckDbInterop : public ::testing::Test {
     char pattern[] = "/tmp/floe_parquet_duckdb_XXXXXX";
     char* dir = mkdtemp(pattern);
     ASSERT_NE(dir, nullptr);
-    dir_ = new std::string(dir);  // NOLINT: suite-lifetime string, freed in TearDownTestSuite
+    dir_ = dir;
   }
   static void TearDownTestSuite() {
     std::error_code ec;
-    std::filesystem::remove_all(*dir_, ec);
-    delete dir_;  // NOLINT
-    dir_ = nullptr;
+    std::filesystem::remove_all(dir_, ec);
+    dir_.clear();
   }
 
   void SetUp() override {
@@ -51,7 +50,7 @@ class DuckDbInterop : public ::testing::Test {
 
   // Writes `contents` to a file in the temp dir and returns DuckDB's view of it.
   json ReadWithDuckDb(const std::string& name, const std::string& contents) {
-    std::string path = *dir_ + "/" + name;
+    std::string path = dir_ + "/" + name;
     {
       std::ofstream out(path, std::ios::binary);
       out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
@@ -74,10 +73,9 @@ class DuckDbInterop : public ::testing::Test {
     return parsed;
   }
 
-  static std::string* dir_;
+  // The suite's temp dir, made once for all its files.
+  inline static std::string dir_;
 };
-
-std::string* DuckDbInterop::dir_ = nullptr;
 
 // The values of column `name` over all rows, nulls as "null".
 std::vector<std::string> ColumnValues(const json& result, const std::string& name) {

@@ -75,7 +75,7 @@ inline Result<std::string> WriteToString(
   return raw->buffer();
 }
 
-/// Reads every row group and concatenates them column by column (as strings for comparison).
+/// The pages of one column chunk, walked from its first page header.
 struct PageCounts {
   int dictionary = 0;
   int data_v1 = 0;
