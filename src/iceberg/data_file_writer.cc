@@ -48,79 +48,28 @@ Result<int64_t> ParseInt64Property(const std::map<std::string, std::string>& pro
   return value;
 }
 
-/// Converts a Parquet statistics value (PLAIN encoding) of a field into an Iceberg Scalar.
-Result<Scalar> ScalarFromParquetStat(const Type& type, const std::string& plain) {
-  auto need = [&](size_t size) -> Status {
-    if (plain.size() != size) {
-      return Internal("statistics of {} have {} bytes, expected {}", type.ToString(), plain.size(),
-                      size);
-    }
-    return Status::Ok();
-  };
-  switch (type.id()) {
-    case TypeId::kBoolean:
-      FLOE_RETURN_IF_ERROR(need(1));
-      return Scalar(plain[0] != 0);
-    case TypeId::kInt:
-    case TypeId::kDate: {
-      FLOE_RETURN_IF_ERROR(need(4));
-      int32_t v;
-      std::memcpy(&v, plain.data(), 4);
-      return Scalar(v);
-    }
-    case TypeId::kLong:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kTimestampNs:
-    case TypeId::kTimestampTzNs: {
-      FLOE_RETURN_IF_ERROR(need(8));
-      int64_t v;
-      std::memcpy(&v, plain.data(), 8);
-      return Scalar(v);
-    }
-    case TypeId::kFloat: {
-      FLOE_RETURN_IF_ERROR(need(4));
-      float v;
-      std::memcpy(&v, plain.data(), 4);
-      return Scalar(v);
-    }
-    case TypeId::kDouble: {
-      FLOE_RETURN_IF_ERROR(need(8));
-      double v;
-      std::memcpy(&v, plain.data(), 8);
-      return Scalar(v);
-    }
-    case TypeId::kDecimal: {
-      if (type.precision() <= kMaxInt32DecimalPrecision) {
-        FLOE_RETURN_IF_ERROR(need(4));
-        int32_t v;
-        std::memcpy(&v, plain.data(), 4);
-        return Scalar(static_cast<int64_t>(v));
-      }
-      if (type.precision() <= kMaxInt64DecimalPrecision) {
-        FLOE_RETURN_IF_ERROR(need(8));
-        int64_t v;
-        std::memcpy(&v, plain.data(), 8);
-        return Scalar(v);
-      }
-      // Wide decimals: big-endian two's complement of DecimalRequiredBytes; widen to 16 bytes.
-      if (plain.empty() || plain.size() > static_cast<size_t>(kWideDecimalBytes)) {
-        return Internal("decimal statistics of {} bytes", plain.size());
-      }
-      char fill = (static_cast<uint8_t>(plain[0]) & 0x80) ? '\xff' : '\0';
-      std::string wide(kWideDecimalBytes - plain.size(), fill);
-      wide += plain;
-      return Scalar(std::move(wide));
-    }
-    case TypeId::kString:
-    case TypeId::kBinary:
-    case TypeId::kFixed:
-    case TypeId::kUuid:
-      return Scalar(plain);
-    default:
-      return NotSupported("statistics of {}", type.ToString());
+/// Iceberg's single-value bytes of a Parquet statistics value. PLAIN statistics of booleans,
+/// ints, longs, floats, doubles, dates, times and timestamps are already those bytes (checked by
+/// decoding them); decimals stored as INT32/INT64 are little-endian and become minimal
+/// big-endian, decimals stored as FIXED are big-endian already.
+Result<std::string> BoundFromParquetStat(const Type& type, const std::string& plain) {
+  if (type.id() != TypeId::kDecimal) {
+    FLOE_RETURN_IF_ERROR(FromSingleValue(type, plain));
+    return plain;
   }
+  Scalar unscaled;
+  if (type.precision() <= kMaxInt32DecimalPrecision && plain.size() == sizeof(int32_t)) {
+    int32_t v;
+    std::memcpy(&v, plain.data(), sizeof(v));
+    unscaled = static_cast<int64_t>(v);
+  } else if (type.precision() <= kMaxInt64DecimalPrecision && plain.size() == sizeof(int64_t)) {
+    int64_t v;
+    std::memcpy(&v, plain.data(), sizeof(v));
+    unscaled = v;
+  } else {
+    FLOE_ASSIGN_OR_RAISE(unscaled, DecimalFromBytes(type, plain));
+  }
+  return DecimalToMinimalBytes(type, unscaled);
 }
 
 /// Iceberg's lower/upper bounds of one column from Parquet's min/max, with the truncate(16)
@@ -142,10 +91,8 @@ Status AddBounds(const NestedField& field, const parquet::ColumnChunkSummary& co
     if (upper) file->upper_bounds[field.id] = std::move(*upper);
     return Status::Ok();
   }
-  FLOE_ASSIGN_OR_RAISE(Scalar min, ScalarFromParquetStat(type, column.min_value));
-  FLOE_ASSIGN_OR_RAISE(Scalar max, ScalarFromParquetStat(type, column.max_value));
-  FLOE_ASSIGN_OR_RAISE(file->lower_bounds[field.id], ToSingleValue(type, min));
-  FLOE_ASSIGN_OR_RAISE(file->upper_bounds[field.id], ToSingleValue(type, max));
+  FLOE_ASSIGN_OR_RAISE(file->lower_bounds[field.id], BoundFromParquetStat(type, column.min_value));
+  FLOE_ASSIGN_OR_RAISE(file->upper_bounds[field.id], BoundFromParquetStat(type, column.max_value));
   return Status::Ok();
 }
 

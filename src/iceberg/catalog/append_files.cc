@@ -158,8 +158,16 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
       }
       current = std::move(reloaded);
     } else if (status.IsCommitFailed()) {
-      (void)io.DeleteFile(snapshot.manifest_list);  // known not referenced: best effort
-      FLOE_ASSIGN_OR_RAISE(current, catalog.LoadTable(base.identifier));
+      // Known not to have landed: its manifest list is garbage; so is the manifest if the
+      // table cannot be reloaded for another attempt (dropped, unreachable).
+      (void)io.DeleteFile(snapshot.manifest_list);
+      Result<LoadedTable> reloaded = catalog.LoadTable(base.identifier);
+      if (!reloaded.ok()) {
+        (void)io.DeleteFile(manifest_location);
+        return reloaded.status().WithContext(
+            fmt::format("append to {}: reloading after a conflict", base.identifier.ToString()));
+      }
+      current = std::move(reloaded).value();
     } else {
       (void)io.DeleteFile(snapshot.manifest_list);
       (void)io.DeleteFile(manifest_location);

@@ -1,0 +1,131 @@
+#include "iceberg/catalog/append_files.h"
+
+#include <gtest/gtest.h>
+
+#include "catalog_test_util.h"
+#include "iceberg/manifest_avro.h"
+#include "iceberg/partitioned_writer.h"
+
+namespace floe::iceberg {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Id;
+using testing::Ns;
+using testing::ScratchDir;
+using testing::TestSchema;
+
+class AppendFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto catalog = OpenWarehouseCatalog(dir_.path().string());
+    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+    catalog_ = *catalog;
+    ASSERT_TRUE(catalog_->CreateNamespace(Ns("db"), {}).ok());
+    auto table = catalog_->CreateTable(Id("db.t"), TestSchema(), PartitionSpec{}, "", {});
+    ASSERT_TRUE(table.ok()) << table.status().ToString();
+    table_ = *table;
+  }
+
+  /// Writes `rows` rows (ids from `first_id`) into new data files of the table.
+  std::vector<DataFile> WriteRows(const LoadedTable& table, int64_t first_id, int64_t rows) {
+    auto writer = PartitionedWriter::Make(catalog_->file_io(), table.metadata);
+    EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+    ColumnVector id(ColumnKind::kInt64), name(ColumnKind::kBytes);
+    for (int64_t i = 0; i < rows; ++i) {
+      id.Append<int64_t>(first_id + i);
+      name.AppendBytes(fmt::format("n{}", first_id + i));
+    }
+    std::vector<const ColumnVector*> columns = {&id, &name};
+    EXPECT_TRUE((*writer)->Write(columns, Selection::All(static_cast<size_t>(rows))).ok());
+    auto files = (*writer)->Finish();
+    EXPECT_TRUE(files.ok());
+    return *files;
+  }
+
+  int64_t LiveRecords(const LoadedTable& table) {
+    const Snapshot* snapshot = table.metadata.CurrentSnapshot();
+    if (snapshot == nullptr) return 0;
+    auto manifests = ReadManifestList(*catalog_->file_io(), snapshot->manifest_list);
+    EXPECT_TRUE(manifests.ok());
+    int64_t records = 0;
+    for (const ManifestFile& manifest : *manifests) {
+      auto entries = ReadManifest(*catalog_->file_io(), manifest, *table.metadata.CurrentSchema(),
+                                  *table.metadata.DefaultSpec());
+      EXPECT_TRUE(entries.ok());
+      for (const ManifestEntry& entry : *entries) records += entry.data_file.record_count;
+    }
+    return records;
+  }
+
+  ScratchDir dir_;
+  std::shared_ptr<Catalog> catalog_;
+  LoadedTable table_;
+};
+
+TEST_F(AppendFilesTest, EachAppendIsOneSnapshotWithRunningTotals) {
+  auto first = AppendFiles(*catalog_, table_, WriteRows(table_, 0, 5));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = AppendFiles(*catalog_, first->table, WriteRows(first->table, 5, 7),
+                            AppendOptions{{{"floe.checkpoint-id", "2"}}});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+
+  auto loaded = catalog_->LoadTable(Id("db.t"));
+  ASSERT_TRUE(loaded.ok());
+  const TableMetadata& metadata = loaded->metadata;
+  ASSERT_EQ(metadata.snapshots.size(), 2u);
+  const Snapshot* current = metadata.CurrentSnapshot();
+  ASSERT_NE(current, nullptr);
+  EXPECT_EQ(current->snapshot_id, second->snapshot_id);
+  EXPECT_EQ(current->parent_snapshot_id, first->snapshot_id);
+  EXPECT_EQ(current->sequence_number, 2);
+  EXPECT_EQ(metadata.last_sequence_number, 2);
+  EXPECT_EQ(metadata.refs.at("main").snapshot_id, second->snapshot_id);
+  EXPECT_EQ(metadata.snapshot_log.size(), 2u);
+  EXPECT_EQ(current->summary.at("operation"), "append");
+  EXPECT_EQ(current->summary.at("added-records"), "7");
+  EXPECT_EQ(current->summary.at("total-records"), "12");
+  EXPECT_EQ(current->summary.at("total-data-files"), "2");
+  EXPECT_EQ(current->summary.at("floe.checkpoint-id"), "2");
+  EXPECT_LT(second->snapshot_id, int64_t{1} << 53);
+  EXPECT_EQ(LiveRecords(*loaded), 12);
+}
+
+TEST_F(AppendFilesTest, ALostRaceIsRetriedOnTheNewParent) {
+  // Both appends start from the same base; the second must land on top of the first.
+  std::vector<DataFile> a = WriteRows(table_, 0, 3);
+  std::vector<DataFile> b = WriteRows(table_, 3, 4);
+  auto first = AppendFiles(*catalog_, table_, a);
+  ASSERT_TRUE(first.ok());
+  auto second = AppendFiles(*catalog_, table_, b);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->attempts, 2);
+  const Snapshot* current = second->table.metadata.CurrentSnapshot();
+  EXPECT_EQ(current->parent_snapshot_id, first->snapshot_id);
+  EXPECT_EQ(current->sequence_number, 2);
+  EXPECT_EQ(current->summary.at("total-records"), "7");
+  EXPECT_EQ(LiveRecords(second->table), 7);
+}
+
+TEST_F(AppendFilesTest, NothingToAppendIsAnError) {
+  auto result = AppendFiles(*catalog_, table_, {});
+  EXPECT_EQ(result.status().kind(), ErrorKind::kInvalidArgument);
+  auto loaded = catalog_->LoadTable(Id("db.t"));
+  EXPECT_EQ(loaded->metadata.CurrentSnapshot(), nullptr);
+}
+
+TEST_F(AppendFilesTest, ARefusedAppendLeavesNoManifests) {
+  // The table is dropped under the writer: the commit cannot land, and its manifests go.
+  std::vector<DataFile> files = WriteRows(table_, 0, 2);
+  ASSERT_TRUE(catalog_->DropTable(Id("db.t"), /*purge=*/false).ok());
+  auto result = AppendFiles(*catalog_, table_, files);
+  EXPECT_FALSE(result.ok());
+  size_t avro_files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_.path())) {
+    avro_files += entry.path().extension() == ".avro";
+  }
+  EXPECT_EQ(avro_files, 0u);
+}
+
+}  // namespace
+}  // namespace floe::iceberg
