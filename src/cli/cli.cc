@@ -10,6 +10,7 @@ namespace floe::cli {
 namespace {
 
 constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
 
 /// Runs a command against the warehouse catalog, printing its error if any.
 template <typename Fn>
@@ -52,7 +53,9 @@ int Main(int argc, char** argv) {
   std::vector<std::string> ns_properties;
   CLI::App* ns_create = ns_cmd->add_subcommand("create", "Create a namespace");
   ns_create->add_option("NAMESPACE", ns_name, "Namespace, e.g. raw_messages or a.b")->required();
-  ns_create->add_option("--property", ns_properties, "Namespace property key=value (repeatable)");
+  ns_create->add_option("--property", ns_properties, "Namespace property key=value (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   ns_create->callback([&] {
     exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
       return CreateNamespace(catalog, ns_name, ns_properties, std::cout);
@@ -81,9 +84,12 @@ int Main(int argc, char** argv) {
   create->add_option("--partition-by", partition_by,
                      "Partition transforms, e.g. 'day(ts),bucket(16,id),truncate(4,name),"
                      "identity(kind)'");
-  create->add_option("--property", table_properties,
-                     "Table property key=value (repeatable), e.g. "
-                     "write.parquet.compression-codec=snappy, format-version=2");
+  create
+      ->add_option("--property", table_properties,
+                   "Table property key=value (repeatable), e.g. "
+                   "write.parquet.compression-codec=snappy, format-version=2")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   create->callback([&] {
     exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
       return CreateTable(catalog, table_name, schema_arg, partition_by, table_properties,
@@ -133,7 +139,12 @@ int Main(int argc, char** argv) {
     });
   });
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version are "errors" that exit 0; the rest are usage errors.
+    return app.exit(error) == 0 ? 0 : kExitUsage;
+  }
   return exit_code;
 }
 

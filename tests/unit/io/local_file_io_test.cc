@@ -334,14 +334,35 @@ TEST_F(LocalFileIOTest, UnwritableLocationsFailWithThePath) {
 }
 
 TEST_F(LocalFileIOTest, ReadOnlyDirectoryFailsWithThePath) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
   const fs::path locked = dir_ / "locked";
   fs::create_directories(locked);
-  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
-  Status status = io_.WriteFile((locked / "f").string(), "x", WriteMode::kOverwrite);
-  EXPECT_EQ(status.kind(), ErrorKind::kIoError) << status.ToString();
-  EXPECT_NE(status.message().find(locked.string()), std::string::npos) << status.message();
-  EXPECT_NE(status.message().find("Permission denied"), std::string::npos) << status.message();
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  auto refused_with_the_path = [&] {
+    Status status = io_.WriteFile((locked / "f").string(), "x", WriteMode::kOverwrite);
+    return status.kind() == ErrorKind::kIoError &&
+           status.message().find(locked.string()) != std::string::npos &&
+           status.message().find("Permission denied") != std::string::npos;
+  };
+  if (::geteuid() != 0) {
+    EXPECT_TRUE(refused_with_the_path());
+    return;
+  }
+  // Root ignores directory permissions (CI runs as root): try as the unprivileged "nobody" in a
+  // child process.
+  constexpr uid_t kNobody = 65534;
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (::setgid(kNobody) != 0 || ::setuid(kNobody) != 0) ::_exit(2);
+    ::_exit(refused_with_the_path() ? 0 : 1);
+  }
+  int wait_status = 0;
+  ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status));
+  EXPECT_EQ(WEXITSTATUS(wait_status), 0)
+      << "1: not refused with the path; 2: could not drop to uid 65534";
 }
 
 TEST_F(LocalFileIOTest, ListFilesIsRecursiveAndSorted) {

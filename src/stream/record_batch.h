@@ -1,0 +1,34 @@
+#pragma once
+
+// The unit in which rows move through a job: columns of one schema, plus where each row came
+// from (lineage), so that every sink can skip what it has already committed.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/column_vector.h"
+#include "iceberg/schema.h"
+
+namespace floe::stream {
+
+/// Where a batch's rows came from: one source partition (a Kafka topic-partition, an input
+/// file), and per row its position there (a Kafka offset, a line number).
+struct SourcePosition {
+  std::string source;        // the source's name in the job
+  std::string partition;     // "topic/3" for Kafka, the file path for files
+  int32_t partition_id = 0;  // a small number for the partition within the job, for lookups
+};
+
+/// Columns of one schema and their lineage. Thread safety: a value; one owner at a time.
+struct RecordBatch {
+  std::shared_ptr<const iceberg::Schema> schema;
+  std::vector<ColumnVector> columns;  // one per top-level field of `schema`, in order
+  SourcePosition position;
+  std::vector<int64_t> offsets;  // per row: its position in the source partition
+
+  size_t num_rows() const { return offsets.size(); }
+};
+
+}  // namespace floe::stream
