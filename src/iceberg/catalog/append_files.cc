@@ -17,6 +17,7 @@ namespace {
 constexpr const char* kEngineName = "floe";
 constexpr const char* kEngineVersion = "0.1.0";
 constexpr const char* kMetadataPathProperty = "write.metadata.path";
+constexpr int32_t kRowLineageFormatVersion = 3;
 
 int64_t SummaryValue(const Snapshot* snapshot, const std::string& key) {
   if (snapshot == nullptr) return 0;
@@ -42,6 +43,9 @@ TableMetadata WithSnapshot(const TableMetadata& base, const Snapshot& snapshot) 
   updated.last_updated_ms = snapshot.timestamp_ms;
   updated.refs["main"] = SnapshotRef{snapshot.snapshot_id, "branch", {}, {}, {}};
   updated.snapshot_log.push_back(SnapshotLogEntry{snapshot.timestamp_ms, snapshot.snapshot_id});
+  if (snapshot.first_row_id) {
+    updated.next_row_id = *snapshot.first_row_id + snapshot.added_rows.value_or(0);
+  }
   return updated;
 }
 
@@ -143,6 +147,19 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     list_context.snapshot_id = snapshot_id;
     list_context.parent_snapshot_id = snapshot.parent_snapshot_id;
     list_context.sequence_number = snapshot.sequence_number;
+    if (metadata.format_version >= kRowLineageFormatVersion) {
+      // v3 row lineage: the manifest list numbers the rows of every data manifest that has no
+      // first_row_id yet, from the table's next-row-id on; the snapshot records the range.
+      snapshot.first_row_id = metadata.next_row_id.value_or(0);
+      int64_t assigned = 0;
+      for (const ManifestFile& manifest : manifests) {
+        if (!manifest.first_row_id && manifest.content == ManifestContent::kData) {
+          assigned += manifest.added_rows_count + manifest.existing_rows_count;
+        }
+      }
+      snapshot.added_rows = assigned;
+      list_context.first_row_id = snapshot.first_row_id;
+    }
     FLOE_RETURN_IF_ERROR(WriteManifestList(io, snapshot.manifest_list, list_context, manifests));
 
     Result<LoadedTable> committed = catalog.CommitTable(current, WithSnapshot(metadata, snapshot));

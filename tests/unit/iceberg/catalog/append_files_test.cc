@@ -129,3 +129,51 @@ TEST_F(AppendFilesTest, ARefusedAppendLeavesNoManifests) {
 
 }  // namespace
 }  // namespace floe::iceberg
+
+namespace floe::iceberg {
+namespace {
+
+TEST(AppendFilesV3Test, RowLineageNumbersEveryAppendedRow) {
+  testing::ScratchDir dir;
+  auto catalog = OpenWarehouseCatalog(dir.path().string());
+  ASSERT_TRUE(catalog.ok());
+  ASSERT_TRUE((*catalog)->CreateNamespace(testing::Ns("db"), {}).ok());
+  auto table = (*catalog)->CreateTable(testing::Id("db.v3"), testing::TestSchema(), PartitionSpec{},
+                                       "", {{"format-version", "3"}});
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  ASSERT_EQ(table->metadata.format_version, 3);
+
+  LoadedTable current = *table;
+  std::vector<int64_t> first_row_ids;
+  for (int64_t rows : {5, 7}) {
+    auto writer = PartitionedWriter::Make((*catalog)->file_io(), current.metadata);
+    ASSERT_TRUE(writer.ok());
+    ColumnVector id(ColumnKind::kInt64), name(ColumnKind::kBytes);
+    for (int64_t i = 0; i < rows; ++i) id.Append<int64_t>(i), name.AppendNull();
+    std::vector<const ColumnVector*> columns = {&id, &name};
+    ASSERT_TRUE((*writer)->Write(columns, Selection::All(static_cast<size_t>(rows))).ok());
+    auto files = (*writer)->Finish();
+    ASSERT_TRUE(files.ok());
+    auto appended = AppendFiles(**catalog, current, *files);
+    ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+    current = appended->table;
+    const Snapshot* snapshot = current.metadata.CurrentSnapshot();
+    ASSERT_TRUE(snapshot->first_row_id.has_value());
+    EXPECT_EQ(snapshot->added_rows, rows);
+    first_row_ids.push_back(*snapshot->first_row_id);
+  }
+  EXPECT_EQ(first_row_ids, (std::vector<int64_t>{0, 5}));
+  auto loaded = (*catalog)->LoadTable(testing::Id("db.v3"));
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->metadata.next_row_id, 12);
+  // The newest manifest list numbers its new manifest from 5; the parent's keeps 0.
+  auto manifests =
+      ReadManifestList(*(*catalog)->file_io(), loaded->metadata.CurrentSnapshot()->manifest_list);
+  ASSERT_TRUE(manifests.ok());
+  ASSERT_EQ(manifests->size(), 2u);
+  EXPECT_EQ((*manifests)[0].first_row_id, 5);
+  EXPECT_EQ((*manifests)[1].first_row_id, 0);
+}
+
+}  // namespace
+}  // namespace floe::iceberg
