@@ -134,6 +134,13 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     snapshot.schema_id = metadata.current_schema_id;
     snapshot.summary = AppendSummary(parent, files);
     for (const auto& [key, value] : options.summary) snapshot.summary[key] = value;
+    if (options.summary_for_base) {
+      Status status = options.summary_for_base(metadata, &snapshot.summary);
+      if (!status.ok()) {
+        (void)io.DeleteFile(manifest_location);
+        return status;
+      }
+    }
 
     ManifestFile added = new_manifest;
     added.sequence_number = snapshot.sequence_number;

@@ -5,6 +5,7 @@
 // manifest list and the metadata are written fresh for every attempt.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,11 @@ namespace floe::iceberg {
 struct AppendOptions {
   /// Extra snapshot summary properties (e.g. floe.job-id, floe.checkpoint-id).
   std::map<std::string, std::string> summary;
+  /// Called at every attempt with the metadata that attempt commits on (its current snapshot is
+  /// the new snapshot's parent) to add summary properties that depend on it, such as offsets
+  /// merged over the ancestors'.
+  std::function<Status(const TableMetadata& base, std::map<std::string, std::string>* summary)>
+      summary_for_base;
   /// How often a commit that lost the race (kCommitFailed) is retried on the refreshed table.
   int max_retries = 10;
   int64_t min_retry_wait_ms = 50;

@@ -1,0 +1,189 @@
+#include "stream/iceberg_sink.h"
+
+#include <nlohmann/json.hpp>
+
+#include "iceberg/catalog/append_files.h"
+
+namespace floe::stream {
+
+namespace {
+
+/// The newest snapshot in the ancestry of the current one (itself included) whose summary has
+/// `key`, or nullptr.
+const iceberg::Snapshot* NewestWithKey(const iceberg::TableMetadata& metadata,
+                                       const std::string& key) {
+  const iceberg::Snapshot* snapshot = metadata.CurrentSnapshot();
+  while (snapshot != nullptr) {
+    if (snapshot->summary.contains(key)) return snapshot;
+    if (!snapshot->parent_snapshot_id) return nullptr;
+    snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id);
+  }
+  return nullptr;
+}
+
+Status EnsureNamespace(iceberg::Catalog& catalog, const iceberg::Namespace& ns) {
+  Status status = catalog.CreateNamespace(ns, {});
+  if (status.ok() || status.IsAlreadyExists()) return Status::Ok();
+  return status;
+}
+
+}  // namespace
+
+Result<OffsetMap> ParseOffsetsJson(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Corrupt("offsets are not a JSON object: {}", text);
+  }
+  OffsetMap offsets;
+  for (const auto& [partition, offset] : json.items()) {
+    if (!offset.is_number_integer()) {
+      return Corrupt("offset of partition '{}' is not an integer: {}", partition, offset.dump());
+    }
+    offsets[partition] = offset.get<int64_t>();
+  }
+  return offsets;
+}
+
+Result<std::string> MergeOffsetsJson(const std::string* parent_json, const OffsetMap& update) {
+  OffsetMap merged;
+  if (parent_json != nullptr) {
+    FLOE_ASSIGN_OR_RAISE(merged, ParseOffsetsJson(*parent_json));
+  }
+  for (const auto& [partition, offset] : update) merged[partition] = offset;
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& [partition, offset] : merged) json[partition] = offset;
+  return json.dump();
+}
+
+IcebergSink::IcebergSink(std::shared_ptr<iceberg::Catalog> catalog, IcebergSinkOptions options,
+                         iceberg::LoadedTable table, std::vector<int> input_index)
+    : catalog_(std::move(catalog)),
+      options_(std::move(options)),
+      table_(std::move(table)),
+      input_index_(std::move(input_index)) {}
+
+Result<std::unique_ptr<IcebergSink>> IcebergSink::Open(std::shared_ptr<iceberg::Catalog> catalog,
+                                                       const iceberg::Schema& input_schema,
+                                                       IcebergSinkOptions options) {
+  const std::string where = fmt::format("sink '{}' ({})", options.name, options.table.ToString());
+  Result<iceberg::LoadedTable> loaded = catalog->LoadTable(options.table);
+  if (!loaded.ok() && loaded.status().IsNotFound() && options.create_if_missing) {
+    FLOE_RETURN_IF_ERROR_CTX(EnsureNamespace(*catalog, options.table.ns), where);
+    iceberg::PartitionSpec spec;
+    if (!options.partition_by.empty()) {
+      auto parsed = iceberg::ParsePartitionBy(options.partition_by, input_schema);
+      if (!parsed.ok()) return parsed.status().WithContext(where);
+      spec = std::move(parsed).value();
+    }
+    FLOE_RETURN_IF_ERROR_CTX(iceberg::ValidateWriteProperties(options.properties), where);
+    loaded = catalog->CreateTable(options.table, input_schema, spec, "", options.properties);
+    if (!loaded.ok() && loaded.status().IsAlreadyExists()) {
+      loaded = catalog->LoadTable(options.table);  // another writer created it first
+    }
+  }
+  if (!loaded.ok()) return loaded.status().WithContext(where);
+
+  const iceberg::Schema* table_schema = loaded->metadata.CurrentSchema();
+  if (table_schema == nullptr) return Corrupt("{}: no current schema", where);
+  std::vector<int> input_index;
+  for (const iceberg::NestedField& field : table_schema->fields()) {
+    const iceberg::NestedField* input = input_schema.FindFieldByName(field.name);
+    if (input == nullptr) {
+      if (field.required) {
+        return InvalidArgument("{}: the job has no column '{}', which the table requires", where,
+                               field.name);
+      }
+      input_index.push_back(-1);
+      continue;
+    }
+    if (!(*input->type == *field.type)) {
+      return InvalidArgument("{}: column '{}' is {} in the job but {} in the table", where,
+                             field.name, input->type->ToString(), field.type->ToString());
+    }
+    input_index.push_back(input_schema.FieldIndexById(input->id));
+  }
+  auto sink = std::unique_ptr<IcebergSink>(
+      new IcebergSink(std::move(catalog), std::move(options), *loaded, std::move(input_index)));
+  for (size_t i = 0; i < sink->input_index_.size(); ++i) {
+    if (sink->input_index_[i] >= 0) continue;
+    int32_t width = 0;
+    FLOE_ASSIGN_OR_RAISE(ColumnKind kind,
+                         iceberg::ColumnKindFor(*table_schema->fields()[i].type, &width));
+    sink->null_columns_.emplace_back(kind, width);
+  }
+  return sink;
+}
+
+Status IcebergSink::Write(const RecordBatch& batch, Selection selection) {
+  if (selection.count == 0) return Status::Ok();
+  if (writer_ == nullptr) {
+    FLOE_ASSIGN_OR_RAISE(writer_,
+                         iceberg::PartitionedWriter::Make(catalog_->file_io(), table_.metadata));
+  }
+  std::vector<const ColumnVector*> columns;
+  columns.reserve(input_index_.size());
+  size_t next_null = 0;
+  for (int index : input_index_) {
+    if (index >= 0) {
+      columns.push_back(&batch.columns[index]);
+      continue;
+    }
+    ColumnVector& nulls = null_columns_[next_null++];
+    while (nulls.size() < batch.num_rows()) nulls.AppendNull();
+    columns.push_back(&nulls);
+  }
+  return writer_->Write(columns, selection).WithContext(fmt::format("sink '{}'", options_.name));
+}
+
+Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
+  if (writer_ == nullptr || writer_->rows_written() == 0) return Status::Ok();
+  std::unique_ptr<iceberg::PartitionedWriter> writer = std::move(writer_);
+  const int64_t rows = writer->rows_written();
+  FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::DataFile> files, writer->Finish());
+
+  iceberg::AppendOptions options;
+  options.summary[kSummaryJobId] = checkpoint.job_id;
+  options.summary[kSummaryCheckpointId] = std::to_string(checkpoint.checkpoint_id);
+  if (checkpoint.watermark_micros) {
+    options.summary[kSummaryWatermark] = std::to_string(*checkpoint.watermark_micros);
+  }
+  const std::string offsets_key = OffsetsKey();
+  options.summary_for_base = [&](const iceberg::TableMetadata& base,
+                                 std::map<std::string, std::string>* summary) -> Status {
+    // Every commit of this group merges over the newest map of its ancestry, so that map is
+    // complete; snapshots of other writers in between do not carry it.
+    const iceberg::Snapshot* ancestor = NewestWithKey(base, offsets_key);
+    const std::string* parent_offsets =
+        ancestor == nullptr ? nullptr : &ancestor->summary.at(offsets_key);
+    FLOE_ASSIGN_OR_RAISE((*summary)[offsets_key],
+                         MergeOffsetsJson(parent_offsets, checkpoint.offsets));
+    return Status::Ok();
+  };
+  auto appended = iceberg::AppendFiles(*catalog_, table_, files, options);
+  if (!appended.ok()) {
+    if (!appended.status().IsCommitStateUnknown()) {
+      for (const iceberg::DataFile& file : files)
+        (void)catalog_->file_io()->DeleteFile(file.file_path);
+    }
+    return appended.status().WithContext(fmt::format("sink '{}'", options_.name));
+  }
+  table_ = std::move(appended->table);
+  rows_committed_ += rows;
+  ++commits_;
+  return Status::Ok();
+}
+
+Result<OffsetMap> IcebergSink::CommittedOffsets() {
+  FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
+  const iceberg::Snapshot* snapshot = NewestWithKey(table_.metadata, OffsetsKey());
+  if (snapshot == nullptr) return OffsetMap{};
+  return ParseOffsetsJson(snapshot->summary.at(OffsetsKey()));
+}
+
+Status IcebergSink::Close() {
+  if (writer_ == nullptr) return Status::Ok();
+  std::unique_ptr<iceberg::PartitionedWriter> writer = std::move(writer_);
+  return writer->Abort();
+}
+
+}  // namespace floe::stream

@@ -1,0 +1,77 @@
+#pragma once
+
+// The Iceberg sink: rows go into open data files of one table (one per partition, rolling at
+// the target size); each checkpoint commits them as one snapshot whose summary carries the job
+// id, the checkpoint id, the source offsets (merged over the parent snapshot's, so the newest
+// snapshot holds the whole map) and the watermark.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "iceberg/catalog/catalog.h"
+#include "iceberg/partitioned_writer.h"
+#include "stream/sink.h"
+
+namespace floe::stream {
+
+/// Snapshot summary keys the sink writes and reads back.
+inline constexpr const char* kSummaryJobId = "floe.job-id";
+inline constexpr const char* kSummaryCheckpointId = "floe.checkpoint-id";
+inline constexpr const char* kSummaryOffsetsPrefix = "floe.offsets.";
+inline constexpr const char* kSummaryWatermark = "floe.watermark";
+
+struct IcebergSinkOptions {
+  std::string name;  // the sink's name in the job
+  iceberg::TableIdentifier table;
+  bool create_if_missing = false;  // create the namespace and table from the input schema
+  std::string partition_by;        // on create: the CLI's partition syntax, e.g. "day(ts)"
+  std::map<std::string, std::string> properties;  // on create: table properties
+  /// Offsets are kept under floe.offsets.<offsets_group>: one group per consumer group/source,
+  /// so jobs that read different inputs into one table do not mix their positions.
+  std::string offsets_group = "default";
+};
+
+/// Merges `update` over the offsets JSON of a summary value ({"partition": next offset}):
+/// partitions in `update` take its offsets, the others keep theirs.
+Result<std::string> MergeOffsetsJson(const std::string* parent_json, const OffsetMap& update);
+Result<OffsetMap> ParseOffsetsJson(const std::string& json);
+
+/// Thread safety: one thread, as Sink says. Lifetime: the catalog must outlive the sink.
+class IcebergSink final : public Sink {
+ public:
+  /// Loads (or creates) the table and checks that the input schema can fill it: every table
+  /// column must be an input column of the same type, by name, unless the table column is
+  /// optional (it is then written as null).
+  static Result<std::unique_ptr<IcebergSink>> Open(std::shared_ptr<iceberg::Catalog> catalog,
+                                                   const iceberg::Schema& input_schema,
+                                                   IcebergSinkOptions options);
+
+  const std::string& name() const override { return options_.name; }
+  Status Write(const RecordBatch& batch, Selection selection) override;
+  Status Commit(const CheckpointInfo& checkpoint) override;
+  Result<OffsetMap> CommittedOffsets() override;
+  Status Close() override;
+
+  const iceberg::LoadedTable& table() const { return table_; }
+  int64_t rows_committed() const { return rows_committed_; }
+  int64_t commits() const { return commits_; }
+
+ private:
+  IcebergSink(std::shared_ptr<iceberg::Catalog> catalog, IcebergSinkOptions options,
+              iceberg::LoadedTable table, std::vector<int> input_index);
+
+  std::string OffsetsKey() const { return kSummaryOffsetsPrefix + options_.offsets_group; }
+
+  std::shared_ptr<iceberg::Catalog> catalog_;
+  IcebergSinkOptions options_;
+  iceberg::LoadedTable table_;
+  std::vector<int> input_index_;  // per table column: its input column, or -1 (null)
+  std::unique_ptr<iceberg::PartitionedWriter> writer_;
+  std::vector<ColumnVector> null_columns_;  // for table columns the input lacks
+  int64_t rows_committed_ = 0;
+  int64_t commits_ = 0;
+};
+
+}  // namespace floe::stream

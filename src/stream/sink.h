@@ -1,0 +1,49 @@
+#pragma once
+
+// Sinks: where rows leave a job. Each sink commits its own progress atomically with its output
+// (DESIGN.md "Exactly once"): what it wrote and the source positions it covers become visible
+// together, at a checkpoint.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/result.h"
+#include "stream/record_batch.h"
+
+namespace floe::stream {
+
+/// Per source partition ("topic/3", an input file), the next offset to read.
+using OffsetMap = std::map<std::string, int64_t>;
+
+/// What a checkpoint commits.
+struct CheckpointInfo {
+  std::string job_id;
+  int64_t checkpoint_id = 0;
+  /// Next offsets per source partition, as of the rows written before this checkpoint.
+  OffsetMap offsets;
+  /// The event-time watermark at the checkpoint (micros since the epoch), if the job has one.
+  std::optional<int64_t> watermark_micros;
+};
+
+/// Thread safety: a sink is driven by one thread (the job's runtime); Write and Commit are never
+/// called concurrently. Lifetime: Close() before destruction; destruction without Close()
+/// discards what was not committed.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+
+  virtual const std::string& name() const = 0;
+  /// Writes (or buffers) the selected rows of a batch. Not visible before Commit().
+  virtual Status Write(const RecordBatch& batch, Selection selection) = 0;
+  /// Makes everything written since the last commit durable and visible, together with the
+  /// checkpoint's offsets. Nothing written and nothing to record: a no-op.
+  virtual Status Commit(const CheckpointInfo& checkpoint) = 0;
+  /// The offsets of the last commit this sink made, read back from its own output (recovery
+  /// seeks the source to the smallest of all sinks' offsets).
+  virtual Result<OffsetMap> CommittedOffsets() = 0;
+  /// Rows written since the last commit are discarded; committed ones stay.
+  virtual Status Close() = 0;
+};
+
+}  // namespace floe::stream

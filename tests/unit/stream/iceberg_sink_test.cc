@@ -1,0 +1,174 @@
+#include "stream/iceberg_sink.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "common/uuid.h"
+
+namespace floe::stream {
+namespace {
+
+namespace fs = std::filesystem;
+using iceberg::NestedField;
+using iceberg::Type;
+using iceberg::TypeId;
+
+class IcebergSinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("floe_sink_test_" + NewUuid());
+    auto catalog = iceberg::OpenWarehouseCatalog(dir_.string());
+    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+    catalog_ = *catalog;
+    schema_ = std::make_shared<iceberg::Schema>(
+        0, std::vector<NestedField>{
+               NestedField{1, "id", true, Type::Primitive(TypeId::kLong), ""},
+               NestedField{2, "body", false, Type::Primitive(TypeId::kString), ""}});
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  IcebergSinkOptions Options(const std::string& group = "g1") {
+    IcebergSinkOptions options;
+    options.name = "out";
+    options.table = *iceberg::TableIdentifier::Parse("raw.events");
+    options.create_if_missing = true;
+    options.offsets_group = group;
+    return options;
+  }
+
+  RecordBatch Batch(int64_t first, int64_t rows) {
+    RecordBatch batch;
+    batch.schema = schema_;
+    batch.columns.emplace_back(ColumnKind::kInt64);
+    batch.columns.emplace_back(ColumnKind::kBytes);
+    for (int64_t i = 0; i < rows; ++i) {
+      batch.columns[0].Append<int64_t>(first + i);
+      batch.columns[1].AppendBytes(fmt::format("body {}", first + i));
+      batch.offsets.push_back(first + i);
+    }
+    return batch;
+  }
+
+  CheckpointInfo Checkpoint(int64_t id, OffsetMap offsets) {
+    return CheckpointInfo{"job-1", id, std::move(offsets), int64_t{1757581271318522}};
+  }
+
+  size_t ParquetFiles() {
+    size_t count = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
+      count += entry.path().extension() == ".parquet";
+    }
+    return count;
+  }
+
+  fs::path dir_;
+  std::shared_ptr<iceberg::Catalog> catalog_;
+  std::shared_ptr<iceberg::Schema> schema_;
+};
+
+TEST_F(IcebergSinkTest, EachCheckpointIsOneSnapshotCarryingItsPositions) {
+  auto sink = IcebergSink::Open(catalog_, *schema_, Options());
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  ASSERT_TRUE((*sink)->Write(Batch(0, 10), Selection::All(10)).ok());
+  const uint32_t some[] = {1, 3};
+  ASSERT_TRUE((*sink)->Write(Batch(10, 5), Selection{some, 2}).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, {{"in/0", 15}})).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(2, {{"in/0", 15}})).ok());  // nothing new: no snapshot
+
+  const iceberg::TableMetadata& metadata = (*sink)->table().metadata;
+  ASSERT_EQ(metadata.snapshots.size(), 1u);
+  const auto& summary = metadata.CurrentSnapshot()->summary;
+  EXPECT_EQ(summary.at("added-records"), "12");
+  EXPECT_EQ(summary.at(kSummaryJobId), "job-1");
+  EXPECT_EQ(summary.at(kSummaryCheckpointId), "1");
+  EXPECT_EQ(summary.at(kSummaryWatermark), "1757581271318522");
+  EXPECT_EQ(summary.at("floe.offsets.g1"), "{\"in/0\":15}");
+  EXPECT_EQ((*sink)->rows_committed(), 12);
+
+  ASSERT_TRUE((*sink)->Write(Batch(15, 3), Selection::All(3)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(3, {{"in/1", 7}})).ok());
+  auto offsets = (*sink)->CommittedOffsets();
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_EQ(*offsets, (OffsetMap{{"in/0", 15}, {"in/1", 7}}));  // merged over the parent's
+}
+
+TEST_F(IcebergSinkTest, OffsetsSurviveOtherWritersInBetween) {
+  auto mine = IcebergSink::Open(catalog_, *schema_, Options("mine"));
+  auto theirs = IcebergSink::Open(catalog_, *schema_, Options("theirs"));
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  ASSERT_TRUE((*mine)->Write(Batch(0, 2), Selection::All(2)).ok());
+  ASSERT_TRUE((*mine)->Commit(Checkpoint(1, {{"a/0", 2}})).ok());
+  ASSERT_TRUE((*theirs)->Write(Batch(100, 2), Selection::All(2)).ok());
+  ASSERT_TRUE((*theirs)->Commit(Checkpoint(1, {{"b/0", 9}})).ok());  // lands on top of mine
+  ASSERT_TRUE((*mine)->Write(Batch(2, 2), Selection::All(2)).ok());
+  ASSERT_TRUE((*mine)->Commit(Checkpoint(2, {{"a/1", 4}})).ok());  // retried on theirs
+
+  auto offsets = (*mine)->CommittedOffsets();
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_EQ(*offsets, (OffsetMap{{"a/0", 2}, {"a/1", 4}}));
+  auto other = (*theirs)->CommittedOffsets();
+  EXPECT_EQ(*other, (OffsetMap{{"b/0", 9}}));
+  EXPECT_EQ((*mine)->table().metadata.snapshots.size(), 3u);
+}
+
+TEST_F(IcebergSinkTest, ColumnsMustFitTheTable) {
+  ASSERT_TRUE(IcebergSink::Open(catalog_, *schema_, Options()).ok());  // creates raw.events
+  iceberg::Schema wrong_type(0, {NestedField{1, "id", true, Type::Primitive(TypeId::kString), ""}});
+  auto mismatch = IcebergSink::Open(catalog_, wrong_type, Options());
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_NE(mismatch.status().message().find("column 'id' is string in the job but long"),
+            std::string::npos)
+      << mismatch.status().message();
+  iceberg::Schema missing(0, {NestedField{2, "body", false, Type::Primitive(TypeId::kString), ""}});
+  auto lacking = IcebergSink::Open(catalog_, missing, Options());
+  ASSERT_FALSE(lacking.ok());
+  EXPECT_NE(lacking.status().message().find("no column 'id'"), std::string::npos);
+  // An optional table column the job lacks is written as null.
+  iceberg::Schema only_id(0, {NestedField{1, "id", true, Type::Primitive(TypeId::kLong), ""}});
+  auto narrow = IcebergSink::Open(catalog_, only_id, Options());
+  ASSERT_TRUE(narrow.ok()) << narrow.status().ToString();
+  RecordBatch batch = Batch(0, 3);
+  batch.schema = std::make_shared<iceberg::Schema>(only_id);
+  batch.columns.pop_back();
+  ASSERT_TRUE((*narrow)->Write(batch, Selection::All(3)).ok());
+  ASSERT_TRUE((*narrow)->Commit(Checkpoint(1, {{"x", 3}})).ok());
+  EXPECT_EQ((*narrow)->rows_committed(), 3);
+}
+
+TEST_F(IcebergSinkTest, MissingTableWithoutCreateIsAnError) {
+  IcebergSinkOptions options = Options();
+  options.create_if_missing = false;
+  auto sink = IcebergSink::Open(catalog_, *schema_, options);
+  ASSERT_FALSE(sink.ok());
+  EXPECT_TRUE(sink.status().IsNotFound());
+  EXPECT_NE(sink.status().message().find("sink 'out' (raw.events)"), std::string::npos);
+}
+
+TEST_F(IcebergSinkTest, CloseDiscardsWhatWasNotCommitted) {
+  auto sink = IcebergSink::Open(catalog_, *schema_, Options());
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Write(Batch(0, 4), Selection::All(4)).ok());
+  ASSERT_TRUE((*sink)->Close().ok());
+  EXPECT_EQ(ParquetFiles(), 0u);
+  auto offsets = (*sink)->CommittedOffsets();
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_TRUE(offsets->empty());
+}
+
+TEST(OffsetsJsonTest, MergeAndParse) {
+  const std::string parent = "{\"a\":1,\"b\":2}";
+  auto merged = MergeOffsetsJson(&parent, {{"b", 5}, {"c", 7}});
+  ASSERT_TRUE(merged.ok());
+  EXPECT_EQ(*merged, "{\"a\":1,\"b\":5,\"c\":7}");
+  EXPECT_EQ(ParseOffsetsJson("[1]").status().kind(), ErrorKind::kCorrupt);
+  EXPECT_EQ(ParseOffsetsJson("{\"a\":\"x\"}").status().kind(), ErrorKind::kCorrupt);
+  const std::string bad = "{";
+  EXPECT_FALSE(MergeOffsetsJson(&bad, {}).ok());
+}
+
+}  // namespace
+}  // namespace floe::stream
