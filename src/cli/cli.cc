@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/gen_command.h"
 #include "cli/table_commands.h"
 
 namespace floe::cli {
@@ -36,7 +37,8 @@ int Main(int argc, char** argv) {
       "  floe namespace create raw_messages\n"
       "  floe table create raw_messages.events --schema @schema.json --partition-by 'day(ts)'\n"
       "  floe table append raw_messages.events --rows rows.jsonl\n"
-      "  floe table describe raw_messages.events");
+      "  floe table describe raw_messages.events\n"
+      "  floe gen --count 100000 --match-ratio 0.1 --bad-ratio 0.01 --output messages.jsonl");
   app.require_subcommand(1);
   app.fallthrough();
   std::string warehouse;
@@ -137,6 +139,45 @@ int Main(int argc, char** argv) {
     exit_code = RunWithCatalog(warehouse, [&](iceberg::Catalog& catalog) {
       return ListTables(catalog, list_ns, std::cout);
     });
+  });
+
+  // floe gen
+  GenOptions gen;
+  CLI::App* gen_cmd = app.add_subcommand(
+      "gen", "Write seed-like JSON messages for tests (deterministic for a seed)");
+  gen_cmd->add_option("--count", gen.count, "Number of lines")->capture_default_str();
+  gen_cmd->add_option("--seed", gen.seed, "Seed: the same seed gives byte-identical output")
+      ->capture_default_str();
+  gen_cmd
+      ->add_option("--match-ratio", gen.match_ratio,
+                   "Share of bodies containing \"gun\" in some case (the rest never do)")
+      ->capture_default_str();
+  gen_cmd
+      ->add_option("--bad-ratio", gen.bad_ratio,
+                   "Share of malformed records: truncated JSON, not an object, invalid UTF-8, "
+                   "wrong type, bad timestamp")
+      ->capture_default_str();
+  gen_cmd
+      ->add_option("--late-ratio", gen.late_ratio,
+                   "Share of records 1-60 s behind the running event time")
+      ->capture_default_str();
+  gen_cmd->add_option("--output", gen.output, "Output file, '-' for stdout")->capture_default_str();
+  gen_cmd->add_option("--expect-out", gen.expect_out,
+                      "Also write the good matching records, exactly as written (what a "
+                      "'gun' filter must output)");
+  gen_cmd->add_option("--start", gen.start, "Event time of the first record")
+      ->capture_default_str();
+  gen_cmd
+      ->add_option("--rate-per-second", gen.rate_per_second,
+                   "Event-time rate: timestamps advance 1/N s per record on average")
+      ->capture_default_str();
+  gen_cmd->callback([&] {
+    Status status = RunGen(gen, std::cerr);
+    if (!status.ok()) {
+      std::cerr << "floe: error: " << status.message() << " (" << ErrorKindName(status.kind())
+                << ")\n";
+      exit_code = kExitError;
+    }
   });
 
   try {

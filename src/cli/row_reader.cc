@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "stream/json_fields.h"
+
 namespace floe::cli {
 
 namespace {
@@ -12,71 +14,6 @@ namespace {
 constexpr size_t kReadChunkBytes = 4 << 20;
 
 }  // namespace
-
-Result<json::FieldSpec> FieldSpecFor(const iceberg::NestedField& field) {
-  using iceberg::TypeId;
-  json::FieldSpec spec;
-  spec.name = field.name;
-  spec.required = field.required;
-  const iceberg::Type& type = *field.type;
-  switch (type.id()) {
-    case TypeId::kBoolean:
-      spec.kind = json::ValueKind::kBoolean;
-      break;
-    case TypeId::kInt:
-      spec.kind = json::ValueKind::kInt32;
-      break;
-    case TypeId::kLong:
-      spec.kind = json::ValueKind::kInt64;
-      break;
-    case TypeId::kFloat:
-      spec.kind = json::ValueKind::kFloat;
-      break;
-    case TypeId::kDouble:
-      spec.kind = json::ValueKind::kDouble;
-      break;
-    case TypeId::kDecimal:
-      spec.kind = json::ValueKind::kDecimal;
-      spec.precision = type.precision();
-      spec.scale = type.scale();
-      break;
-    case TypeId::kDate:
-      spec.kind = json::ValueKind::kDate;
-      break;
-    case TypeId::kTime:
-      spec.kind = json::ValueKind::kTime;
-      break;
-    case TypeId::kTimestamp:
-      spec.kind = json::ValueKind::kTimestamp;
-      break;
-    case TypeId::kTimestampTz:
-      spec.kind = json::ValueKind::kTimestampTz;
-      break;
-    case TypeId::kTimestampNs:
-      spec.kind = json::ValueKind::kTimestampNs;
-      break;
-    case TypeId::kTimestampTzNs:
-      spec.kind = json::ValueKind::kTimestampTzNs;
-      break;
-    case TypeId::kString:
-      spec.kind = json::ValueKind::kString;
-      break;
-    case TypeId::kUuid:
-      spec.kind = json::ValueKind::kUuid;
-      break;
-    case TypeId::kFixed:
-      spec.kind = json::ValueKind::kFixed;
-      spec.fixed_length = type.length();
-      break;
-    case TypeId::kBinary:
-      spec.kind = json::ValueKind::kBinary;
-      break;
-    default:
-      return NotSupported("field '{}': reading {} values from JSON is not supported yet",
-                          field.name, type.ToString());
-  }
-  return spec;
-}
 
 RowReader::RowReader(std::string path, std::FILE* file, json::BatchDecoder decoder)
     : path_(std::move(path)),
@@ -90,11 +27,7 @@ RowReader::~RowReader() {
 
 Result<std::unique_ptr<RowReader>> RowReader::Open(const std::string& path,
                                                    const iceberg::Schema& schema) {
-  std::vector<json::FieldSpec> fields;
-  for (const iceberg::NestedField& field : schema.fields()) {
-    FLOE_ASSIGN_OR_RAISE(json::FieldSpec spec, FieldSpecFor(field));
-    fields.push_back(std::move(spec));
-  }
+  FLOE_ASSIGN_OR_RAISE(std::vector<json::FieldSpec> fields, stream::JsonFieldsFor(schema));
   FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
   std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (file == nullptr) return IoError("cannot open {}: {}", path, std::strerror(errno));

@@ -14,9 +14,6 @@
 
 namespace floe::cli {
 
-/// The decoder field of an Iceberg field (top-level primitives only).
-Result<json::FieldSpec> FieldSpecFor(const iceberg::NestedField& field);
-
 /// Thread safety: none. Owns the open file.
 class RowReader {
  public:

@@ -1,0 +1,158 @@
+#pragma once
+
+// A job definition as typed values: what the YAML job file says once it has been interpolated,
+// overridden and validated (job_loader.h). The runtime builds its graph from these and never
+// looks at YAML; every value here has already been checked, except the expression texts and
+// the partition spec, which keep their location so the runtime can report errors in the same
+// "file:line:col: path: message" form.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iceberg/catalog/catalog.h"
+#include "iceberg/type.h"
+
+namespace floe::pipeline {
+
+/// Where a value came from: the job file's line and column (1-based), or a --set override
+/// (line 0), and its key path in the document ("sinks.filtered.table").
+struct ConfigLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string path;
+  bool from_override = false;
+
+  /// "job.yaml:12:5: sinks.filtered.table" or "job.yaml: sinks.filtered.table (from --set)";
+  /// error messages append ": message".
+  std::string ToString() const;
+};
+
+/// An expression or spec text the runtime parses later, with its origin for error messages.
+struct ConfigText {
+  std::string text;
+  ConfigLocation location;
+};
+
+/// Free-form string properties (catalog, Kafka, table properties), in key order.
+using PropertyMap = std::map<std::string, std::string>;
+
+struct CheckpointConfig {
+  std::chrono::milliseconds interval{std::chrono::seconds(30)};
+  std::chrono::milliseconds min_pause{0};
+  std::chrono::milliseconds timeout{std::chrono::minutes(10)};
+  int32_t tolerable_failures = 3;
+};
+
+enum class CatalogType : uint8_t { kSql, kRest, kHadoop };
+
+struct CatalogConfig {
+  std::string name;
+  CatalogType type = CatalogType::kSql;
+  /// Every key of the catalog's section except `type`, interpolated: uri, credential,
+  /// warehouse, scope, oauth2-server-uri, s3.*, ... exactly as Iceberg names them.
+  PropertyMap properties;
+};
+
+/// One decoded column of a source, in order.
+struct ColumnConfig {
+  std::string name;
+  iceberg::TypePtr type;
+  bool required = false;
+};
+
+struct EventTimeConfig {
+  std::string column;
+  std::chrono::milliseconds max_out_of_orderness{0};
+};
+
+enum class SourceType : uint8_t { kFile, kKafka };
+enum class RecordFormat : uint8_t { kJson };
+
+struct SourceConfig {
+  std::string name;
+  SourceType type = SourceType::kFile;
+  /// File sources: a path, a glob, or "-" for stdin.
+  std::string path;
+  RecordFormat format = RecordFormat::kJson;
+  std::vector<ColumnConfig> schema;
+  std::optional<EventTimeConfig> event_time;
+  /// Kafka sources: topics, group.id, start_offsets and librdkafka properties.
+  PropertyMap properties;
+};
+
+struct FilterConfig {
+  ConfigText where;
+};
+
+/// A named expression or type, kept in file order (the order of `add` is the column order).
+struct NamedText {
+  std::string name;
+  ConfigText value;
+};
+
+struct CastConfig {
+  std::string column;
+  iceberg::TypePtr type;
+};
+
+struct ProjectConfig {
+  std::vector<NamedText> add;
+  std::vector<std::pair<std::string, std::string>> rename;  // from, to
+  std::vector<std::string> drop;
+  std::vector<CastConfig> cast;
+};
+
+enum class TransformType : uint8_t { kFilter, kProject };
+
+struct TransformConfig {
+  TransformType type = TransformType::kFilter;
+  FilterConfig filter;    // when type == kFilter
+  ProjectConfig project;  // when type == kProject
+  ConfigLocation location;
+};
+
+enum class SinkType : uint8_t { kIceberg, kJsonl, kKafka };
+
+/// A sink, or the dead-letter destination (same keys).
+struct SinkConfig {
+  std::string name;
+  SinkType type = SinkType::kIceberg;
+  /// Iceberg: the catalog's name (known to exist in JobConfig::catalogs) and the table.
+  std::string catalog;
+  iceberg::TableIdentifier table;
+  bool create_if_missing = false;
+  std::optional<ConfigText> partition_by;  // the CLI's syntax: "day(ts),bucket(16,id)"
+  int32_t write_parallelism = 1;
+  /// Iceberg: table properties; Kafka: producer properties.
+  PropertyMap properties;
+  std::string path;   // jsonl: a file, or "-" for stdout
+  std::string topic;  // kafka
+};
+
+/// The whole job. Catalogs, sources and sinks keep the order of the file.
+struct JobConfig {
+  std::string name;
+  std::string file;  // the job file it was loaded from
+  CheckpointConfig checkpoint;
+  std::vector<CatalogConfig> catalogs;
+  std::vector<SourceConfig> sources;
+  std::vector<TransformConfig> transforms;
+  std::vector<SinkConfig> sinks;
+  std::optional<SinkConfig> dead_letter;
+
+  /// nullptr when there is none of that name.
+  const CatalogConfig* FindCatalog(std::string_view name) const;
+  const SinkConfig* FindSink(std::string_view name) const;
+};
+
+std::string_view CatalogTypeName(CatalogType type);
+std::string_view SourceTypeName(SourceType type);
+std::string_view SinkTypeName(SinkType type);
+
+}  // namespace floe::pipeline

@@ -1,0 +1,738 @@
+#include "pipeline/job_loader.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "pipeline/job_overrides_internal.h"
+#include "pipeline/job_shape_internal.h"
+
+namespace floe::pipeline {
+
+namespace {
+
+using internal::Shape;
+using internal::ShapeKind;
+
+constexpr std::string_view kDeadLetterName = "dead_letter";
+constexpr std::string_view kDurationExample = "a duration like 30s";
+constexpr std::string_view kKafkaTopicsKey = "topics";
+constexpr std::string_view kWarehouseKey = "warehouse";
+constexpr std::string_view kUriKey = "uri";
+
+// The primitive type names of Iceberg's schema JSON, for did-you-mean on a bad type name.
+const std::vector<std::string_view> kPrimitiveTypeNames = {
+    "boolean",  "int",    "long",         "float",         "double", "decimal(P, S)",
+    "date",     "time",   "timestamp",    "timestamptz",   "string", "uuid",
+    "fixed[L]", "binary", "timestamp_ns", "timestamptz_ns"};
+
+// Which keys each kind of source and sink takes, beyond the shared shape of the file.
+const std::vector<std::string_view> kFileSourceKeys = {"type", "path", "format", "schema",
+                                                       "event_time"};
+const std::vector<std::string_view> kKafkaSourceKeys = {"type", "format", "schema", "event_time",
+                                                        "properties"};
+const std::vector<std::string_view> kIcebergSinkKeys = {
+    "type",         "catalog",           "table",     "create_if_missing",
+    "partition_by", "write_parallelism", "properties"};
+const std::vector<std::string_view> kJsonlSinkKeys = {"type", "path"};
+const std::vector<std::string_view> kKafkaSinkKeys = {"type", "topic", "properties"};
+
+bool IsPresent(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
+
+std::string JoinPath(std::string_view path, std::string_view key) {
+  return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
+}
+
+std::string IndexPath(std::string_view path, size_t index) {
+  return fmt::format("{}[{}]", path, index);
+}
+
+std::string_view NodeKindName(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a value";
+    default:
+      return "nothing";
+  }
+}
+
+/// Names of sources, sinks, catalogs and the job: safe in file names, metrics and paths.
+bool IsValidName(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+bool IsValidJobName(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
+}
+
+bool IsTimestampType(const iceberg::Type& type) {
+  switch (type.id()) {
+    case iceberg::TypeId::kTimestamp:
+    case iceberg::TypeId::kTimestampTz:
+    case iceberg::TypeId::kTimestampNs:
+    case iceberg::TypeId::kTimestampTzNs:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// One of a fixed set of names mapped to an enum value.
+template <typename Enum>
+using Choices = std::vector<std::pair<std::string_view, Enum>>;
+
+/// Turns a parsed YAML tree into a JobConfig, checking as it goes. Holds references to the
+/// caller's environment and override list: lives only for one LoadJobText call.
+class JobDecoder {
+ public:
+  JobDecoder(std::string file, const Environment& environment,
+             const std::vector<std::string>& overridden_paths)
+      : file_(std::move(file)), environment_(environment), overridden_paths_(overridden_paths) {}
+
+  Result<JobConfig> Decode(const YAML::Node& root) {
+    FLOE_RETURN_IF_ERROR(CheckShape(root, internal::RootShape(), ""));
+    JobConfig job;
+
+    YAML::Node job_node = root["job"];
+    if (!IsPresent(job_node)) return Fail(root, "", "missing required key 'job'");
+    FLOE_ASSIGN_OR_RAISE(job.name, RequiredText(job_node, "name", "job"));
+    if (!IsValidJobName(job.name)) {
+      return Fail(
+          job_node["name"], "job.name",
+          fmt::format("invalid job name '{}': use letters, digits, '_', '.' and '-'", job.name));
+    }
+    FLOE_ASSIGN_OR_RAISE(job.checkpoint, DecodeCheckpoint(job_node["checkpoint"]));
+
+    for (const auto& entry : root["catalogs"]) {
+      std::string name = entry.first.Scalar();
+      FLOE_ASSIGN_OR_RAISE(CatalogConfig catalog,
+                           DecodeCatalog(name, entry.second, JoinPath("catalogs", name)));
+      job.catalogs.push_back(std::move(catalog));
+    }
+
+    YAML::Node sources = root["sources"];
+    if (!IsPresent(sources)) return Fail(root, "", "missing required key 'sources'");
+    if (sources.size() != 1) {
+      return Fail(sources, "sources",
+                  fmt::format("exactly one source is supported for now, found {}", sources.size()));
+    }
+    for (const auto& entry : sources) {
+      std::string name = entry.first.Scalar();
+      FLOE_ASSIGN_OR_RAISE(SourceConfig source,
+                           DecodeSource(name, entry.second, JoinPath("sources", name)));
+      job.sources.push_back(std::move(source));
+    }
+
+    YAML::Node transforms = root["transforms"];
+    if (IsPresent(transforms)) {
+      for (size_t i = 0; i < transforms.size(); ++i) {
+        FLOE_ASSIGN_OR_RAISE(TransformConfig transform,
+                             DecodeTransform(transforms[i], IndexPath("transforms", i)));
+        job.transforms.push_back(std::move(transform));
+      }
+    }
+
+    YAML::Node sinks = root["sinks"];
+    if (!IsPresent(sinks) || sinks.size() == 0) {
+      return Fail(IsPresent(sinks) ? sinks : root, IsPresent(sinks) ? "sinks" : "",
+                  "missing required key 'sinks' (at least one sink)");
+    }
+    for (const auto& entry : sinks) {
+      std::string name = entry.first.Scalar();
+      FLOE_ASSIGN_OR_RAISE(SinkConfig sink,
+                           DecodeSink(name, entry.second, JoinPath("sinks", name), job.catalogs));
+      job.sinks.push_back(std::move(sink));
+    }
+
+    YAML::Node dead_letter = root[std::string(kDeadLetterName)];
+    if (IsPresent(dead_letter)) {
+      FLOE_ASSIGN_OR_RAISE(job.dead_letter, DecodeSink(std::string(kDeadLetterName), dead_letter,
+                                                       std::string(kDeadLetterName), job.catalogs));
+    }
+    return job;
+  }
+
+ private:
+  /// Where `node` (at `path`) came from: a --set override, else its line and column.
+  ConfigLocation Locate(const YAML::Node& node, const std::string& path) const {
+    ConfigLocation location{file_, 0, 0, path};
+    bool has_mark = node.IsDefined() && !node.Mark().is_null();
+    for (const std::string& overridden : overridden_paths_) {
+      bool is_parent =
+          overridden.size() > path.size() && overridden.starts_with(path) &&
+          (path.empty() || overridden[path.size()] == '.' || overridden[path.size()] == '[');
+      if (overridden == path || (!has_mark && is_parent)) {
+        location.from_override = true;
+        if (overridden != path) location.path = overridden;
+        return location;
+      }
+    }
+    if (has_mark) {
+      location.line = node.Mark().line + 1;
+      location.column = node.Mark().column + 1;
+    }
+    return location;
+  }
+
+  Status Fail(const YAML::Node& node, const std::string& path, std::string_view message) const {
+    ConfigLocation location = Locate(node, path);
+    if (location.path.empty()) {
+      if (location.line > 0) {
+        return InvalidArgument("{}:{}:{}: {}", file_, location.line, location.column, message);
+      }
+      return InvalidArgument("{}: {}", file_, message);
+    }
+    return InvalidArgument("{}: {}", location.ToString(), message);
+  }
+
+  Status MissingKey(const YAML::Node& map, const std::string& map_path,
+                    std::string_view key) const {
+    return Fail(map, map_path, fmt::format("missing required key '{}'", key));
+  }
+
+  /// Rejects maps with repeated keys and non-scalar keys; collects the key names.
+  Status CheckMapKeys(const YAML::Node& node, const std::string& path,
+                      std::vector<std::string>* names) const {
+    std::map<std::string, int> first_line;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) {
+        return Fail(entry.first, path, "keys must be plain names, not maps or lists");
+      }
+      const std::string& key = entry.first.Scalar();
+      auto [it, inserted] = first_line.emplace(key, entry.first.Mark().line + 1);
+      if (!inserted) {
+        return Fail(entry.first, JoinPath(path, key),
+                    fmt::format("duplicate key '{}' (first at line {})", key, it->second));
+      }
+      names->push_back(key);
+    }
+    return Status::Ok();
+  }
+
+  /// Checks the structure of the whole tree against the job file's shape: maps where maps
+  /// belong, lists where lists belong, and no unknown keys. Values are checked by the decoders.
+  Status CheckShape(const YAML::Node& node, const Shape& shape, const std::string& path) const {
+    if (!IsPresent(node)) return Status::Ok();
+    auto expect = [&](bool ok, std::string_view what) -> Status {
+      if (ok) return Status::Ok();
+      return Fail(node, path, fmt::format("expected {}, got {}", what, NodeKindName(node)));
+    };
+    std::vector<std::string> keys;
+    switch (shape.kind) {
+      case ShapeKind::kScalar:
+        return expect(node.IsScalar(), "a value");
+      case ShapeKind::kList:
+        FLOE_RETURN_IF_ERROR(expect(node.IsSequence(), "a list"));
+        for (size_t i = 0; i < node.size(); ++i) {
+          FLOE_RETURN_IF_ERROR(CheckShape(node[i], *shape.element, IndexPath(path, i)));
+        }
+        return Status::Ok();
+      case ShapeKind::kFreeMap:
+        FLOE_RETURN_IF_ERROR(expect(node.IsMap(), "a map of properties"));
+        FLOE_RETURN_IF_ERROR(CheckMapKeys(node, path, &keys));
+        for (const auto& entry : node) {
+          if (IsPresent(entry.second) && !entry.second.IsScalar()) {
+            return Fail(entry.second, JoinPath(path, entry.first.Scalar()),
+                        fmt::format("expected a value, got {}", NodeKindName(entry.second)));
+          }
+        }
+        return Status::Ok();
+      case ShapeKind::kNamedMap:
+        FLOE_RETURN_IF_ERROR(expect(node.IsMap(), fmt::format("a map of {}s", shape.element_noun)));
+        FLOE_RETURN_IF_ERROR(CheckMapKeys(node, path, &keys));
+        for (const auto& entry : node) {
+          const std::string& name = entry.first.Scalar();
+          if (!IsValidName(name)) {
+            return Fail(entry.first, JoinPath(path, name),
+                        fmt::format("invalid {} name '{}': use letters, digits, '_' and '-'",
+                                    shape.element_noun, name));
+          }
+          FLOE_RETURN_IF_ERROR(CheckShape(entry.second, *shape.element, JoinPath(path, name)));
+        }
+        return Status::Ok();
+      case ShapeKind::kSection:
+        FLOE_RETURN_IF_ERROR(expect(node.IsMap(), fmt::format("a map of {}", shape.KeyList())));
+        FLOE_RETURN_IF_ERROR(CheckMapKeys(node, path, &keys));
+        if (shape.exactly_one_key && keys.size() != 1) {
+          return Fail(
+              node, path,
+              fmt::format("expected exactly one of {}, got {} keys", shape.KeyList(), keys.size()));
+        }
+        for (const auto& entry : node) {
+          const std::string& key = entry.first.Scalar();
+          const Shape* child = shape.Find(key);
+          if (child == nullptr) {
+            std::vector<std::string_view> known;
+            for (const auto& known_key : shape.keys) known.push_back(known_key.first);
+            std::string hint = internal::DidYouMean(key, known);
+            if (hint.empty()) hint = fmt::format(" (expected one of: {})", shape.KeyList());
+            return Fail(entry.first, JoinPath(path, key),
+                        fmt::format("unknown key '{}'{}", key, hint));
+          }
+          FLOE_RETURN_IF_ERROR(CheckShape(entry.second, *child, JoinPath(path, key)));
+        }
+        return Status::Ok();
+    }
+    return Status::Ok();
+  }
+
+  /// A scalar's text with ${VAR}s replaced.
+  Result<std::string> Text(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsScalar()) {
+      return Fail(node, path, fmt::format("expected a value, got {}", NodeKindName(node)));
+    }
+    auto text = Interpolate(node.Scalar(), environment_);
+    if (!text.ok()) return Fail(node, path, text.status().message());
+    return text;
+  }
+
+  Result<std::optional<std::string>> OptionalText(const YAML::Node& map, std::string_view key,
+                                                  const std::string& map_path) const {
+    YAML::Node node = map[std::string(key)];
+    if (!IsPresent(node)) return std::optional<std::string>();
+    FLOE_ASSIGN_OR_RAISE(std::string text, Text(node, JoinPath(map_path, key)));
+    return std::optional<std::string>(std::move(text));
+  }
+
+  Result<std::string> RequiredText(const YAML::Node& map, std::string_view key,
+                                   const std::string& map_path) const {
+    FLOE_ASSIGN_OR_RAISE(std::optional<std::string> text, OptionalText(map, key, map_path));
+    if (!text) return MissingKey(map, map_path, key);
+    if (text->empty()) {
+      return Fail(map[std::string(key)], JoinPath(map_path, key), "must not be empty");
+    }
+    return std::move(*text);
+  }
+
+  Result<std::chrono::milliseconds> Duration(const YAML::Node& map, std::string_view key,
+                                             const std::string& map_path,
+                                             std::chrono::milliseconds fallback) const {
+    FLOE_ASSIGN_OR_RAISE(std::optional<std::string> text, OptionalText(map, key, map_path));
+    if (!text) return fallback;
+    auto duration = ParseDuration(*text);
+    if (!duration.ok()) {
+      return Fail(map[std::string(key)], JoinPath(map_path, key),
+                  fmt::format("expected {}, got '{}'", kDurationExample, *text));
+    }
+    return duration;
+  }
+
+  Result<int32_t> Integer(const YAML::Node& map, std::string_view key, const std::string& map_path,
+                          int32_t fallback, int32_t minimum) const {
+    FLOE_ASSIGN_OR_RAISE(std::optional<std::string> text, OptionalText(map, key, map_path));
+    if (!text) return fallback;
+    int32_t value = 0;
+    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    std::string path = JoinPath(map_path, key);
+    if (error != std::errc() || end != text->data() + text->size()) {
+      return Fail(map[std::string(key)], path, fmt::format("expected an integer, got '{}'", *text));
+    }
+    if (value < minimum) {
+      return Fail(map[std::string(key)], path,
+                  fmt::format("must be at least {}, got {}", minimum, value));
+    }
+    return value;
+  }
+
+  Result<bool> Bool(const YAML::Node& map, std::string_view key, const std::string& map_path,
+                    bool fallback) const {
+    FLOE_ASSIGN_OR_RAISE(std::optional<std::string> text, OptionalText(map, key, map_path));
+    if (!text) return fallback;
+    if (*text == "true") return true;
+    if (*text == "false") return false;
+    return Fail(map[std::string(key)], JoinPath(map_path, key),
+                fmt::format("expected true or false, got '{}'", *text));
+  }
+
+  template <typename Enum>
+  Result<Enum> Choice(const YAML::Node& map, std::string_view key, const std::string& map_path,
+                      std::string_view what, const Choices<Enum>& choices) const {
+    FLOE_ASSIGN_OR_RAISE(std::string text, RequiredText(map, key, map_path));
+    std::vector<std::string_view> names;
+    for (const auto& [name, value] : choices) {
+      if (name == text) return value;
+      names.push_back(name);
+    }
+    return Fail(map[std::string(key)], JoinPath(map_path, key),
+                fmt::format("unknown {} '{}'{} (expected one of: {})", what, text,
+                            internal::DidYouMean(text, names), fmt::join(names, ", ")));
+  }
+
+  Result<iceberg::TypePtr> IcebergType(const YAML::Node& node, const std::string& path) const {
+    FLOE_ASSIGN_OR_RAISE(std::string name, Text(node, path));
+    auto type = iceberg::Type::FromPrimitiveName(name);
+    if (!type.ok()) {
+      return Fail(node, path,
+                  fmt::format("unknown Iceberg type '{}'{}", name,
+                              internal::DidYouMean(name, kPrimitiveTypeNames)));
+    }
+    return type;
+  }
+
+  /// Every key/value of a free-form map, interpolated; null values become "".
+  Result<PropertyMap> Properties(const YAML::Node& node, const std::string& path,
+                                 const std::vector<std::string_view>& skip = {}) const {
+    PropertyMap properties;
+    if (!IsPresent(node)) return properties;
+    for (const auto& entry : node) {
+      const std::string& key = entry.first.Scalar();
+      if (std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
+      std::string value;
+      if (IsPresent(entry.second)) {
+        FLOE_ASSIGN_OR_RAISE(value, Text(entry.second, JoinPath(path, key)));
+      }
+      properties[key] = std::move(value);
+    }
+    return properties;
+  }
+
+  /// Rejects keys that exist in the file's shape but do not apply to this kind of source/sink.
+  Status CheckKeysApply(const YAML::Node& node, const std::string& path, std::string_view kind,
+                        const std::vector<std::string_view>& allowed) const {
+    for (const auto& entry : node) {
+      const std::string& key = entry.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        return Fail(entry.first, JoinPath(path, key),
+                    fmt::format("'{}' does not apply to {} (its keys: {})", key, kind,
+                                fmt::join(allowed, ", ")));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Result<CheckpointConfig> DecodeCheckpoint(const YAML::Node& node) const {
+    CheckpointConfig checkpoint;
+    if (!IsPresent(node)) return checkpoint;
+    const std::string path = "job.checkpoint";
+    FLOE_ASSIGN_OR_RAISE(checkpoint.interval,
+                         Duration(node, "interval", path, checkpoint.interval));
+    FLOE_ASSIGN_OR_RAISE(checkpoint.min_pause,
+                         Duration(node, "min_pause", path, checkpoint.min_pause));
+    FLOE_ASSIGN_OR_RAISE(checkpoint.timeout, Duration(node, "timeout", path, checkpoint.timeout));
+    FLOE_ASSIGN_OR_RAISE(checkpoint.tolerable_failures,
+                         Integer(node, "tolerable_failures", path, checkpoint.tolerable_failures,
+                                 /*minimum=*/0));
+    if (checkpoint.interval.count() == 0) {
+      return Fail(node["interval"], JoinPath(path, "interval"), "must be greater than 0");
+    }
+    if (checkpoint.timeout.count() == 0) {
+      return Fail(node["timeout"], JoinPath(path, "timeout"), "must be greater than 0");
+    }
+    return checkpoint;
+  }
+
+  Result<CatalogConfig> DecodeCatalog(const std::string& name, const YAML::Node& node,
+                                      const std::string& path) const {
+    CatalogConfig catalog;
+    catalog.name = name;
+    if (!IsPresent(node)) return MissingKey(node, path, "type");
+    FLOE_ASSIGN_OR_RAISE(catalog.type, Choice<CatalogType>(node, "type", path, "catalog type",
+                                                           {{"sql", CatalogType::kSql},
+                                                            {"rest", CatalogType::kRest},
+                                                            {"hadoop", CatalogType::kHadoop}}));
+    FLOE_ASSIGN_OR_RAISE(catalog.properties, Properties(node, path, {"type"}));
+    std::string_view needed = catalog.type == CatalogType::kRest ? kUriKey : kWarehouseKey;
+    auto it = catalog.properties.find(std::string(needed));
+    if (it == catalog.properties.end() || it->second.empty()) {
+      return Fail(node, path,
+                  fmt::format("a {} catalog needs '{}'", CatalogTypeName(catalog.type), needed));
+    }
+    return catalog;
+  }
+
+  Result<SourceConfig> DecodeSource(const std::string& name, const YAML::Node& node,
+                                    const std::string& path) const {
+    SourceConfig source;
+    source.name = name;
+    if (!IsPresent(node)) return MissingKey(node, path, "type");
+    FLOE_ASSIGN_OR_RAISE(source.type, Choice<SourceType>(node, "type", path, "source type",
+                                                         {{"file", SourceType::kFile},
+                                                          {"kafka", SourceType::kKafka}}));
+    bool is_file = source.type == SourceType::kFile;
+    FLOE_RETURN_IF_ERROR(CheckKeysApply(node, path, is_file ? "file sources" : "kafka sources",
+                                        is_file ? kFileSourceKeys : kKafkaSourceKeys));
+    if (is_file) {
+      FLOE_ASSIGN_OR_RAISE(source.path, RequiredText(node, "path", path));
+    }
+    if (IsPresent(node["format"])) {
+      FLOE_ASSIGN_OR_RAISE(source.format, Choice<RecordFormat>(node, "format", path, "format",
+                                                               {{"json", RecordFormat::kJson}}));
+    }
+
+    std::string schema_path = JoinPath(path, "schema");
+    YAML::Node schema = node["schema"];
+    if (!IsPresent(schema) || schema.size() == 0) {
+      return Fail(IsPresent(schema) ? schema : node, IsPresent(schema) ? schema_path : path,
+                  "missing required key 'schema' (the decoded columns, at least one)");
+    }
+    for (size_t i = 0; i < schema.size(); ++i) {
+      YAML::Node column_node = schema[i];
+      std::string column_path = IndexPath(schema_path, i);
+      if (!IsPresent(column_node)) return MissingKey(column_node, column_path, "name");
+      ColumnConfig column;
+      FLOE_ASSIGN_OR_RAISE(column.name, RequiredText(column_node, "name", column_path));
+      for (const ColumnConfig& earlier : source.schema) {
+        if (earlier.name == column.name) {
+          return Fail(column_node["name"], JoinPath(column_path, "name"),
+                      fmt::format("duplicate column '{}'", column.name));
+        }
+      }
+      if (!IsPresent(column_node["type"])) return MissingKey(column_node, column_path, "type");
+      FLOE_ASSIGN_OR_RAISE(column.type,
+                           IcebergType(column_node["type"], JoinPath(column_path, "type")));
+      FLOE_ASSIGN_OR_RAISE(column.required, Bool(column_node, "required", column_path, false));
+      source.schema.push_back(std::move(column));
+    }
+
+    YAML::Node event_time = node["event_time"];
+    if (IsPresent(event_time)) {
+      std::string event_path = JoinPath(path, "event_time");
+      EventTimeConfig config;
+      FLOE_ASSIGN_OR_RAISE(config.column, RequiredText(event_time, "column", event_path));
+      auto column = std::find_if(source.schema.begin(), source.schema.end(),
+                                 [&](const ColumnConfig& c) { return c.name == config.column; });
+      std::string column_path = JoinPath(event_path, "column");
+      if (column == source.schema.end()) {
+        std::vector<std::string_view> names;
+        for (const ColumnConfig& c : source.schema) names.push_back(c.name);
+        return Fail(
+            event_time["column"], column_path,
+            fmt::format("unknown column '{}'{} (known: {})", config.column,
+                        internal::DidYouMean(config.column, names), fmt::join(names, ", ")));
+      }
+      if (!IsTimestampType(*column->type)) {
+        return Fail(event_time["column"], column_path,
+                    fmt::format("event time column '{}' is {}, expected a timestamp type",
+                                config.column, column->type->ToString()));
+      }
+      FLOE_ASSIGN_OR_RAISE(
+          config.max_out_of_orderness,
+          Duration(event_time, "max_out_of_orderness", event_path, config.max_out_of_orderness));
+      source.event_time = std::move(config);
+    }
+
+    std::string properties_path = JoinPath(path, "properties");
+    FLOE_ASSIGN_OR_RAISE(source.properties, Properties(node["properties"], properties_path));
+    if (!is_file) {
+      auto topics = source.properties.find(std::string(kKafkaTopicsKey));
+      if (topics == source.properties.end() || topics->second.empty()) {
+        return Fail(IsPresent(node["properties"]) ? node["properties"] : node,
+                    IsPresent(node["properties"]) ? properties_path : path,
+                    fmt::format("a kafka source needs properties.{}", kKafkaTopicsKey));
+      }
+    }
+    return source;
+  }
+
+  Result<TransformConfig> DecodeTransform(const YAML::Node& node, const std::string& path) const {
+    TransformConfig transform;
+    transform.location = Locate(node, path);
+    if (!IsPresent(node)) {
+      return Fail(node, path, "expected a transform: filter or project");
+    }
+    if (node["filter"].IsDefined()) {
+      transform.type = TransformType::kFilter;
+      std::string filter_path = JoinPath(path, "filter");
+      YAML::Node filter = node["filter"];
+      if (!IsPresent(filter)) return MissingKey(filter, filter_path, "where");
+      FLOE_ASSIGN_OR_RAISE(transform.filter.where.text, RequiredText(filter, "where", filter_path));
+      transform.filter.where.location = Locate(filter["where"], JoinPath(filter_path, "where"));
+      return transform;
+    }
+
+    transform.type = TransformType::kProject;
+    std::string project_path = JoinPath(path, "project");
+    YAML::Node project = node["project"];
+    if (!IsPresent(project) || project.size() == 0) {
+      return Fail(IsPresent(project) ? project : node, IsPresent(project) ? project_path : path,
+                  "a project needs at least one of add, rename, drop, cast");
+    }
+    std::string add_path = JoinPath(project_path, "add");
+    for (const auto& entry : project["add"]) {
+      std::string column_path = JoinPath(add_path, entry.first.Scalar());
+      if (!IsPresent(entry.second)) return Fail(entry.second, column_path, "missing expression");
+      FLOE_ASSIGN_OR_RAISE(std::string text, Text(entry.second, column_path));
+      transform.project.add.push_back(
+          NamedText{entry.first.Scalar(), ConfigText{text, Locate(entry.second, column_path)}});
+    }
+    std::string rename_path = JoinPath(project_path, "rename");
+    for (const auto& entry : project["rename"]) {
+      std::string column_path = JoinPath(rename_path, entry.first.Scalar());
+      if (!IsPresent(entry.second)) return Fail(entry.second, column_path, "missing new name");
+      FLOE_ASSIGN_OR_RAISE(std::string to, Text(entry.second, column_path));
+      transform.project.rename.emplace_back(entry.first.Scalar(), std::move(to));
+    }
+    std::string drop_path = JoinPath(project_path, "drop");
+    YAML::Node drop = project["drop"];
+    for (size_t i = 0; IsPresent(drop) && i < drop.size(); ++i) {
+      FLOE_ASSIGN_OR_RAISE(std::string column, Text(drop[i], IndexPath(drop_path, i)));
+      transform.project.drop.push_back(std::move(column));
+    }
+    std::string cast_path = JoinPath(project_path, "cast");
+    for (const auto& entry : project["cast"]) {
+      std::string column_path = JoinPath(cast_path, entry.first.Scalar());
+      if (!IsPresent(entry.second)) return Fail(entry.second, column_path, "missing type");
+      FLOE_ASSIGN_OR_RAISE(iceberg::TypePtr type, IcebergType(entry.second, column_path));
+      transform.project.cast.push_back(CastConfig{entry.first.Scalar(), std::move(type)});
+    }
+    return transform;
+  }
+
+  Result<SinkConfig> DecodeSink(const std::string& name, const YAML::Node& node,
+                                const std::string& path,
+                                const std::vector<CatalogConfig>& catalogs) const {
+    SinkConfig sink;
+    sink.name = name;
+    if (!IsPresent(node)) return MissingKey(node, path, "type");
+    FLOE_ASSIGN_OR_RAISE(sink.type, Choice<SinkType>(node, "type", path, "sink type",
+                                                     {{"iceberg", SinkType::kIceberg},
+                                                      {"jsonl", SinkType::kJsonl},
+                                                      {"kafka", SinkType::kKafka}}));
+    if (sink.type == SinkType::kJsonl) {
+      FLOE_RETURN_IF_ERROR(CheckKeysApply(node, path, "jsonl sinks", kJsonlSinkKeys));
+      FLOE_ASSIGN_OR_RAISE(sink.path, RequiredText(node, "path", path));
+      return sink;
+    }
+    if (sink.type == SinkType::kKafka) {
+      FLOE_RETURN_IF_ERROR(CheckKeysApply(node, path, "kafka sinks", kKafkaSinkKeys));
+      FLOE_ASSIGN_OR_RAISE(sink.topic, RequiredText(node, "topic", path));
+      FLOE_ASSIGN_OR_RAISE(sink.properties,
+                           Properties(node["properties"], JoinPath(path, "properties")));
+      return sink;
+    }
+    FLOE_RETURN_IF_ERROR(CheckKeysApply(node, path, "iceberg sinks", kIcebergSinkKeys));
+    FLOE_ASSIGN_OR_RAISE(sink.catalog, RequiredText(node, "catalog", path));
+    bool known = std::any_of(catalogs.begin(), catalogs.end(),
+                             [&](const CatalogConfig& c) { return c.name == sink.catalog; });
+    if (!known) {
+      std::vector<std::string_view> names;
+      for (const CatalogConfig& c : catalogs) names.push_back(c.name);
+      return Fail(node["catalog"], JoinPath(path, "catalog"),
+                  fmt::format("unknown catalog '{}' (known: {})", sink.catalog,
+                              names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+    }
+    FLOE_ASSIGN_OR_RAISE(std::string table, RequiredText(node, "table", path));
+    auto identifier = iceberg::TableIdentifier::Parse(table);
+    if (!identifier.ok()) {
+      return Fail(node["table"], JoinPath(path, "table"), identifier.status().message());
+    }
+    sink.table = std::move(*identifier);
+    FLOE_ASSIGN_OR_RAISE(sink.create_if_missing, Bool(node, "create_if_missing", path, false));
+    FLOE_ASSIGN_OR_RAISE(std::optional<std::string> partition_by,
+                         OptionalText(node, "partition_by", path));
+    if (partition_by && !partition_by->empty()) {
+      std::string partition_path = JoinPath(path, "partition_by");
+      sink.partition_by = ConfigText{*partition_by, Locate(node["partition_by"], partition_path)};
+    }
+    FLOE_ASSIGN_OR_RAISE(sink.write_parallelism, Integer(node, "write_parallelism", path,
+                                                         sink.write_parallelism, /*minimum=*/1));
+    FLOE_ASSIGN_OR_RAISE(sink.properties,
+                         Properties(node["properties"], JoinPath(path, "properties")));
+    return sink;
+  }
+
+  std::string file_;
+  const Environment& environment_;
+  const std::vector<std::string>& overridden_paths_;
+};
+
+Result<JobConfig> LoadParsed(const YAML::Node& parsed, const std::string& file_name,
+                             const std::vector<std::string>& overrides,
+                             const Environment& environment) {
+  YAML::Node root = parsed;
+  if (!IsPresent(root)) return InvalidArgument("{}: the job file is empty", file_name);
+  if (!root.IsMap()) {
+    return InvalidArgument("{}:{}:{}: expected a map with job, sources, sinks, ..., got {}",
+                           file_name, root.Mark().line + 1, root.Mark().column + 1,
+                           NodeKindName(root));
+  }
+  std::vector<std::string> overridden_paths;
+  for (const std::string& assignment : overrides) {
+    auto path = internal::ApplyOverride(root, assignment);
+    if (!path.ok()) return InvalidArgument("{}: {}", file_name, path.status().message());
+    overridden_paths.push_back(std::move(*path));
+  }
+  JobDecoder decoder(file_name, environment, overridden_paths);
+  FLOE_ASSIGN_OR_RAISE(JobConfig job, decoder.Decode(root));
+  job.file = file_name;
+  return job;
+}
+
+}  // namespace
+
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  struct Unit {
+    std::string_view suffix;
+    int64_t milliseconds;
+  };
+  // "ms" before "s" and "m": the longest suffix that matches wins.
+  static constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60 * 1000}, {"h", 3600 * 1000}};
+  for (const Unit& unit : kUnits) {
+    if (!text.ends_with(unit.suffix)) continue;
+    std::string_view digits = text.substr(0, text.size() - unit.suffix.size());
+    int64_t count = 0;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+        count < 0 || count > std::numeric_limits<int64_t>::max() / unit.milliseconds) {
+      break;
+    }
+    return std::chrono::milliseconds(count * unit.milliseconds);
+  }
+  return InvalidArgument("expected {}, got '{}'", kDurationExample, text);
+}
+
+Result<JobConfig> LoadJobText(std::string_view text, const std::string& file_name,
+                              const std::vector<std::string>& overrides,
+                              const Environment& environment) {
+  // yaml-cpp reports everything by exception: they stop here, as Status.
+  try {
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text));
+    } catch (const YAML::ParserException& error) {
+      if (error.mark.is_null())
+        return InvalidArgument("{}: invalid YAML: {}", file_name, error.msg);
+      return InvalidArgument("{}:{}:{}: invalid YAML: {}", file_name, error.mark.line + 1,
+                             error.mark.column + 1, error.msg);
+    }
+    return LoadParsed(root, file_name, overrides, environment);
+  } catch (const YAML::Exception& error) {
+    return Internal("{}: unexpected YAML error: {}", file_name, error.what());
+  } catch (const std::exception& error) {
+    return Internal("{}: unexpected error loading the job: {}", file_name, error.what());
+  }
+}
+
+Result<JobConfig> LoadJobFile(const std::string& path, const std::vector<std::string>& overrides,
+                              const Environment& environment) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int error = errno;
+    if (error == ENOENT) return NotFound("{}: no such job file", path);
+    return IoError("{}: cannot read the job file: {}", path, std::strerror(error));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return IoError("{}: cannot read the job file", path);
+  return LoadJobText(text.str(), path, overrides, environment);
+}
+
+}  // namespace floe::pipeline
