@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/numeric.h"
 #include "format/json/temporal.h"
 
 namespace floe::cli {
@@ -25,22 +26,6 @@ constexpr int64_t kMinLatenessMicros = 1 * kMicrosPerSecond;
 constexpr int64_t kMaxLatenessMicros = 60 * kMicrosPerSecond;
 constexpr int kMessageIdDigits = 16;      // "6130343861034927"
 constexpr int kCorrelationIdDigits = 10;  // "8019984399"
-constexpr uint64_t kPowersOfTen[] = {1,
-                                     10,
-                                     100,
-                                     1'000,
-                                     10'000,
-                                     100'000,
-                                     1'000'000,
-                                     10'000'000,
-                                     100'000'000,
-                                     1'000'000'000,
-                                     10'000'000'000,
-                                     100'000'000'000,
-                                     1'000'000'000'000,
-                                     10'000'000'000'000,
-                                     100'000'000'000'000,
-                                     1'000'000'000'000'000};
 constexpr size_t kMinBodyWords = 3;
 constexpr size_t kMaxBodyWords = 12;
 // Output goes out in chunks of this size: few large writes are what makes 2M lines/s.
@@ -341,8 +326,8 @@ void MessageGenerator::AppendUuid(std::string* out) {
 
 void MessageGenerator::AppendDigits(std::string* out, int digits) {
   // A number of exactly `digits` digits (no leading zero), as the seed's ids are.
-  uint64_t low = kPowersOfTen[digits - 1];
-  uint64_t value = low + NextBelow(kPowersOfTen[digits - 1] * 9);
+  const auto low = static_cast<uint64_t>(PowerOfTen(digits - 1));
+  uint64_t value = low + NextBelow(low * 9);
   char text[20];
   for (int i = digits - 1; i >= 0; --i) {
     text[i] = static_cast<char>('0' + value % 10);

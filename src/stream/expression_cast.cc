@@ -324,29 +324,6 @@ bool FromNumber(const Type& from, const Type& to, const Datum& in, Datum* out, s
 
 }  // namespace
 
-int64_t PowerOfTen(int32_t exponent) {
-  static constexpr int64_t kPowers[] = {1,
-                                        10,
-                                        100,
-                                        1'000,
-                                        10'000,
-                                        100'000,
-                                        1'000'000,
-                                        10'000'000,
-                                        100'000'000,
-                                        1'000'000'000,
-                                        10'000'000'000,
-                                        100'000'000'000,
-                                        1'000'000'000'000,
-                                        10'000'000'000'000,
-                                        100'000'000'000'000,
-                                        1'000'000'000'000'000,
-                                        10'000'000'000'000'000,
-                                        100'000'000'000'000'000,
-                                        1'000'000'000'000'000'000};
-  return kPowers[exponent];
-}
-
 bool CastSupported(const Type& from, const Type& to) {
   const TypeId f = from.id();
   const TypeId t = to.id();

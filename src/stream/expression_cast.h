@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/numeric.h"
 #include "iceberg/type.h"
 
 namespace floe::stream::internal {
@@ -29,7 +30,6 @@ bool CastSupported(const iceberg::Type& from, const iceberg::Type& to);
 bool CastDatum(const iceberg::Type& from, const iceberg::Type& to, const Datum& in, Datum* out,
                std::string* text, std::string* error);
 
-/// 10^exponent for 0 <= exponent <= 18.
-int64_t PowerOfTen(int32_t exponent);
+using ::floe::PowerOfTen;
 
 }  // namespace floe::stream::internal
