@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/gen_command.h"
+#include "cli/run_command.h"
 #include "cli/table_commands.h"
 
 namespace floe::cli {
@@ -179,6 +180,22 @@ int Main(int argc, char** argv) {
       exit_code = kExitError;
     }
   });
+
+  // floe run
+  std::string job_path;
+  std::vector<std::string> job_overrides;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run a streaming job to the end of its input, exactly once (file sources)");
+  run_cmd->add_option("JOB", job_path, "Job file (YAML), e.g. examples/profanity-local.yaml")
+      ->required();
+  run_cmd
+      ->add_option("--set", job_overrides,
+                   "Override a job key, path.to.key=value (repeatable), e.g. "
+                   "--set sinks.filtered.table=ns.t")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run_cmd->callback(
+      [&] { exit_code = RunJobCommand(job_path, job_overrides, std::cout, std::cerr); });
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,122 @@
+#include "cli/run_command.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/job_loader.h"
+
+namespace floe::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr std::string_view kJob = R"(job:
+  name: unit
+catalogs:
+  local: {type: sql, warehouse: "${DIR}/warehouse"}
+sources:
+  s:
+    type: file
+    path: "${DIR}/in.jsonl"
+    format: json
+    schema:
+      - {name: body, type: string}
+      - {name: n, type: string}
+transforms:
+  - filter: {where: "CAST(n AS long) > 1"}
+sinks:
+  out: {type: jsonl, path: "${DIR}/out.jsonl"}
+dead_letter: {type: iceberg, catalog: local, table: ns.dead, create_if_missing: true}
+)";
+
+class RunJobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("floe-run-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void Append(std::string_view text) {
+    std::ofstream file(dir_ / "in.jsonl", std::ios::app | std::ios::binary);
+    file << text;
+  }
+
+  Result<RunCounters> Run() {
+    pipeline::Environment environment{{"DIR", dir_.string()}};
+    auto config = pipeline::LoadJobText(kJob, "job.yaml", {}, environment);
+    if (!config.ok()) return config.status();
+    std::ostringstream out;
+    std::ostringstream err;
+    return RunJob(*config, out, err);
+  }
+
+  int OutputLines() {
+    std::ifstream file(dir_ / "out.jsonl");
+    int lines = 0;
+    for (std::string line; std::getline(file, line);) ++lines;
+    return lines;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(RunJobTest, FiltersDeadLettersAndResumesAfterCommittedLines) {
+  Append(
+      "{\"body\":\"a\",\"n\":\"2\"}\n"  // kept
+      "{\"body\":\"b\",\"n\":\"1\"}\n"  // filtered out
+      "not json\n"                      // deserialization_error
+      "\n"                              // blank: no record
+      "{\"body\":\"c\",\"n\":\"x\"}\n"  // CAST fails: transformation_error
+      "{\"body\":\"d\",\"n\":7}\n"      // wrong type: validation_error
+      "{\"body\":\"e\",\"n\":\"3\"}");  // kept, no final newline
+  auto first = Run();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->records_in, 6);
+  EXPECT_EQ(first->passed, 2);
+  EXPECT_EQ(first->filtered_out, 1);
+  EXPECT_EQ(first->dead_lettered, 3);
+  EXPECT_EQ(first->written.at("out"), 2);
+  EXPECT_EQ(first->written.at("dead_letter"), 3);
+  EXPECT_EQ(OutputLines(), 2);
+
+  auto again = Run();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->records_in, 0);
+  EXPECT_EQ(again->skipped_lines, 7);
+  EXPECT_EQ(OutputLines(), 2);
+
+  Append("\n{\"body\":\"f\",\"n\":\"5\"}\n");
+  auto more = Run();
+  ASSERT_TRUE(more.ok()) << more.status().ToString();
+  EXPECT_EQ(more->records_in, 1);
+  EXPECT_EQ(more->written.at("out"), 1);
+  EXPECT_EQ(OutputLines(), 3);
+}
+
+TEST_F(RunJobTest, UnknownColumnIsRejectedBeforeRunning) {
+  pipeline::Environment environment{{"DIR", dir_.string()}};
+  std::string text(kJob);
+  text.replace(text.find("CAST(n"), 6, "CAST(m");
+  auto config = pipeline::LoadJobText(text, "job.yaml", {}, environment);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  std::ostringstream out;
+  std::ostringstream err;
+  auto result = RunJob(*config, out, err);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().kind(), ErrorKind::kInvalidArgument);
+  EXPECT_THAT(result.status().message(), HasSubstr("job.yaml:14:"));
+  EXPECT_THAT(result.status().message(), HasSubstr("unknown column 'm' at 1:6"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "warehouse"));
+}
+
+}  // namespace
+}  // namespace floe::cli
