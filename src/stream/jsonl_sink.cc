@@ -63,7 +63,8 @@ JsonlSink::JsonlSink(JsonlSinkOptions options, json::RowEncoder encoder, int fd,
       encoder_(std::move(encoder)),
       fd_(fd),
       committed_bytes_(committed_bytes),
-      offsets_(std::move(offsets)) {}
+      offsets_(std::move(offsets)),
+      file_bytes_(committed_bytes) {}
 
 JsonlSink::~JsonlSink() {
   if (fd_ >= 0) ::close(fd_);
@@ -93,6 +94,7 @@ Result<std::unique_ptr<JsonlSink>> JsonlSink::Open(const iceberg::Schema& input_
   if (!state->has_value()) {
     // No state: a new output, or one written by something else; what is there stays.
     sink->committed_bytes_ = size;
+    sink->file_bytes_ = size;
     return sink;
   }
   auto& [length, offsets] = **state;
@@ -105,6 +107,7 @@ Result<std::unique_ptr<JsonlSink>> JsonlSink::Open(const iceberg::Schema& input_
   }
   if (::lseek(fd, length, SEEK_SET) < 0) return IoError("{}: {}", where, std::strerror(errno));
   sink->committed_bytes_ = length;
+  sink->file_bytes_ = length;
   sink->offsets_ = std::move(offsets);
   return sink;
 }
@@ -113,8 +116,18 @@ Status JsonlSink::Write(const RecordBatch& batch, Selection selection) {
   std::vector<const ColumnVector*> columns;
   columns.reserve(batch.columns.size());
   for (const ColumnVector& column : batch.columns) columns.push_back(&column);
-  return encoder_.EncodeLines(columns, selection, &pending_)
-      .WithContext(fmt::format("sink '{}'", options_.name));
+  FLOE_RETURN_IF_ERROR_CTX(encoder_.EncodeLines(columns, selection, &pending_),
+                           fmt::format("sink '{}'", options_.name));
+  if (pending_.size() >= kFlushBytes) return FlushPending();
+  return Status::Ok();
+}
+
+Status JsonlSink::FlushPending() {
+  FLOE_RETURN_IF_ERROR_CTX(WriteAllBytes(fd_, pending_, options_.path),
+                           fmt::format("sink '{}'", options_.name));
+  file_bytes_ += static_cast<int64_t>(pending_.size());
+  pending_.clear();
+  return Status::Ok();
 }
 
 Status JsonlSink::WriteState() const {
@@ -140,30 +153,32 @@ Status JsonlSink::Commit(const CheckpointInfo& checkpoint) {
   const std::string where = fmt::format("sink '{}' ({})", options_.name, options_.path);
   OffsetMap merged = offsets_;
   for (const auto& [partition, offset] : checkpoint.offsets) merged[partition] = offset;
-  if (pending_.empty() && merged == offsets_) return Status::Ok();
-  FLOE_RETURN_IF_ERROR_CTX(WriteAllBytes(fd_, pending_, options_.path), where);
+  FLOE_RETURN_IF_ERROR(FlushPending());
+  if (file_bytes_ == committed_bytes_ && merged == offsets_) return Status::Ok();
   if (::fsync(fd_) != 0) return IoError("{}: fsync: {}", where, std::strerror(errno));
   const int64_t previous_bytes = committed_bytes_;
   OffsetMap previous_offsets = std::move(offsets_);
-  committed_bytes_ += static_cast<int64_t>(pending_.size());
+  committed_bytes_ = file_bytes_;
   offsets_ = std::move(merged);
   Status status = WriteState();
   if (!status.ok()) {
-    // Not committed: take the rows back out so that the file and the state agree again.
+    // Not committed: the rows stay an uncommitted tail, cut off at Close or the next open.
     committed_bytes_ = previous_bytes;
     offsets_ = std::move(previous_offsets);
-    if (::ftruncate(fd_, previous_bytes) != 0 || ::lseek(fd_, previous_bytes, SEEK_SET) < 0) {
-      return IoError("{}: commit failed ({}) and the rows could not be taken back: {}", where,
-                     status.message(), std::strerror(errno));
-    }
     return status.WithContext(where);
   }
-  pending_.clear();
   return Status::Ok();
 }
 
 Status JsonlSink::Close() {
   pending_.clear();
+  if (file_bytes_ == committed_bytes_) return Status::Ok();
+  // Rows written since the last commit are not part of the output: take them back.
+  if (::ftruncate(fd_, committed_bytes_) != 0 || ::lseek(fd_, committed_bytes_, SEEK_SET) < 0) {
+    return IoError("sink '{}' ({}): cannot cut the uncommitted tail: {}", options_.name,
+                   options_.path, std::strerror(errno));
+  }
+  file_bytes_ = committed_bytes_;
   return Status::Ok();
 }
 

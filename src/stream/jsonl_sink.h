@@ -1,10 +1,12 @@
 #pragma once
 
 // The JSON-lines file sink: the output topic's stand-in on the embedded default. Rows are
-// written in the input's JSON shape. It is exactly-once like the other sinks: a commit appends
-// the rows and fsyncs, then atomically replaces a small state file beside the output
-// (PATH.floe-state) holding the committed length and offsets. On open, a tail beyond the
-// committed length (rows of a crashed run that never committed) is cut off.
+// written in the input's JSON shape. It is exactly-once like the other sinks: rows are appended
+// as they come (so memory stays flat however long a checkpoint interval is), and a commit fsyncs
+// them, then atomically replaces a small state file beside the output (PATH.floe-state) holding
+// the committed length and offsets. The committed length is the truth, as a Kafka consumer's
+// read_committed is: bytes past it are uncommitted. On open and on Close, such a tail (rows of a
+// run that never committed them) is cut off.
 
 #include <memory>
 #include <string>
@@ -33,6 +35,9 @@ class JsonlSink final : public Sink {
   Result<OffsetMap> CommittedOffsets() override { return offsets_; }
   Status Close() override;
 
+  /// Encoded rows are appended to the file in pieces of about this size.
+  static constexpr size_t kFlushBytes = 1 << 20;
+
   /// The state file's path for an output path.
   static std::string StatePath(const std::string& path) { return path + ".floe-state"; }
   int64_t committed_bytes() const { return committed_bytes_; }
@@ -47,7 +52,10 @@ class JsonlSink final : public Sink {
   int fd_;
   int64_t committed_bytes_;
   OffsetMap offsets_;
-  std::string pending_;  // encoded rows not yet committed
+  Status FlushPending();
+
+  std::string pending_;  // encoded rows not yet appended to the file
+  int64_t file_bytes_;   // the file's length: committed bytes plus the uncommitted tail
 };
 
 }  // namespace floe::stream

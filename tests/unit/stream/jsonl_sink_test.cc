@@ -100,6 +100,21 @@ TEST_F(JsonlSinkTest, CloseDropsUncommittedRows) {
   EXPECT_FALSE(fs::exists(JsonlSink::StatePath(path_)));
 }
 
+TEST_F(JsonlSinkTest, LargeUncommittedOutputGoesToTheFileAndCloseTakesItBack) {
+  auto sink = Open();
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Write(Batch(1, 2), Selection::All(2)).ok());
+  ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{"in", 3}}, std::nullopt}).ok());
+  const std::string committed = Contents(path_);
+  // Far more than one flush: memory stays flat, the bytes sit in the file uncommitted.
+  const int64_t rows = 3 * JsonlSink::kFlushBytes / 40;
+  ASSERT_TRUE((*sink)->Write(Batch(3, rows), Selection::All(static_cast<size_t>(rows))).ok());
+  EXPECT_GT(fs::file_size(path_), committed.size() + JsonlSink::kFlushBytes);
+  EXPECT_EQ(Contents(JsonlSink::StatePath(path_)), "{\"length\":88,\"offsets\":{\"in\":3}}");
+  ASSERT_TRUE((*sink)->Close().ok());
+  EXPECT_EQ(Contents(path_), committed);
+}
+
 TEST_F(JsonlSinkTest, AForeignFileIsKeptAndACorruptStateRefused) {
   fs::create_directories(fs::path(path_).parent_path());
   { std::ofstream(path_) << "{\"id\":0}\n"; }
