@@ -13,6 +13,7 @@
 #include <set>
 #include <string_view>
 
+#include "cli/line_chunk_reader.h"
 #include "format/json/batch_decoder.h"
 #include "iceberg/catalog/catalog.h"
 #include "pipeline/interpolation.h"
@@ -31,8 +32,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
-// As in RowReader: large enough to amortize each call, small enough for cache-friendly batches.
-constexpr size_t kReadChunkBytes = 4 << 20;
 constexpr auto kProgressInterval = std::chrono::seconds(5);
 constexpr int64_t kFirstLine = 1;
 constexpr const char* kDeadLetterSinkName = "dead_letter";
@@ -106,10 +105,6 @@ class Runner {
   Runner(JobPlan plan, std::ostream& out, std::ostream& err)
       : plan_(std::move(plan)), out_(out), err_(err), path_(plan_.source->path) {}
 
-  ~Runner() {
-    if (file_ != nullptr) std::fclose(file_);
-  }
-
   Status Open();
   Status Run();
   const RunCounters& counters() const { return counters_; }
@@ -127,14 +122,13 @@ class Runner {
   std::ostream& out_;
   std::ostream& err_;
   std::string path_;
-  std::FILE* file_ = nullptr;
+  std::unique_ptr<LineChunkReader> input_;
   std::map<std::string, std::shared_ptr<iceberg::Catalog>> catalogs_;
   std::vector<SinkSlot> sinks_;
   std::unique_ptr<SinkSlot> dead_letter_;
   std::unique_ptr<json::BatchDecoder> decoder_;
   json::DecodedBatch decoded_;
   stream::EvalContext eval_;
-  int64_t next_line_ = kFirstLine;  // the next line to read: what a checkpoint records
   int64_t checkpoint_id_ = 0;
   RunCounters counters_;
   Clock::time_point started_ = Clock::now();
@@ -222,8 +216,7 @@ Status Runner::Open() {
   FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
   decoder_ = std::make_unique<json::BatchDecoder>(std::move(decoder));
   decoded_ = decoder_->NewBatch();
-  file_ = std::fopen(path_.c_str(), "rb");
-  if (file_ == nullptr) return IoError("cannot open {}: {}", path_, std::strerror(errno));
+  FLOE_ASSIGN_OR_RAISE(input_, LineChunkReader::Open(path_));
   return Status::Ok();
 }
 
@@ -338,7 +331,7 @@ Status Runner::Checkpoint() {
   info.checkpoint_id = ++checkpoint_id_;
   const auto commit = [&](SinkSlot& slot) -> Status {
     // A sink ahead of the reader keeps its own position: committing less would move it back.
-    info.offsets[path_] = std::max(next_line_, slot.committed_offset);
+    info.offsets[path_] = std::max(input_->next_line(), slot.committed_offset);
     FLOE_RETURN_IF_ERROR(slot.sink->Commit(info));
     slot.committed_offset = info.offsets[path_];
     return Status::Ok();
@@ -372,26 +365,11 @@ Status Runner::Run() {
                         plan_.config->name, path_, resume_line);
   }
   Clock::time_point last_checkpoint = Clock::now();
-  std::string buffer;
-  bool eof = false;
-  while (!eof || !buffer.empty()) {
-    if (!eof) {
-      size_t old_size = buffer.size();
-      buffer.resize(old_size + kReadChunkBytes);
-      size_t got = std::fread(buffer.data() + old_size, 1, kReadChunkBytes, file_);
-      buffer.resize(old_size + got);
-      if (got < kReadChunkBytes) {
-        if (std::ferror(file_)) return IoError("reading {}: {}", path_, std::strerror(errno));
-        eof = true;
-      }
-    }
-    size_t end = eof ? buffer.size() : buffer.rfind('\n');
-    if (end == std::string::npos) continue;  // one line longer than a chunk: read more
-    if (!eof) ++end;
-    std::string_view lines(buffer.data(), end);
-    int64_t first_line = next_line_;
-    next_line_ += static_cast<int64_t>(std::count(lines.begin(), lines.end(), '\n'));
-    if (!lines.empty() && lines.back() != '\n') ++next_line_;  // the unterminated last line
+  while (true) {
+    FLOE_ASSIGN_OR_RAISE(std::optional<LineChunkReader::Chunk> chunk, input_->Next());
+    if (!chunk) break;
+    std::string_view lines = chunk->lines;
+    int64_t first_line = chunk->first_line;
     // Skip the lines every sink has committed already.
     while (first_line < resume_line && !lines.empty()) {
       size_t newline = lines.find('\n');
@@ -402,7 +380,6 @@ Status Runner::Run() {
     }
     counters_.bytes_in += static_cast<int64_t>(lines.size());
     if (!lines.empty()) FLOE_RETURN_IF_ERROR(ProcessChunk(lines, first_line));
-    buffer.erase(0, end);
 
     const Clock::time_point now = Clock::now();
     if (now - last_checkpoint >= plan_.config->checkpoint.interval) {

@@ -35,19 +35,6 @@ bool IsWideDecimal(const Type& type) {
   return type.id() == TypeId::kDecimal && type.precision() > kMaxInt64DecimalPrecision;
 }
 
-Result<int64_t> ParseInt64Property(const std::map<std::string, std::string>& properties,
-                                   const std::string& key, int64_t fallback) {
-  auto it = properties.find(key);
-  if (it == properties.end()) return fallback;
-  int64_t value = 0;
-  const std::string& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
-    return InvalidArgument("table property {}: expected a positive integer, got '{}'", key, text);
-  }
-  return value;
-}
-
 /// Iceberg's single-value bytes of a Parquet statistics value. PLAIN statistics of booleans,
 /// ints, longs, floats, doubles, dates, times and timestamps are already those bytes (checked by
 /// decoding them); decimals stored as INT32/INT64 are little-endian and become minimal
@@ -97,6 +84,19 @@ Status AddBounds(const NestedField& field, const parquet::ColumnChunkSummary& co
 }
 
 }  // namespace
+
+Result<int64_t> PositiveIntProperty(const std::map<std::string, std::string>& properties,
+                                    const std::string& key, int64_t fallback) {
+  auto it = properties.find(key);
+  if (it == properties.end()) return fallback;
+  int64_t value = 0;
+  const std::string& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
+    return InvalidArgument("table property {}: expected a positive integer, got '{}'", key, text);
+  }
+  return value;
+}
 
 Result<parquet::ColumnDescriptor> ParquetColumnFor(const NestedField& field) {
   parquet::ColumnDescriptor column;
@@ -247,13 +247,13 @@ Result<parquet::WriterProperties> ParquetPropertiesFromTable(
   }
   FLOE_ASSIGN_OR_RAISE(
       out.data_page_size_bytes,
-      ParseInt64Property(properties, "write.parquet.page-size-bytes", out.data_page_size_bytes));
+      PositiveIntProperty(properties, "write.parquet.page-size-bytes", out.data_page_size_bytes));
   FLOE_ASSIGN_OR_RAISE(out.row_group_size_bytes,
-                       ParseInt64Property(properties, "write.parquet.row-group-size-bytes",
-                                          out.row_group_size_bytes));
+                       PositiveIntProperty(properties, "write.parquet.row-group-size-bytes",
+                                           out.row_group_size_bytes));
   FLOE_ASSIGN_OR_RAISE(out.dictionary_page_size_limit_bytes,
-                       ParseInt64Property(properties, "write.parquet.dict-size-bytes",
-                                          out.dictionary_page_size_limit_bytes));
+                       PositiveIntProperty(properties, "write.parquet.dict-size-bytes",
+                                           out.dictionary_page_size_limit_bytes));
   return out;
 }
 

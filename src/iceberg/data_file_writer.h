@@ -29,6 +29,11 @@ Result<parquet::Schema> ParquetSchemaFor(const Schema& schema);
 /// The ColumnVector kind a decoder must produce for a field: what Write() accepts.
 Result<ColumnKind> ColumnKindFor(const Type& type, int32_t* fixed_width);
 
+/// A table property that must be a positive integer, or `fallback` when absent; an error naming
+/// the property otherwise.
+Result<int64_t> PositiveIntProperty(const std::map<std::string, std::string>& properties,
+                                    const std::string& key, int64_t fallback);
+
 /// Parquet writer settings from table properties: write.parquet.compression-codec (default
 /// zstd), write.parquet.compression-level, write.parquet.page-size-bytes,
 /// write.parquet.row-group-size-bytes, write.parquet.dict-size-bytes. A bad value is an error

@@ -1,7 +1,5 @@
 #include "iceberg/partitioned_writer.h"
 
-#include <charconv>
-
 #include "common/uuid.h"
 #include "iceberg/conversions.h"
 
@@ -76,16 +74,7 @@ std::string PartitionPath(const PartitionSpec& spec, const Schema& schema,
 namespace {
 
 Result<int64_t> TargetFileSize(const std::map<std::string, std::string>& properties) {
-  auto it = properties.find(kTargetFileSizeProperty);
-  if (it == properties.end()) return kDefaultTargetFileSizeBytes;
-  const std::string& text = it->second;
-  int64_t target = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), target);
-  if (ec != std::errc() || end != text.data() + text.size() || target <= 0) {
-    return InvalidArgument("table property {}: expected a positive integer, got '{}'",
-                           kTargetFileSizeProperty, text);
-  }
-  return target;
+  return PositiveIntProperty(properties, kTargetFileSizeProperty, kDefaultTargetFileSizeBytes);
 }
 
 }  // namespace
