@@ -179,7 +179,7 @@ Result<SinkSlot> Runner::OpenSink(const pipeline::SinkConfig& config, const iceb
     slot.sink = std::move(sink);
   }
   FLOE_ASSIGN_OR_RAISE(stream::OffsetMap offsets, slot.sink->CommittedOffsets());
-  auto offset = offsets.find(path_);
+  auto offset = offsets.find(TopicPartition{path_, 0});
   if (offset != offsets.end()) slot.committed_offset = offset->second;
   if (slot.iceberg != nullptr) {
     // Checkpoint ids keep increasing across runs: start after the largest this job committed.
@@ -331,9 +331,9 @@ Status Runner::Checkpoint() {
   info.checkpoint_id = ++checkpoint_id_;
   const auto commit = [&](SinkSlot& slot) -> Status {
     // A sink ahead of the reader keeps its own position: committing less would move it back.
-    info.offsets[path_] = std::max(input_->next_line(), slot.committed_offset);
+    info.offsets[TopicPartition{path_, 0}] = std::max(input_->next_line(), slot.committed_offset);
     FLOE_RETURN_IF_ERROR(slot.sink->Commit(info));
-    slot.committed_offset = info.offsets[path_];
+    slot.committed_offset = info.offsets[TopicPartition{path_, 0}];
     return Status::Ok();
   };
   for (SinkSlot& slot : sinks_) FLOE_RETURN_IF_ERROR(commit(slot));

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "iceberg/catalog/append_files.h"
+#include "stream/offsets_json.h"
 
 namespace floe::stream {
 
@@ -29,30 +30,12 @@ Status EnsureNamespace(iceberg::Catalog& catalog, const iceberg::Namespace& ns) 
 
 }  // namespace
 
-Result<OffsetMap> ParseOffsetsJson(const std::string& text) {
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) {
-    return Corrupt("offsets are not a JSON object: {}", text);
-  }
-  OffsetMap offsets;
-  for (const auto& [partition, offset] : json.items()) {
-    if (!offset.is_number_integer()) {
-      return Corrupt("offset of partition '{}' is not an integer: {}", partition, offset.dump());
-    }
-    offsets[partition] = offset.get<int64_t>();
-  }
-  return offsets;
-}
-
 Result<std::string> MergeOffsetsJson(const std::string* parent_json, const OffsetMap& update) {
   OffsetMap merged;
   if (parent_json != nullptr) {
-    FLOE_ASSIGN_OR_RAISE(merged, ParseOffsetsJson(*parent_json));
+    FLOE_ASSIGN_OR_RAISE(merged, OffsetsFromJson(*parent_json));
   }
-  for (const auto& [partition, offset] : update) merged[partition] = offset;
-  nlohmann::json json = nlohmann::json::object();
-  for (const auto& [partition, offset] : merged) json[partition] = offset;
-  return json.dump();
+  return OffsetsToJson(MergeOffsets(std::move(merged), update));
 }
 
 IcebergSink::IcebergSink(std::shared_ptr<iceberg::Catalog> catalog, IcebergSinkOptions options,
@@ -177,7 +160,7 @@ Result<OffsetMap> IcebergSink::CommittedOffsets() {
   FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
   const iceberg::Snapshot* snapshot = NewestWithKey(table_.metadata, OffsetsKey());
   if (snapshot == nullptr) return OffsetMap{};
-  return ParseOffsetsJson(snapshot->summary.at(OffsetsKey()));
+  return OffsetsFromJson(snapshot->summary.at(OffsetsKey()));
 }
 
 Status IcebergSink::Close() {

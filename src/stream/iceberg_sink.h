@@ -33,10 +33,9 @@ struct IcebergSinkOptions {
   std::string offsets_group = "default";
 };
 
-/// Merges `update` over the offsets JSON of a summary value ({"partition": next offset}):
-/// partitions in `update` take its offsets, the others keep theirs.
+/// Merges `update` over the offsets JSON of a summary value (offsets_json.h): partitions in
+/// `update` take its offsets, the others keep theirs.
 Result<std::string> MergeOffsetsJson(const std::string* parent_json, const OffsetMap& update);
-Result<OffsetMap> ParseOffsetsJson(const std::string& json);
 
 /// Thread safety: one thread, as Sink says. Lifetime: the catalog must outlive the sink.
 class IcebergSink final : public Sink {

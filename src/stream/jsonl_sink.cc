@@ -12,6 +12,7 @@
 
 #include "common/uuid.h"
 #include "stream/json_fields.h"
+#include "stream/offsets_json.h"
 
 namespace floe::stream {
 
@@ -45,14 +46,10 @@ Result<std::optional<std::pair<int64_t, OffsetMap>>> ReadState(const std::string
     return Corrupt("{}: not a JSON-lines sink state ({{\"length\": N, \"offsets\": {{...}}}})",
                    state_path);
   }
-  OffsetMap offsets;
-  for (const auto& [partition, offset] : state[kStateOffsets].items()) {
-    if (!offset.is_number_integer()) {
-      return Corrupt("{}: offset of '{}' is not an integer", state_path, partition);
-    }
-    offsets[partition] = offset.get<int64_t>();
-  }
-  return std::optional(std::make_pair(state[kStateLength].get<int64_t>(), std::move(offsets)));
+  auto offsets = OffsetsFromJson(state[kStateOffsets].dump());
+  if (!offsets.ok()) return offsets.status().WithContext(state_path);
+  return std::optional(
+      std::make_pair(state[kStateLength].get<int64_t>(), std::move(offsets).value()));
 }
 
 }  // namespace
@@ -133,8 +130,7 @@ Status JsonlSink::FlushPending() {
 Status JsonlSink::WriteState() const {
   nlohmann::json state;
   state[kStateLength] = committed_bytes_;
-  state[kStateOffsets] = nlohmann::json::object();
-  for (const auto& [partition, offset] : offsets_) state[kStateOffsets][partition] = offset;
+  state[kStateOffsets] = nlohmann::json::parse(OffsetsToJson(offsets_));
   const std::string path = StatePath(options_.path);
   const std::string temp = fmt::format("{}.{}.tmp", path, NewUuid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -8,13 +8,14 @@
 #include <map>
 #include <string>
 
+#include "common/offsets.h"
 #include "common/result.h"
 #include "stream/record_batch.h"
 
 namespace floe::stream {
 
-/// Per source partition ("topic/3", an input file), the next offset to read.
-using OffsetMap = std::map<std::string, int64_t>;
+using floe::OffsetMap;
+using floe::TopicPartition;
 
 /// What a checkpoint commits.
 struct CheckpointInfo {

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/uuid.h"
+#include "stream/offsets_json.h"
 
 namespace floe::stream {
 namespace {
@@ -76,8 +77,8 @@ TEST_F(IcebergSinkTest, EachCheckpointIsOneSnapshotCarryingItsPositions) {
   ASSERT_TRUE((*sink)->Write(Batch(0, 10), Selection::All(10)).ok());
   const uint32_t some[] = {1, 3};
   ASSERT_TRUE((*sink)->Write(Batch(10, 5), Selection{some, 2}).ok());
-  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, {{"in/0", 15}})).ok());
-  ASSERT_TRUE((*sink)->Commit(Checkpoint(2, {{"in/0", 15}})).ok());  // nothing new: no snapshot
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, {{{"in", 0}, 15}})).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(2, {{{"in", 0}, 15}})).ok());  // nothing new: no snapshot
 
   const iceberg::TableMetadata& metadata = (*sink)->table().metadata;
   ASSERT_EQ(metadata.snapshots.size(), 1u);
@@ -86,14 +87,14 @@ TEST_F(IcebergSinkTest, EachCheckpointIsOneSnapshotCarryingItsPositions) {
   EXPECT_EQ(summary.at(kSummaryJobId), "job-1");
   EXPECT_EQ(summary.at(kSummaryCheckpointId), "1");
   EXPECT_EQ(summary.at(kSummaryWatermark), "1757581271318522");
-  EXPECT_EQ(summary.at("floe.offsets.g1"), "{\"in/0\":15}");
+  EXPECT_EQ(summary.at("floe.offsets.g1"), "{\"in\":{\"0\":15}}");
   EXPECT_EQ((*sink)->rows_committed(), 12);
 
   ASSERT_TRUE((*sink)->Write(Batch(15, 3), Selection::All(3)).ok());
-  ASSERT_TRUE((*sink)->Commit(Checkpoint(3, {{"in/1", 7}})).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(3, {{{"in", 1}, 7}})).ok());
   auto offsets = (*sink)->CommittedOffsets();
   ASSERT_TRUE(offsets.ok());
-  EXPECT_EQ(*offsets, (OffsetMap{{"in/0", 15}, {"in/1", 7}}));  // merged over the parent's
+  EXPECT_EQ(*offsets, (OffsetMap{{{"in", 0}, 15}, {{"in", 1}, 7}}));  // merged over the parent's
 }
 
 TEST_F(IcebergSinkTest, OffsetsSurviveOtherWritersInBetween) {
@@ -101,17 +102,17 @@ TEST_F(IcebergSinkTest, OffsetsSurviveOtherWritersInBetween) {
   auto theirs = IcebergSink::Open(catalog_, *schema_, Options("theirs"));
   ASSERT_TRUE(mine.ok() && theirs.ok());
   ASSERT_TRUE((*mine)->Write(Batch(0, 2), Selection::All(2)).ok());
-  ASSERT_TRUE((*mine)->Commit(Checkpoint(1, {{"a/0", 2}})).ok());
+  ASSERT_TRUE((*mine)->Commit(Checkpoint(1, {{{"a", 0}, 2}})).ok());
   ASSERT_TRUE((*theirs)->Write(Batch(100, 2), Selection::All(2)).ok());
-  ASSERT_TRUE((*theirs)->Commit(Checkpoint(1, {{"b/0", 9}})).ok());  // lands on top of mine
+  ASSERT_TRUE((*theirs)->Commit(Checkpoint(1, {{{"b", 0}, 9}})).ok());  // lands on top of mine
   ASSERT_TRUE((*mine)->Write(Batch(2, 2), Selection::All(2)).ok());
-  ASSERT_TRUE((*mine)->Commit(Checkpoint(2, {{"a/1", 4}})).ok());  // retried on theirs
+  ASSERT_TRUE((*mine)->Commit(Checkpoint(2, {{{"a", 1}, 4}})).ok());  // retried on theirs
 
   auto offsets = (*mine)->CommittedOffsets();
   ASSERT_TRUE(offsets.ok());
-  EXPECT_EQ(*offsets, (OffsetMap{{"a/0", 2}, {"a/1", 4}}));
+  EXPECT_EQ(*offsets, (OffsetMap{{{"a", 0}, 2}, {{"a", 1}, 4}}));
   auto other = (*theirs)->CommittedOffsets();
-  EXPECT_EQ(*other, (OffsetMap{{"b/0", 9}}));
+  EXPECT_EQ(*other, (OffsetMap{{{"b", 0}, 9}}));
   EXPECT_EQ((*mine)->table().metadata.snapshots.size(), 3u);
 }
 
@@ -135,7 +136,7 @@ TEST_F(IcebergSinkTest, ColumnsMustFitTheTable) {
   batch.schema = std::make_shared<iceberg::Schema>(only_id);
   batch.columns.pop_back();
   ASSERT_TRUE((*narrow)->Write(batch, Selection::All(3)).ok());
-  ASSERT_TRUE((*narrow)->Commit(Checkpoint(1, {{"x", 3}})).ok());
+  ASSERT_TRUE((*narrow)->Commit(Checkpoint(1, {{{"x", 0}, 3}})).ok());
   EXPECT_EQ((*narrow)->rows_committed(), 3);
 }
 
@@ -159,15 +160,33 @@ TEST_F(IcebergSinkTest, CloseDiscardsWhatWasNotCommitted) {
   EXPECT_TRUE(offsets->empty());
 }
 
-TEST(OffsetsJsonTest, MergeAndParse) {
-  const std::string parent = "{\"a\":1,\"b\":2}";
-  auto merged = MergeOffsetsJson(&parent, {{"b", 5}, {"c", 7}});
+TEST(OffsetsJsonTest, MergeOverTheParentsMap) {
+  const std::string parent = R"({"t":{"0":1,"1":2},"u":{"0":4}})";
+  auto merged = MergeOffsetsJson(&parent, {{{"t", 1}, 5}, {{"t", 2}, 7}});
   ASSERT_TRUE(merged.ok());
-  EXPECT_EQ(*merged, "{\"a\":1,\"b\":5,\"c\":7}");
-  EXPECT_EQ(ParseOffsetsJson("[1]").status().kind(), ErrorKind::kCorrupt);
-  EXPECT_EQ(ParseOffsetsJson("{\"a\":\"x\"}").status().kind(), ErrorKind::kCorrupt);
+  EXPECT_EQ(*merged, R"({"t":{"0":1,"1":5,"2":7},"u":{"0":4}})");
+  auto none = MergeOffsetsJson(nullptr, {{{"/in.jsonl", 0}, 20001}});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, R"({"/in.jsonl":{"0":20001}})");
   const std::string bad = "{";
   EXPECT_FALSE(MergeOffsetsJson(&bad, {}).ok());
+}
+
+TEST(OffsetsJsonTest, RoundTripAndBadInput) {
+  OffsetMap offsets{{{"t", 0}, 3}, {{"t", 10}, 0}, {{"a/b c", 2}, 99}};
+  auto parsed = OffsetsFromJson(OffsetsToJson(offsets));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, offsets);
+  EXPECT_EQ(OffsetsToJson({}), "{}");
+  for (const char* bad : {"[1]", "{", R"({"t":3})", R"({"t":{"x":1}})", R"({"t":{"-1":1}})",
+                          R"({"t":{"0":"5"}})", R"({"t":{"0":1.5}})"}) {
+    auto result = OffsetsFromJson(bad);
+    ASSERT_FALSE(result.ok()) << bad;
+    EXPECT_EQ(result.status().kind(), ErrorKind::kCorrupt) << bad;
+  }
+  auto message = OffsetsFromJson(R"({"t":{"0":"5"}})");
+  EXPECT_NE(message.status().message().find("topic 't' partition 0"), std::string::npos)
+      << message.status().message();
 }
 
 }  // namespace

@@ -62,12 +62,13 @@ TEST_F(JsonlSinkTest, RowsAppearOnlyAtCommitWithTheirOffsets) {
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
   ASSERT_TRUE((*sink)->Write(Batch(1, 2), Selection::All(2)).ok());
   EXPECT_EQ(Contents(path_), "");
-  ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{"in", 3}}, std::nullopt}).ok());
+  ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{{"in", 0}, 3}}, std::nullopt}).ok());
   EXPECT_EQ(Contents(path_),
             "{\"id\":1,\"ts\":\"2025-09-11T09:01:11.318522Z\"}\n"
             "{\"id\":2,\"ts\":\"2025-09-11T09:01:11.318523Z\"}\n");
-  EXPECT_EQ(Contents(JsonlSink::StatePath(path_)), "{\"length\":88,\"offsets\":{\"in\":3}}");
-  EXPECT_EQ(*(*sink)->CommittedOffsets(), (OffsetMap{{"in", 3}}));
+  EXPECT_EQ(Contents(JsonlSink::StatePath(path_)),
+            "{\"length\":88,\"offsets\":{\"in\":{\"0\":3}}}");
+  EXPECT_EQ(*(*sink)->CommittedOffsets(), (OffsetMap{{{"in", 0}, 3}}));
 }
 
 TEST_F(JsonlSinkTest, ACrashedRunsUncommittedTailIsCutOnOpen) {
@@ -75,7 +76,7 @@ TEST_F(JsonlSinkTest, ACrashedRunsUncommittedTailIsCutOnOpen) {
     auto sink = Open();
     ASSERT_TRUE(sink.ok());
     ASSERT_TRUE((*sink)->Write(Batch(1, 1), Selection::All(1)).ok());
-    ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{"in", 2}}, std::nullopt}).ok());
+    ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{{"in", 0}, 2}}, std::nullopt}).ok());
   }
   const std::string committed = Contents(path_);
   {
@@ -85,9 +86,9 @@ TEST_F(JsonlSinkTest, ACrashedRunsUncommittedTailIsCutOnOpen) {
   auto reopened = Open();
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   EXPECT_EQ(Contents(path_), committed);
-  EXPECT_EQ(*(*reopened)->CommittedOffsets(), (OffsetMap{{"in", 2}}));
+  EXPECT_EQ(*(*reopened)->CommittedOffsets(), (OffsetMap{{{"in", 0}, 2}}));
   ASSERT_TRUE((*reopened)->Write(Batch(2, 1), Selection::All(1)).ok());
-  ASSERT_TRUE((*reopened)->Commit(CheckpointInfo{"job", 2, {{"in", 3}}, std::nullopt}).ok());
+  ASSERT_TRUE((*reopened)->Commit(CheckpointInfo{"job", 2, {{{"in", 0}, 3}}, std::nullopt}).ok());
   EXPECT_EQ(Contents(path_), committed + "{\"id\":2,\"ts\":\"2025-09-11T09:01:11.318522Z\"}\n");
 }
 
@@ -104,13 +105,14 @@ TEST_F(JsonlSinkTest, LargeUncommittedOutputGoesToTheFileAndCloseTakesItBack) {
   auto sink = Open();
   ASSERT_TRUE(sink.ok());
   ASSERT_TRUE((*sink)->Write(Batch(1, 2), Selection::All(2)).ok());
-  ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{"in", 3}}, std::nullopt}).ok());
+  ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{{"in", 0}, 3}}, std::nullopt}).ok());
   const std::string committed = Contents(path_);
   // Far more than one flush: memory stays flat, the bytes sit in the file uncommitted.
   const int64_t rows = 3 * JsonlSink::kFlushBytes / 40;
   ASSERT_TRUE((*sink)->Write(Batch(3, rows), Selection::All(static_cast<size_t>(rows))).ok());
   EXPECT_GT(fs::file_size(path_), committed.size() + JsonlSink::kFlushBytes);
-  EXPECT_EQ(Contents(JsonlSink::StatePath(path_)), "{\"length\":88,\"offsets\":{\"in\":3}}");
+  EXPECT_EQ(Contents(JsonlSink::StatePath(path_)),
+            "{\"length\":88,\"offsets\":{\"in\":{\"0\":3}}}");
   ASSERT_TRUE((*sink)->Close().ok());
   EXPECT_EQ(Contents(path_), committed);
 }
@@ -122,7 +124,7 @@ TEST_F(JsonlSinkTest, AForeignFileIsKeptAndACorruptStateRefused) {
     auto sink = Open();
     ASSERT_TRUE(sink.ok());
     ASSERT_TRUE((*sink)->Write(Batch(1, 1), Selection::All(1)).ok());
-    ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{"in", 1}}, std::nullopt}).ok());
+    ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{{"in", 0}, 1}}, std::nullopt}).ok());
   }
   EXPECT_EQ(Contents(path_), "{\"id\":0}\n{\"id\":1,\"ts\":\"2025-09-11T09:01:11.318522Z\"}\n");
   { std::ofstream(JsonlSink::StatePath(path_)) << "{\"length\": \"many\"}"; }
