@@ -6,6 +6,7 @@
 #include "cli/gen_command.h"
 #include "cli/run_command.h"
 #include "cli/table_commands.h"
+#include "pipeline/job_loader.h"
 
 namespace floe::cli {
 
@@ -194,8 +195,23 @@ int Main(int argc, char** argv) {
                    "--set sinks.filtered.table=ns.t")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  run_cmd->callback(
-      [&] { exit_code = RunJobCommand(job_path, job_overrides, std::cout, std::cerr); });
+  std::string stop_when_idle;
+  run_cmd->add_option("--stop-when-idle", stop_when_idle,
+                      "Commit and exit once no record has arrived for this long (e.g. 5s, "
+                      "500ms); for catch-up runs of unbounded (Kafka) sources");
+  run_cmd->callback([&] {
+    RunOptions options;
+    if (!stop_when_idle.empty()) {
+      auto idle = pipeline::ParseDuration(stop_when_idle);
+      if (!idle.ok()) {
+        std::cerr << "floe: error: --stop-when-idle: " << idle.status().message() << "\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      options.stop_when_idle = *idle;
+    }
+    exit_code = RunJobCommand(job_path, job_overrides, options, std::cout, std::cerr);
+  });
 
   try {
     app.parse(argc, argv);

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/line_chunk_reader.h"
 #include "common/result.h"
 #include "format/json/batch_decoder.h"
 #include "iceberg/schema.h"
+#include "stream/line_chunk_reader.h"
 
 namespace floe::cli {
 
@@ -25,9 +25,9 @@ class RowReader {
   Result<const json::DecodedBatch*> Next();
 
  private:
-  RowReader(std::unique_ptr<LineChunkReader> lines, json::BatchDecoder decoder);
+  RowReader(std::unique_ptr<stream::LineChunkReader> lines, json::BatchDecoder decoder);
 
-  std::unique_ptr<LineChunkReader> lines_;
+  std::unique_ptr<stream::LineChunkReader> lines_;
   json::BatchDecoder decoder_;
   json::DecodedBatch batch_;
 };

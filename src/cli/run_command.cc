@@ -2,48 +2,65 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cerrno>
+#include <atomic>
 #include <charconv>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <limits>
-#include <memory>
-#include <set>
-#include <string_view>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <thread>
 
-#include "cli/line_chunk_reader.h"
-#include "format/json/batch_decoder.h"
 #include "iceberg/catalog/catalog.h"
-#include "pipeline/interpolation.h"
 #include "pipeline/job_loader.h"
 #include "stream/dead_letter.h"
-#include "stream/expression.h"
+#include "stream/file_source.h"
 #include "stream/iceberg_sink.h"
-#include "stream/json_fields.h"
+#include "stream/job_runner.h"
 #include "stream/jsonl_sink.h"
 
 namespace floe::cli {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
-constexpr auto kProgressInterval = std::chrono::seconds(5);
-constexpr int64_t kFirstLine = 1;
 constexpr const char* kDeadLetterSinkName = "dead_letter";
 
-/// What can be checked without touching any file or catalog: the source schema and the bound
-/// transforms. Errors here are the job file's fault (exit 2).
+/// Set by SIGINT/SIGTERM: the workers commit what they hold and stop.
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
+
+/// What can be checked without touching any file, catalog or broker: the source schema, the
+/// bound transforms, the kinds of sinks. Errors here are the job file's fault (exit 2).
 struct JobPlan {
   const pipeline::JobConfig* config = nullptr;
   const pipeline::SourceConfig* source = nullptr;
-  std::shared_ptr<const iceberg::Schema> schema;
-  std::vector<std::unique_ptr<stream::BoundExpression>> filters;
+  std::shared_ptr<const iceberg::Schema> source_schema;
+  std::vector<stream::MetadataColumn> metadata;
+  std::shared_ptr<const stream::TransformChain> transforms;
+  std::optional<int> event_time_column;
+  int64_t max_out_of_orderness = 0;  // in the event-time column's unit
+  int64_t event_time_units_per_micro = 1;
+  int workers = 1;
 };
+
+stream::MetadataColumn MetadataOf(pipeline::SourceMetadata metadata) {
+  switch (metadata) {
+    case pipeline::SourceMetadata::kTopic:
+      return stream::MetadataColumn::kTopic;
+    case pipeline::SourceMetadata::kPartition:
+      return stream::MetadataColumn::kPartition;
+    case pipeline::SourceMetadata::kOffset:
+      return stream::MetadataColumn::kOffset;
+    case pipeline::SourceMetadata::kTimestamp:
+      return stream::MetadataColumn::kTimestamp;
+    case pipeline::SourceMetadata::kKey:
+      return stream::MetadataColumn::kKey;
+    case pipeline::SourceMetadata::kNone:
+      break;
+  }
+  return stream::MetadataColumn::kNone;
+}
 
 Result<JobPlan> Prepare(const pipeline::JobConfig& config) {
   JobPlan plan;
@@ -53,35 +70,62 @@ Result<JobPlan> Prepare(const pipeline::JobConfig& config) {
                         config.file, config.sources.size());
   }
   plan.source = &config.sources.front();
-  if (plan.source->type != pipeline::SourceType::kFile) {
-    return NotSupported("{}: source '{}' is of type {}: floe run reads file sources only for now",
-                        config.file, plan.source->name, SourceTypeName(plan.source->type));
-  }
-  if (plan.source->path == "-") {
-    return NotSupported("{}: source '{}' reads stdin, which has no offsets to resume from",
+  if (plan.source->type == pipeline::SourceType::kKafka) {
+    return NotSupported("{}: source '{}' is of type kafka, which this build cannot read yet",
                         config.file, plan.source->name);
   }
   std::vector<iceberg::NestedField> fields;
   int32_t id = 1;
   for (const pipeline::ColumnConfig& column : plan.source->schema) {
     fields.push_back(iceberg::NestedField{id++, column.name, column.required, column.type, ""});
+    plan.metadata.push_back(MetadataOf(column.metadata));
   }
-  plan.schema = std::make_shared<const iceberg::Schema>(0, std::move(fields));
+  plan.source_schema = std::make_shared<const iceberg::Schema>(0, std::move(fields));
+  if (plan.source->event_time) {
+    const iceberg::NestedField* field =
+        plan.source_schema->FindFieldByName(plan.source->event_time->column);
+    if (field == nullptr) {
+      return InvalidArgument("{}: unknown event-time column '{}'", config.file,
+                             plan.source->event_time->column);
+    }
+    plan.event_time_column = plan.source_schema->FieldIndexById(field->id);
+    const bool nanos = field->type->id() == iceberg::TypeId::kTimestampNs ||
+                       field->type->id() == iceberg::TypeId::kTimestampTzNs;
+    plan.event_time_units_per_micro = nanos ? 1000 : 1;
+    plan.max_out_of_orderness = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    plan.source->event_time->max_out_of_orderness)
+                                    .count() *
+                                plan.event_time_units_per_micro;
+  }
+
+  std::vector<stream::TransformSpec> specs;
   for (const pipeline::TransformConfig& transform : config.transforms) {
-    if (transform.type == pipeline::TransformType::kProject) {
-      return NotSupported("{}: project is not supported by floe run yet",
-                          transform.location.ToString());
+    stream::TransformSpec spec;
+    if (transform.type == pipeline::TransformType::kFilter) {
+      spec.is_filter = true;
+      spec.where = transform.filter.where.text;
+      spec.label = transform.filter.where.location.ToString();
+    } else {
+      spec.is_filter = false;
+      spec.label = transform.location.ToString();
+      for (const pipeline::NamedText& add : transform.project.add) {
+        spec.project.add.emplace_back(add.name, add.value.text);
+      }
+      for (const pipeline::CastConfig& cast : transform.project.cast) {
+        spec.project.cast.emplace_back(cast.column, cast.type);
+      }
+      spec.project.rename = transform.project.rename;
+      spec.project.drop = transform.project.drop;
     }
-    const pipeline::ConfigText& where = transform.filter.where;
-    auto bound = stream::BoundExpression::Bind(where.text, *plan.schema);
-    if (!bound.ok()) {
-      return InvalidArgument("{}: {}", where.location.ToString(), bound.status().message());
-    }
-    plan.filters.push_back(std::move(bound).value());
+    specs.push_back(std::move(spec));
   }
+  FLOE_ASSIGN_OR_RAISE(stream::TransformChain chain,
+                       stream::TransformChain::Make(plan.source_schema, specs));
+  plan.transforms = std::make_shared<const stream::TransformChain>(std::move(chain));
+
   for (const pipeline::SinkConfig& sink : config.sinks) {
     if (sink.type == pipeline::SinkType::kKafka) {
-      return NotSupported("{}: sink '{}' is of type kafka, which floe run does not support yet",
+      return NotSupported("{}: sink '{}' is of type kafka, which this build cannot write yet",
                           config.file, sink.name);
     }
   }
@@ -91,63 +135,49 @@ Result<JobPlan> Prepare(const pipeline::JobConfig& config) {
   return plan;
 }
 
-/// A sink of the job and what it has already committed of the source file.
-struct SinkSlot {
-  std::unique_ptr<stream::Sink> sink;
-  stream::IcebergSink* iceberg = nullptr;  // the same sink when it is an Iceberg one
-  std::string where;                       // the table or file, for the summary
-  int64_t committed_offset = kFirstLine;   // next line this sink has not committed
-  std::vector<uint32_t> rows;              // scratch: its selection of a batch
-};
-
-class Runner {
+/// Builds and runs the workers of one job.
+class Job {
  public:
-  Runner(JobPlan plan, std::ostream& out, std::ostream& err)
-      : plan_(std::move(plan)), out_(out), err_(err), path_(plan_.source->path) {}
+  Job(JobPlan plan, const RunOptions& options, std::ostream& out, std::ostream& err)
+      : plan_(std::move(plan)), options_(options), out_(out), err_(err) {}
 
   Status Open();
   Status Run();
-  const RunCounters& counters() const { return counters_; }
+  RunCounters Counters() const;
 
  private:
   Result<std::shared_ptr<iceberg::Catalog>> CatalogFor(const std::string& name);
-  Result<SinkSlot> OpenSink(const pipeline::SinkConfig& config, const iceberg::Schema& schema,
-                            const std::string& name);
-  Status ProcessChunk(std::string_view lines, int64_t first_line);
-  Status WriteTo(SinkSlot& slot, const stream::RecordBatch& batch, Selection selection);
-  Status Checkpoint();
+  Result<stream::SinkSlot> OpenSink(const pipeline::SinkConfig& config,
+                                    const iceberg::Schema& schema, const std::string& name);
+  Result<std::unique_ptr<stream::JobRunner>> OpenWorker(int index);
   void Progress(bool final);
+  void Summary();
 
   JobPlan plan_;
+  RunOptions options_;
   std::ostream& out_;
   std::ostream& err_;
-  std::string path_;
-  std::unique_ptr<LineChunkReader> input_;
   std::map<std::string, std::shared_ptr<iceberg::Catalog>> catalogs_;
-  std::vector<SinkSlot> sinks_;
-  std::unique_ptr<SinkSlot> dead_letter_;
-  std::unique_ptr<json::BatchDecoder> decoder_;
-  json::DecodedBatch decoded_;
-  stream::EvalContext eval_;
-  int64_t checkpoint_id_ = 0;
-  RunCounters counters_;
-  Clock::time_point started_ = Clock::now();
-  Clock::time_point last_progress_ = Clock::now();
+  stream::JobCounters counters_;
+  std::vector<std::unique_ptr<stream::JobRunner>> workers_;
+  int64_t last_checkpoint_id_ = 0;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
-Result<std::shared_ptr<iceberg::Catalog>> Runner::CatalogFor(const std::string& name) {
+Result<std::shared_ptr<iceberg::Catalog>> Job::CatalogFor(const std::string& name) {
   auto found = catalogs_.find(name);
   if (found != catalogs_.end()) return found->second;
-  const pipeline::CatalogConfig* config = plan_.config->FindCatalog(name);
-  if (config == nullptr)
-    return InvalidArgument("{}: unknown catalog '{}'", plan_.config->file, name);
-  if (config->type != pipeline::CatalogType::kSql) {
+  const pipeline::JobConfig& config = *plan_.config;
+  const pipeline::CatalogConfig* catalog_config = config.FindCatalog(name);
+  if (catalog_config == nullptr)
+    return InvalidArgument("{}: unknown catalog '{}'", config.file, name);
+  if (catalog_config->type != pipeline::CatalogType::kSql) {
     return NotSupported("{}: catalog '{}' is of type {}: floe run opens sql catalogs only for now",
-                        plan_.config->file, name, pipeline::CatalogTypeName(config->type));
+                        config.file, name, pipeline::CatalogTypeName(catalog_config->type));
   }
-  auto warehouse = config->properties.find("warehouse");
-  if (warehouse == config->properties.end()) {
-    return InvalidArgument("{}: catalog '{}' has no warehouse", plan_.config->file, name);
+  auto warehouse = catalog_config->properties.find("warehouse");
+  if (warehouse == catalog_config->properties.end()) {
+    return InvalidArgument("{}: catalog '{}' has no warehouse", config.file, name);
   }
   FLOE_ASSIGN_OR_RAISE(std::shared_ptr<iceberg::Catalog> catalog,
                        iceberg::OpenWarehouseCatalog(warehouse->second));
@@ -155,9 +185,25 @@ Result<std::shared_ptr<iceberg::Catalog>> Runner::CatalogFor(const std::string& 
   return catalog;
 }
 
-Result<SinkSlot> Runner::OpenSink(const pipeline::SinkConfig& config, const iceberg::Schema& schema,
-                                  const std::string& name) {
-  SinkSlot slot;
+/// The largest checkpoint id this job committed to the table: ids keep increasing across runs.
+int64_t LastCheckpointId(const iceberg::TableMetadata& metadata, const std::string& job_id) {
+  int64_t last = 0;
+  for (const iceberg::Snapshot& snapshot : metadata.snapshots) {
+    auto job = snapshot.summary.find(stream::kSummaryJobId);
+    auto id = snapshot.summary.find(stream::kSummaryCheckpointId);
+    if (job == snapshot.summary.end() || id == snapshot.summary.end()) continue;
+    if (job->second != job_id) continue;
+    int64_t value = 0;
+    const std::string& text = id->second;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error == std::errc() && end == text.data() + text.size()) last = std::max(last, value);
+  }
+  return last;
+}
+
+Result<stream::SinkSlot> Job::OpenSink(const pipeline::SinkConfig& config,
+                                       const iceberg::Schema& schema, const std::string& name) {
+  stream::SinkSlot slot;
   if (config.type == pipeline::SinkType::kIceberg) {
     FLOE_ASSIGN_OR_RAISE(std::shared_ptr<iceberg::Catalog> catalog, CatalogFor(config.catalog));
     stream::IcebergSinkOptions options;
@@ -169,258 +215,154 @@ Result<SinkSlot> Runner::OpenSink(const pipeline::SinkConfig& config, const iceb
     options.offsets_group = plan_.config->name;
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::IcebergSink> sink,
                          stream::IcebergSink::Open(catalog, schema, std::move(options)));
-    slot.iceberg = sink.get();
+    last_checkpoint_id_ =
+        std::max(last_checkpoint_id_, LastCheckpointId(sink->table().metadata, plan_.config->name));
     slot.where = fmt::format("table {} in catalog '{}'", config.table.ToString(), config.catalog);
     slot.sink = std::move(sink);
   } else {
+    if (plan_.workers > 1) {
+      return NotSupported("sink '{}': a jsonl file takes one writer; set job.parallelism to 1",
+                          name);
+    }
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JsonlSink> sink,
                          stream::JsonlSink::Open(schema, {name, config.path}));
     slot.where = fmt::format("file {}", config.path);
     slot.sink = std::move(sink);
   }
-  FLOE_ASSIGN_OR_RAISE(stream::OffsetMap offsets, slot.sink->CommittedOffsets());
-  auto offset = offsets.find(TopicPartition{path_, 0});
-  if (offset != offsets.end()) slot.committed_offset = offset->second;
-  if (slot.iceberg != nullptr) {
-    // Checkpoint ids keep increasing across runs: start after the largest this job committed.
-    for (const iceberg::Snapshot& snapshot : slot.iceberg->table().metadata.snapshots) {
-      auto job = snapshot.summary.find(stream::kSummaryJobId);
-      auto id = snapshot.summary.find(stream::kSummaryCheckpointId);
-      if (job == snapshot.summary.end() || id == snapshot.summary.end()) continue;
-      if (job->second != plan_.config->name) continue;
-      int64_t value = 0;
-      const std::string& text = id->second;
-      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (error == std::errc() && end == text.data() + text.size()) {
-        checkpoint_id_ = std::max(checkpoint_id_, value);
-      }
-    }
-  }
-  counters_.written[name] = 0;
   return slot;
 }
 
-Status Runner::Open() {
-  for (const pipeline::SinkConfig& config : plan_.config->sinks) {
-    auto slot = OpenSink(config, *plan_.schema, config.name);
-    if (!slot.ok()) return slot.status().WithContext(fmt::format("sink '{}'", config.name));
-    sinks_.push_back(std::move(slot).value());
+Result<std::unique_ptr<stream::JobRunner>> Job::OpenWorker(int index) {
+  (void)index;
+  const pipeline::JobConfig& config = *plan_.config;
+  const iceberg::Schema& output = *plan_.transforms->output_schema();
+  std::vector<stream::SinkSlot> sinks;
+  for (const pipeline::SinkConfig& sink : config.sinks) {
+    auto slot = OpenSink(sink, output, sink.name);
+    if (!slot.ok()) return slot.status().WithContext(fmt::format("sink '{}'", sink.name));
+    sinks.push_back(std::move(slot).value());
   }
-  if (plan_.config->dead_letter) {
-    auto slot =
-        OpenSink(*plan_.config->dead_letter, *stream::DeadLetterSchema(), kDeadLetterSinkName);
+  std::optional<stream::SinkSlot> dead_letter;
+  if (config.dead_letter) {
+    auto slot = OpenSink(*config.dead_letter, *stream::DeadLetterSchema(), kDeadLetterSinkName);
     if (!slot.ok()) return slot.status().WithContext("dead_letter");
-    dead_letter_ = std::make_unique<SinkSlot>(std::move(slot).value());
+    dead_letter = std::move(slot).value();
   }
-  FLOE_ASSIGN_OR_RAISE(std::vector<json::FieldSpec> fields, stream::JsonFieldsFor(*plan_.schema));
-  FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
-  decoder_ = std::make_unique<json::BatchDecoder>(std::move(decoder));
-  decoded_ = decoder_->NewBatch();
-  FLOE_ASSIGN_OR_RAISE(input_, LineChunkReader::Open(path_));
-  return Status::Ok();
+  stream::JobRunnerOptions options;
+  options.job_id = config.name;
+  options.source_schema = plan_.source_schema;
+  options.metadata = plan_.metadata;
+  options.transforms = plan_.transforms;
+  options.event_time_column = plan_.event_time_column;
+  options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
+  options.event_time_units_per_micro = plan_.event_time_units_per_micro;
+  options.checkpoint_interval = config.checkpoint.interval;
+  options.last_checkpoint_id = last_checkpoint_id_;
+  options.stop_when_idle = options_.stop_when_idle;
+  options.stop = &g_stop;
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> runner,
+                       stream::JobRunner::Make(std::move(options), std::move(sinks),
+                                               std::move(dead_letter), &counters_));
+  FLOE_ASSIGN_OR_RAISE(
+      std::unique_ptr<stream::FileSource> source,
+      stream::FileSource::Open(plan_.source->name, plan_.source->path, runner.get()));
+  runner->set_source(std::move(source));
+  return runner;
 }
 
-// The line `line` of `lines`, whose first line is `first_line` (rare: only for dead letters of
-// rows that decoded but then failed).
-std::string_view LineAt(std::string_view lines, int64_t first_line, int64_t line) {
-  size_t at = 0;
-  for (int64_t i = first_line; i < line && at < lines.size(); ++i) {
-    size_t newline = lines.find('\n', at);
-    at = newline == std::string_view::npos ? lines.size() : newline + 1;
-  }
-  std::string_view rest = lines.substr(at);
-  size_t end = rest.find('\n');
-  rest = rest.substr(0, end);
-  if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
-  return rest;
-}
-
-Status Runner::WriteTo(SinkSlot& slot, const stream::RecordBatch& batch, Selection selection) {
-  slot.rows.clear();
-  for (size_t i = 0; i < selection.count; ++i) {
-    uint32_t row = static_cast<uint32_t>(selection.Row(i));
-    if (batch.offsets[row] >= slot.committed_offset) slot.rows.push_back(row);
-  }
-  if (slot.rows.empty()) return Status::Ok();
-  counters_.written[slot.sink->name()] += static_cast<int64_t>(slot.rows.size());
-  Status status = slot.sink->Write(batch, Selection{slot.rows.data(), slot.rows.size()});
-  return status.WithContext(fmt::format("sink '{}'", slot.sink->name()));
-}
-
-Status Runner::ProcessChunk(std::string_view lines, int64_t first_line) {
-  decoded_.Clear();
-  FLOE_RETURN_IF_ERROR(decoder_->DecodeLines(lines, first_line, &decoded_));
-  const int64_t good = static_cast<int64_t>(decoded_.num_rows());
-  const int64_t bad = static_cast<int64_t>(decoded_.errors.size());
-  counters_.records_in += good + bad;
-  counters_.dead_lettered += bad;
-
-  stream::SourcePosition position{plan_.source->name, path_, 0};
-  stream::DeadLetterBuilder dead_letters(position);
-  const auto source_of = [&](int64_t line) {
-    stream::DeadLetterSource source;
-    source.offset = line;
-    source.file = path_;
-    source.line = line;
-    return source;
-  };
-  for (const json::RecordError& error : decoded_.errors) {
-    stream::DeadLetterType type = error.type == json::RecordErrorType::kDeserialization
-                                      ? stream::DeadLetterType::kDeserialization
-                                      : stream::DeadLetterType::kValidation;
-    dead_letters.Add(type, error.message, error.raw, source_of(error.position));
-  }
-
-  stream::RecordBatch batch;
-  batch.schema = plan_.schema;
-  batch.columns = std::move(decoded_.columns);
-  batch.offsets = std::move(decoded_.positions);
-  batch.position = position;
-  std::vector<uint32_t> selected;
-  std::vector<uint32_t> kept;
-  bool all = true;
-  for (const auto& filter : plan_.filters) {
-    Selection in =
-        all ? Selection::All(batch.num_rows()) : Selection{selected.data(), selected.size()};
-    Status status = filter->Filter(batch, in, eval_, &kept);
-    if (!status.ok()) {
-      decoded_.columns = std::move(batch.columns);
-      decoded_.positions = std::move(batch.offsets);
-      return status.WithContext(fmt::format("filter '{}'", filter->text()));
-    }
-    std::set<uint32_t> failed;
-    for (const stream::RowError& error : eval_.row_errors()) {
-      if (!failed.insert(error.row).second) continue;
-      int64_t line = batch.offsets[error.row];
-      dead_letters.Add(stream::DeadLetterType::kTransformation, error.message,
-                       LineAt(lines, first_line, line), source_of(line));
-    }
-    counters_.dead_lettered += static_cast<int64_t>(failed.size());
-    counters_.filtered_out += static_cast<int64_t>(in.count - kept.size() - failed.size());
-    selected.swap(kept);
-    all = false;
-  }
-  Selection final_selection =
-      all ? Selection::All(batch.num_rows()) : Selection{selected.data(), selected.size()};
-  counters_.passed += static_cast<int64_t>(final_selection.count);
-  Status status = Status::Ok();
-  for (SinkSlot& slot : sinks_) {
-    status = WriteTo(slot, batch, final_selection);
-    if (!status.ok()) break;
-  }
-  // Hand the buffers back so the decoder reuses their capacity.
-  decoded_.columns = std::move(batch.columns);
-  decoded_.positions = std::move(batch.offsets);
-  FLOE_RETURN_IF_ERROR(status);
-
-  if (dead_letters.size() > 0) {
-    stream::RecordBatch letters = dead_letters.Take();
-    if (dead_letter_ == nullptr) {
-      return InvalidArgument(
-          "{}: {} bad record(s) (first at line {}) and the job has no dead_letter sink", path_,
-          letters.num_rows(), letters.offsets.front());
-    }
-    FLOE_RETURN_IF_ERROR(WriteTo(*dead_letter_, letters, Selection::All(letters.num_rows())));
+Status Job::Open() {
+  for (const pipeline::SinkConfig& sink : plan_.config->sinks) counters_.written[sink.name] = 0;
+  counters_.written[kDeadLetterSinkName] = 0;
+  for (int i = 0; i < plan_.workers; ++i) {
+    FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> worker, OpenWorker(i));
+    workers_.push_back(std::move(worker));
   }
   return Status::Ok();
 }
 
-Status Runner::Checkpoint() {
-  stream::CheckpointInfo info;
-  info.job_id = plan_.config->name;
-  info.checkpoint_id = ++checkpoint_id_;
-  const auto commit = [&](SinkSlot& slot) -> Status {
-    // A sink ahead of the reader keeps its own position: committing less would move it back.
-    info.offsets[TopicPartition{path_, 0}] = std::max(input_->next_line(), slot.committed_offset);
-    FLOE_RETURN_IF_ERROR(slot.sink->Commit(info));
-    slot.committed_offset = info.offsets[TopicPartition{path_, 0}];
-    return Status::Ok();
-  };
-  for (SinkSlot& slot : sinks_) FLOE_RETURN_IF_ERROR(commit(slot));
-  if (dead_letter_ != nullptr) FLOE_RETURN_IF_ERROR(commit(*dead_letter_));
-  ++counters_.checkpoints;
-  return Status::Ok();
+RunCounters Job::Counters() const {
+  RunCounters counters;
+  counters.records_in = counters_.records_in;
+  counters.filtered_out = counters_.filtered_out;
+  counters.passed = counters_.passed;
+  counters.dead_lettered = counters_.dead_lettered;
+  counters.late_rows = counters_.late_rows;
+  counters.bytes_in = counters_.bytes_in;
+  counters.checkpoints = counters_.checkpoints;
+  counters.commit_seconds = static_cast<double>(counters_.commit_micros) / 1e6;
+  counters.skipped_lines = counters_.skipped;
+  for (const auto& [name, written] : counters_.written) counters.written[name] = written;
+  return counters;
 }
 
-void Runner::Progress(bool final) {
-  const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
-  const double rate = seconds > 0 ? static_cast<double>(counters_.records_in) / seconds : 0;
+void Job::Progress(bool final) {
+  const RunCounters c = Counters();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const double rate = seconds > 0 ? static_cast<double>(c.records_in) / seconds : 0;
+  const double mb_rate = seconds > 0 ? static_cast<double>(c.bytes_in) / 1e6 / seconds : 0;
   err_ << fmt::format(
-      "{} {}: in={} passed={} filtered={} dead_lettered={} bytes={} checkpoints={} ({:.1f} s, "
-      "{:.0f} records/s)\n",
-      final ? "done" : "running", plan_.config->name, counters_.records_in, counters_.passed,
-      counters_.filtered_out, counters_.dead_lettered, counters_.bytes_in, counters_.checkpoints,
-      seconds, rate);
+      "{} {}: in={} passed={} filtered={} dead_lettered={} late={} bytes={} checkpoints={} "
+      "({:.1f} s, {:.0f} records/s, {:.1f} MB/s)\n",
+      final ? "done" : "running", plan_.config->name, c.records_in, c.passed, c.filtered_out,
+      c.dead_lettered, c.late_rows, c.bytes_in, c.checkpoints, seconds, rate, mb_rate);
+  err_.flush();
 }
 
-Status Runner::Run() {
-  int64_t resume_line = std::numeric_limits<int64_t>::max();
-  for (const SinkSlot& slot : sinks_) resume_line = std::min(resume_line, slot.committed_offset);
-  if (dead_letter_ != nullptr) {
-    resume_line = std::min(resume_line, dead_letter_->committed_offset);
-  }
-  if (resume_line == std::numeric_limits<int64_t>::max()) resume_line = kFirstLine;
-  if (resume_line > kFirstLine) {
-    err_ << fmt::format("{}: resuming {} at line {} (committed by every sink before it)\n",
-                        plan_.config->name, path_, resume_line);
-  }
-  Clock::time_point last_checkpoint = Clock::now();
-  while (true) {
-    FLOE_ASSIGN_OR_RAISE(std::optional<LineChunkReader::Chunk> chunk, input_->Next());
-    if (!chunk) break;
-    std::string_view lines = chunk->lines;
-    int64_t first_line = chunk->first_line;
-    // Skip the lines every sink has committed already.
-    while (first_line < resume_line && !lines.empty()) {
-      size_t newline = lines.find('\n');
-      size_t skip = newline == std::string_view::npos ? lines.size() : newline + 1;
-      lines.remove_prefix(skip);
-      ++first_line;
-      ++counters_.skipped_lines;
-    }
-    counters_.bytes_in += static_cast<int64_t>(lines.size());
-    if (!lines.empty()) FLOE_RETURN_IF_ERROR(ProcessChunk(lines, first_line));
-
-    const Clock::time_point now = Clock::now();
-    if (now - last_checkpoint >= plan_.config->checkpoint.interval) {
-      FLOE_RETURN_IF_ERROR(Checkpoint());
-      last_checkpoint = now;
-    }
-    if (now - last_progress_ >= kProgressInterval) {
+Status Job::Run() {
+  std::mutex mutex;
+  std::condition_variable done_signal;
+  bool done = false;
+  std::thread reporter([&] {
+    std::unique_lock lock(mutex);
+    while (!done_signal.wait_for(lock, options_.progress_interval, [&] { return done; })) {
       Progress(false);
-      last_progress_ = now;
     }
+  });
+  std::vector<Status> results(workers_.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < workers_.size(); ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = workers_[i]->Run();
+      if (!results[i].ok()) g_stop.store(true);  // one worker failed: the others stop too
+    });
   }
-  FLOE_RETURN_IF_ERROR(Checkpoint());
+  results[0] = workers_[0]->Run();
+  if (!results[0].ok()) g_stop.store(true);
+  for (std::thread& thread : threads) thread.join();
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  done_signal.notify_all();
+  reporter.join();
+  for (const Status& status : results) FLOE_RETURN_IF_ERROR(status);
   Progress(true);
+  Summary();
+  return Status::Ok();
+}
 
-  Status closed = Status::Ok();
-  for (SinkSlot& slot : sinks_) {
-    Status status = slot.sink->Close();
-    if (closed.ok()) closed = status.WithContext(fmt::format("sink '{}'", slot.sink->name()));
-  }
-  if (dead_letter_ != nullptr) {
-    Status status = dead_letter_->sink->Close();
-    if (closed.ok()) closed = status.WithContext("dead_letter");
-  }
-  FLOE_RETURN_IF_ERROR(closed);
-
+void Job::Summary() {
+  const RunCounters c = Counters();
   out_ << fmt::format(
-      "summary: in={} written={} filtered={} dead_lettered={} bytes={} checkpoints={} "
-      "skipped_lines={}\n",
-      counters_.records_in, counters_.passed, counters_.filtered_out, counters_.dead_lettered,
-      counters_.bytes_in, counters_.checkpoints, counters_.skipped_lines);
-  const auto describe = [&](const SinkSlot& slot) {
+      "summary: in={} written={} filtered={} dead_lettered={} late={} bytes={} checkpoints={} "
+      "commit_seconds={:.3f} skipped_lines={}\n",
+      c.records_in, c.passed, c.filtered_out, c.dead_lettered, c.late_rows, c.bytes_in,
+      c.checkpoints, c.commit_seconds, c.skipped_lines);
+  const stream::JobRunner& first = *workers_.front();
+  const auto describe = [&](const stream::SinkSlot& slot) {
     std::string location;
-    if (slot.iceberg != nullptr) {
-      location = fmt::format(" (metadata {})", slot.iceberg->table().metadata_location);
+    if (auto* iceberg = dynamic_cast<const stream::IcebergSink*>(slot.sink.get())) {
+      location = fmt::format(" (metadata {})", iceberg->table().metadata_location);
     }
     out_ << fmt::format("sink {}: wrote {} rows to {}{}\n", slot.sink->name(),
-                        counters_.written[slot.sink->name()], slot.where, location);
+                        c.written.at(slot.sink->name()), slot.where, location);
   };
-  for (const SinkSlot& slot : sinks_) describe(slot);
-  if (dead_letter_ != nullptr) describe(*dead_letter_);
-  return Status::Ok();
+  for (const stream::SinkSlot& slot : first.sinks()) describe(slot);
+  if (first.dead_letter() != nullptr) describe(*first.dead_letter());
+  if (auto watermark = first.watermark()) {
+    out_ << fmt::format("watermark: {} (micros since the epoch)\n", *watermark);
+  }
 }
 
 void PrintError(std::ostream& err, const Status& status) {
@@ -429,17 +371,17 @@ void PrintError(std::ostream& err, const Status& status) {
 
 }  // namespace
 
-Result<RunCounters> RunJob(const pipeline::JobConfig& config, std::ostream& out,
-                           std::ostream& err) {
+Result<RunCounters> RunJob(const pipeline::JobConfig& config, std::ostream& out, std::ostream& err,
+                           const RunOptions& options) {
   FLOE_ASSIGN_OR_RAISE(JobPlan plan, Prepare(config));
-  Runner runner(std::move(plan), out, err);
-  FLOE_RETURN_IF_ERROR(runner.Open());
-  FLOE_RETURN_IF_ERROR(runner.Run());
-  return runner.counters();
+  Job job(std::move(plan), options, out, err);
+  FLOE_RETURN_IF_ERROR(job.Open());
+  FLOE_RETURN_IF_ERROR(job.Run());
+  return job.Counters();
 }
 
 int RunJobCommand(const std::string& job_path, const std::vector<std::string>& overrides,
-                  std::ostream& out, std::ostream& err) {
+                  const RunOptions& options, std::ostream& out, std::ostream& err) {
   auto config = pipeline::LoadJobFile(job_path, overrides, pipeline::ProcessEnvironment());
   if (!config.ok()) {
     PrintError(err, config.status());
@@ -450,9 +392,14 @@ int RunJobCommand(const std::string& job_path, const std::vector<std::string>& o
     PrintError(err, plan.status());
     return kExitUsage;
   }
-  Runner runner(std::move(plan).value(), out, err);
-  Status status = runner.Open();
-  if (status.ok()) status = runner.Run();
+  g_stop.store(false);
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+  Job job(std::move(plan).value(), options, out, err);
+  Status status = job.Open();
+  if (status.ok()) status = job.Run();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   if (!status.ok()) {
     PrintError(err, status);
     return kExitError;

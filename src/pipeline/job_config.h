@@ -59,11 +59,20 @@ struct CatalogConfig {
   PropertyMap properties;
 };
 
+/// Where a source column's values come from: the record's JSON (by the column's name), or the
+/// record's position and envelope (Kafka: topic, partition, offset, timestamp, key; files: the
+/// path as topic, partition 0, the line number as offset).
+enum class SourceMetadata : uint8_t { kNone, kTopic, kPartition, kOffset, kTimestamp, kKey };
+
+/// The type a metadata column must have: string, int, long, timestamptz, string.
+iceberg::TypeId MetadataTypeId(SourceMetadata metadata);
+
 /// One decoded column of a source, in order.
 struct ColumnConfig {
   std::string name;
   iceberg::TypePtr type;
   bool required = false;
+  SourceMetadata metadata = SourceMetadata::kNone;
 };
 
 struct EventTimeConfig {
@@ -131,8 +140,9 @@ struct SinkConfig {
   int32_t write_parallelism = 1;
   /// Iceberg: table properties; Kafka: producer properties.
   PropertyMap properties;
-  std::string path;   // jsonl: a file, or "-" for stdout
-  std::string topic;  // kafka
+  std::string path;               // jsonl: a file, or "-" for stdout
+  std::string topic;              // kafka
+  std::optional<ConfigText> key;  // kafka: an expression whose value (as text) keys each message
 };
 
 /// The whole job. Catalogs, sources and sinks keep the order of the file.

@@ -45,7 +45,7 @@ const std::vector<std::string_view> kIcebergSinkKeys = {
     "type",         "catalog",           "table",     "create_if_missing",
     "partition_by", "write_parallelism", "properties"};
 const std::vector<std::string_view> kJsonlSinkKeys = {"type", "path"};
-const std::vector<std::string_view> kKafkaSinkKeys = {"type", "topic", "properties"};
+const std::vector<std::string_view> kKafkaSinkKeys = {"type", "topic", "key", "properties"};
 
 bool IsPresent(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
 
@@ -499,6 +499,24 @@ class JobDecoder {
       FLOE_ASSIGN_OR_RAISE(column.type,
                            IcebergType(column_node["type"], JoinPath(column_path, "type")));
       FLOE_ASSIGN_OR_RAISE(column.required, Bool(column_node, "required", column_path, false));
+      if (IsPresent(column_node["metadata"])) {
+        std::string metadata_path = JoinPath(column_path, "metadata");
+        FLOE_ASSIGN_OR_RAISE(
+            column.metadata,
+            Choice<SourceMetadata>(column_node, "metadata", column_path, "source metadata",
+                                   {{"topic", SourceMetadata::kTopic},
+                                    {"partition", SourceMetadata::kPartition},
+                                    {"offset", SourceMetadata::kOffset},
+                                    {"timestamp", SourceMetadata::kTimestamp},
+                                    {"key", SourceMetadata::kKey}}));
+        iceberg::TypeId expected = MetadataTypeId(column.metadata);
+        if (column.type->id() != expected) {
+          return Fail(column_node["type"], JoinPath(column_path, "type"),
+                      fmt::format("metadata column '{}' ({}) must be of type {}", column.name,
+                                  column_node["metadata"].Scalar(),
+                                  iceberg::Type::Primitive(expected)->ToString()));
+        }
+      }
       source.schema.push_back(std::move(column));
     }
 
@@ -546,7 +564,7 @@ class JobDecoder {
     TransformConfig transform;
     transform.location = Locate(node, path);
     if (!IsPresent(node)) {
-      return Fail(node, path, "expected a transform: filter or project");
+      return Fail(node, path, "expected a transform: filter, project or enrich");
     }
     if (node["filter"].IsDefined()) {
       transform.type = TransformType::kFilter;
@@ -558,9 +576,11 @@ class JobDecoder {
       return transform;
     }
 
+    // `enrich` is `project` by another name: jobs read better with it when they only add.
     transform.type = TransformType::kProject;
-    std::string project_path = JoinPath(path, "project");
-    YAML::Node project = node["project"];
+    const char* key = node["enrich"].IsDefined() ? "enrich" : "project";
+    std::string project_path = JoinPath(path, key);
+    YAML::Node project = node[key];
     if (!IsPresent(project) || project.size() == 0) {
       return Fail(IsPresent(project) ? project : node, IsPresent(project) ? project_path : path,
                   "a project needs at least one of add, rename, drop, cast");
@@ -614,6 +634,10 @@ class JobDecoder {
     if (sink.type == SinkType::kKafka) {
       FLOE_RETURN_IF_ERROR(CheckKeysApply(node, path, "kafka sinks", kKafkaSinkKeys));
       FLOE_ASSIGN_OR_RAISE(sink.topic, RequiredText(node, "topic", path));
+      if (IsPresent(node["key"])) {
+        FLOE_ASSIGN_OR_RAISE(std::string key, Text(node["key"], JoinPath(path, "key")));
+        sink.key = ConfigText{std::move(key), Locate(node["key"], JoinPath(path, "key"))};
+      }
       FLOE_ASSIGN_OR_RAISE(sink.properties,
                            Properties(node["properties"], JoinPath(path, "properties")));
       return sink;

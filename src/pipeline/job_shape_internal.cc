@@ -37,7 +37,8 @@ struct JobShapes {
                           {"tolerable_failures", &scalar}});
     job = Section({{"name", &scalar}, {"checkpoint", &checkpoint}});
     catalogs = NamedMap(&free_map, "catalog");
-    column = Section({{"name", &scalar}, {"type", &scalar}, {"required", &scalar}});
+    column = Section(
+        {{"name", &scalar}, {"type", &scalar}, {"required", &scalar}, {"metadata", &scalar}});
     schema = Shape{ShapeKind::kList, {}, &column};
     event_time = Section({{"column", &scalar}, {"max_out_of_orderness", &scalar}});
     source = Section({{"type", &scalar},
@@ -50,7 +51,7 @@ struct JobShapes {
     filter = Section({{"where", &scalar}});
     project = Section(
         {{"add", &free_map}, {"rename", &free_map}, {"drop", &scalar_list}, {"cast", &free_map}});
-    transform = Section({{"filter", &filter}, {"project", &project}});
+    transform = Section({{"filter", &filter}, {"project", &project}, {"enrich", &project}});
     transform.exactly_one_key = true;
     transforms = Shape{ShapeKind::kList, {}, &transform};
     sink = Section({{"type", &scalar},
@@ -61,7 +62,8 @@ struct JobShapes {
                     {"write_parallelism", &scalar},
                     {"properties", &free_map},
                     {"path", &scalar},
-                    {"topic", &scalar}});
+                    {"topic", &scalar},
+                    {"key", &scalar}});
     sinks = NamedMap(&sink, "sink");
     root = Section({{"job", &job},
                     {"catalogs", &catalogs},

@@ -119,12 +119,20 @@ Status IcebergSink::Write(const RecordBatch& batch, Selection selection) {
 }
 
 Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
-  if (writer_ == nullptr || writer_->rows_written() == 0) return Status::Ok();
-  std::unique_ptr<iceberg::PartitionedWriter> writer = std::move(writer_);
-  const int64_t rows = writer->rows_written();
-  FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::DataFile> files, writer->Finish());
+  const OffsetMap offsets = MergeOffsets(committed_offsets_, checkpoint.offsets);
+  std::vector<iceberg::DataFile> files;
+  int64_t rows = 0;
+  if (writer_ == nullptr || writer_->rows_written() == 0) {
+    if (offsets == committed_offsets_) return Status::Ok();
+    if (++empty_checkpoints_ < kMaxEmptyCheckpoints && !checkpoint.final) return Status::Ok();
+  } else {
+    std::unique_ptr<iceberg::PartitionedWriter> writer = std::move(writer_);
+    rows = writer->rows_written();
+    FLOE_ASSIGN_OR_RAISE(files, writer->Finish());
+  }
 
   iceberg::AppendOptions options;
+  options.allow_empty = true;
   options.summary[kSummaryJobId] = checkpoint.job_id;
   options.summary[kSummaryCheckpointId] = std::to_string(checkpoint.checkpoint_id);
   if (checkpoint.watermark_micros) {
@@ -153,14 +161,20 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
   table_ = std::move(appended->table);
   rows_committed_ += rows;
   ++commits_;
+  committed_offsets_ = offsets;
+  empty_checkpoints_ = 0;
   return Status::Ok();
 }
 
 Result<OffsetMap> IcebergSink::CommittedOffsets() {
   FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
   const iceberg::Snapshot* snapshot = NewestWithKey(table_.metadata, OffsetsKey());
-  if (snapshot == nullptr) return OffsetMap{};
-  return OffsetsFromJson(snapshot->summary.at(OffsetsKey()));
+  if (snapshot == nullptr) {
+    committed_offsets_.clear();
+  } else {
+    FLOE_ASSIGN_OR_RAISE(committed_offsets_, OffsetsFromJson(snapshot->summary.at(OffsetsKey())));
+  }
+  return committed_offsets_;
 }
 
 Status IcebergSink::Close() {

@@ -37,6 +37,10 @@ struct IcebergSinkOptions {
 /// `update` take its offsets, the others keep theirs.
 Result<std::string> MergeOffsetsJson(const std::string* parent_json, const OffsetMap& update);
 
+/// A checkpoint that wrote no rows but moved offsets commits an empty snapshot only every
+/// kMaxEmptyCheckpoints checkpoints and at the final one (like Flink's
+/// max-continuous-empty-commits): the offsets then lag a little, which costs a re-read of rows
+/// this sink skips anyway, but the table is not flooded with empty snapshots.
 /// Thread safety: one thread, as Sink says. Lifetime: the catalog must outlive the sink.
 class IcebergSink final : public Sink {
  public:
@@ -46,6 +50,8 @@ class IcebergSink final : public Sink {
   static Result<std::unique_ptr<IcebergSink>> Open(std::shared_ptr<iceberg::Catalog> catalog,
                                                    const iceberg::Schema& input_schema,
                                                    IcebergSinkOptions options);
+
+  static constexpr int kMaxEmptyCheckpoints = 10;
 
   const std::string& name() const override { return options_.name; }
   Status Write(const RecordBatch& batch, Selection selection) override;
@@ -71,6 +77,8 @@ class IcebergSink final : public Sink {
   std::vector<ColumnVector> null_columns_;  // for table columns the input lacks
   int64_t rows_committed_ = 0;
   int64_t commits_ = 0;
+  OffsetMap committed_offsets_;  // as of this sink's last commit (or as read back)
+  int empty_checkpoints_ = 0;    // checkpoints since then that moved offsets but wrote nothing
 };
 
 }  // namespace floe::stream

@@ -17,8 +17,8 @@ namespace floe::stream {
 /// file), and per row its position there (a Kafka offset, a line number).
 struct SourcePosition {
   std::string source;        // the source's name in the job
-  std::string partition;     // "topic/3" for Kafka, the file path for files
-  int32_t partition_id = 0;  // a small number for the partition within the job, for lookups
+  std::string partition;     // the Kafka topic, or the file's path
+  int32_t partition_id = 0;  // the Kafka partition (0 for files)
 };
 
 /// Columns of one schema and their lineage. Thread safety: a value; one owner at a time.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/offsets.h"
@@ -25,6 +26,9 @@ struct CheckpointInfo {
   OffsetMap offsets;
   /// The event-time watermark at the checkpoint (micros since the epoch), if the job has one.
   std::optional<int64_t> watermark_micros;
+  /// The last checkpoint of a run (end of bounded input, or a stop): sinks record moved offsets
+  /// even when they wrote nothing, so the next run does not read that input again.
+  bool final = false;
 };
 
 /// Thread safety: a sink is driven by one thread (the job's runtime); Write and Commit are never

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -83,8 +84,9 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
 
 Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
                                  const std::vector<DataFile>& files, const AppendOptions& options) {
-  if (files.empty())
+  if (files.empty() && !options.allow_empty) {
     return InvalidArgument("append to {}: no data files", base.identifier.ToString());
+  }
   io::FileIO& io = *catalog.file_io();
   const int64_t snapshot_id = NewSnapshotId();
   const std::string commit_uuid = NewUuid();
@@ -114,8 +116,12 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
   manifest_context.spec = spec;
   manifest_context.content = ManifestContent::kData;
   manifest_context.snapshot_id = snapshot_id;
-  FLOE_ASSIGN_OR_RAISE(ManifestFile new_manifest,
-                       WriteManifest(io, manifest_location, manifest_context, entries));
+  // An empty append (a checkpoint that only moves offsets) adds no manifest.
+  std::optional<ManifestFile> new_manifest;
+  if (!files.empty()) {
+    FLOE_ASSIGN_OR_RAISE(new_manifest,
+                         WriteManifest(io, manifest_location, manifest_context, entries));
+  }
 
   LoadedTable current = base;
   int64_t wait_ms = options.min_retry_wait_ms;
@@ -137,15 +143,17 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     if (options.summary_for_base) {
       Status status = options.summary_for_base(metadata, &snapshot.summary);
       if (!status.ok()) {
-        (void)io.DeleteFile(manifest_location);
+        if (new_manifest) (void)io.DeleteFile(manifest_location);
         return status;
       }
     }
 
-    ManifestFile added = new_manifest;
-    added.sequence_number = snapshot.sequence_number;
-    added.min_sequence_number = snapshot.sequence_number;
-    manifests.insert(manifests.begin(), added);
+    if (new_manifest) {
+      ManifestFile added = *new_manifest;
+      added.sequence_number = snapshot.sequence_number;
+      added.min_sequence_number = snapshot.sequence_number;
+      manifests.insert(manifests.begin(), added);
+    }
 
     snapshot.manifest_list =
         fmt::format("{}/snap-{}-{}-{}.avro", metadata_dir, snapshot_id, attempt + 1, commit_uuid);

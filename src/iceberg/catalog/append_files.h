@@ -25,6 +25,9 @@ struct AppendOptions {
       summary_for_base;
   /// How often a commit that lost the race (kCommitFailed) is retried on the refreshed table.
   int max_retries = 10;
+  /// Whether an append of no files is a snapshot (one that only records summary properties,
+  /// such as a checkpoint's offsets) rather than an error.
+  bool allow_empty = false;
   int64_t min_retry_wait_ms = 50;
   int64_t max_retry_wait_ms = 2000;
 };
@@ -40,7 +43,7 @@ struct AppendResult {
 /// on kCommitStateUnknown the table is reloaded and searched for this snapshot id: found means
 /// committed, else the commit is retried. Files of a failed commit that is known not to have
 /// landed (manifests, manifest lists) are deleted; the data files are the caller's. An empty
-/// `files` is an error.
+/// `files` is an error unless AppendOptions::allow_empty.
 Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
                                  const std::vector<DataFile>& files,
                                  const AppendOptions& options = {});

@@ -339,8 +339,9 @@ TEST(JobLoaderTest, StructuralErrors) {
       LoadError(Edit("sources:\n",
                      "sources:\n  other: {type: file, path: x, schema: [{name: a, type: int}]}\n")),
       "job.yaml:21:3: sources: exactly one source is supported for now, found 2");
-  EXPECT_EQ(LoadError(Edit("  - filter: {where:", "  - project: {drop: [a]}\n    filter: {where:")),
-            "job.yaml:33:5: transforms[0]: expected exactly one of filter, project, got 2 keys");
+  EXPECT_EQ(
+      LoadError(Edit("  - filter: {where:", "  - project: {drop: [a]}\n    filter: {where:")),
+      "job.yaml:33:5: transforms[0]: expected exactly one of filter, project, enrich, got 2 keys");
   EXPECT_EQ(LoadError(Edit("  filtered:\n", "  filtered sink:\n")),
             "job.yaml:40:3: sinks.filtered sink: invalid sink name 'filtered sink': use letters, "
             "digits, '_' and '-'");
@@ -486,7 +487,7 @@ TEST(JobLoaderTest, OverridePathsMustNameSomethingValid) {
   EXPECT_EQ(LoadError(kJob, {"sinks.filtered.tabel=x.y"}),
             "job.yaml: --set sinks.filtered.tabel: unknown key 'tabel' in sinks.filtered (did you "
             "mean 'table'?) (known: type, catalog, table, create_if_missing, partition_by, "
-            "write_parallelism, properties, path, topic)");
+            "write_parallelism, properties, path, topic, key)");
   EXPECT_EQ(LoadError(kJob, {"sinks.filterd.table=x.y"}),
             "job.yaml: --set sinks.filterd.table: no sink named 'filterd' in sinks (did you mean "
             "'filtered'?) (known: filtered, output)");
@@ -548,6 +549,43 @@ TEST(JobLoaderTest, TheExampleJobsInTheRepositoryLoad) {
     ++loaded;
   }
   EXPECT_GE(loaded, 1) << "no examples/*.yaml to load";
+}
+
+TEST(JobLoaderTest, MetadataColumnsEnrichAndKafkaKeys) {
+  std::string text = Edit("      - {name: account_id, type: string}\n",
+                          "      - {name: account_id, type: string}\n"
+                          "      - {name: kafka_offset, type: long, metadata: offset}\n"
+                          "      - {name: kafka_key, type: string, metadata: key}\n");
+  text.replace(text.find("  - project:"), 12, "  - enrich:");
+  text.replace(
+      text.find("    type: jsonl\n    path: ${OUTPUT_PATH:-./output/output-topic.jsonl}"),
+      std::string_view("    type: jsonl\n    path: ${OUTPUT_PATH:-./output/output-topic.jsonl}")
+          .size(),
+      "    type: kafka\n    topic: output-topic\n    key: account_id");
+  auto job = Load(text);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  const auto& schema = job->sources[0].schema;
+  ASSERT_EQ(schema.size(), 5u);
+  EXPECT_EQ(schema[0].metadata, SourceMetadata::kNone);
+  EXPECT_EQ(schema[1].metadata, SourceMetadata::kOffset);
+  EXPECT_EQ(schema[2].metadata, SourceMetadata::kKey);
+  EXPECT_EQ(job->transforms[1].type, TransformType::kProject);
+  EXPECT_EQ(job->transforms[1].project.add[0].name, "processed_at");
+  const SinkConfig* output = job->FindSink("output");
+  ASSERT_NE(output, nullptr);
+  ASSERT_TRUE(output->key.has_value());
+  EXPECT_EQ(output->key->text, "account_id");
+
+  EXPECT_EQ(LoadError(Edit("      - {name: account_id, type: string}\n",
+                           "      - {name: account_id, type: string}\n"
+                           "      - {name: o, type: string, metadata: offset}\n")),
+            "job.yaml:27:25: sources.messages.schema[1].type: metadata column 'o' (offset) must be "
+            "of type long");
+  std::string bad = LoadError(Edit("      - {name: account_id, type: string}\n",
+                                   "      - {name: account_id, type: string}\n"
+                                   "      - {name: o, type: long, metadata: ofset}\n"));
+  EXPECT_NE(bad.find("sources.messages.schema[1].metadata"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("ofset"), std::string::npos) << bad;
 }
 
 }  // namespace

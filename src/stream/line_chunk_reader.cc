@@ -1,10 +1,10 @@
-#include "cli/line_chunk_reader.h"
+#include "stream/line_chunk_reader.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-namespace floe::cli {
+namespace floe::stream {
 
 namespace {
 
@@ -52,4 +52,4 @@ Result<std::optional<LineChunkReader::Chunk>> LineChunkReader::Next() {
   return std::optional<Chunk>();
 }
 
-}  // namespace floe::cli
+}  // namespace floe::stream

@@ -12,7 +12,7 @@
 
 #include "common/result.h"
 
-namespace floe::cli {
+namespace floe::stream {
 
 /// Thread safety: none. Owns the open file.
 class LineChunkReader {
@@ -48,4 +48,4 @@ class LineChunkReader {
   bool eof_ = false;
 };
 
-}  // namespace floe::cli
+}  // namespace floe::stream

@@ -1,0 +1,412 @@
+#include "stream/job_runner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "stream/json_fields.h"
+
+namespace floe::stream {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// The line `line` of `lines`, whose first line is `first_line` (rare: only for dead letters of
+/// rows that decoded but then failed).
+std::string_view LineAt(std::string_view lines, int64_t first_line, int64_t line) {
+  size_t at = 0;
+  for (int64_t i = first_line; i < line && at < lines.size(); ++i) {
+    size_t newline = lines.find('\n', at);
+    at = newline == std::string_view::npos ? lines.size() : newline + 1;
+  }
+  std::string_view rest = lines.substr(at);
+  rest = rest.substr(0, rest.find('\n'));
+  if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+  return rest;
+}
+
+DeadLetterSource SourceOf(const SourceChunk& chunk, int64_t offset) {
+  DeadLetterSource source;
+  source.offset = offset;
+  if (chunk.is_lines()) {
+    source.file = chunk.partition.topic;
+    source.line = offset;
+  } else {
+    source.topic = chunk.partition.topic;
+    source.partition = chunk.partition.partition;
+  }
+  return source;
+}
+
+}  // namespace
+
+JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
+                     std::optional<SinkSlot> dead_letter, JobCounters* counters,
+                     json::BatchDecoder decoder)
+    : options_(std::move(options)),
+      sinks_(std::move(sinks)),
+      dead_letter_(std::move(dead_letter)),
+      counters_(counters),
+      decoder_(std::move(decoder)),
+      watermarks_(options_.max_out_of_orderness_micros),
+      checkpoint_id_(options_.last_checkpoint_id) {
+  decoded_ = decoder_.NewBatch();
+}
+
+Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
+                                                   std::vector<SinkSlot> sinks,
+                                                   std::optional<SinkSlot> dead_letter,
+                                                   JobCounters* counters) {
+  const iceberg::Schema& schema = *options.source_schema;
+  if (options.metadata.size() != schema.fields().size()) {
+    return InvalidArgument("job {}: {} metadata entries for {} source columns", options.job_id,
+                           options.metadata.size(), schema.fields().size());
+  }
+  std::vector<iceberg::NestedField> json_fields;
+  std::vector<int> json_columns;
+  for (size_t i = 0; i < schema.fields().size(); ++i) {
+    if (options.metadata[i] != MetadataColumn::kNone) {
+      json_columns.push_back(-1);
+      continue;
+    }
+    json_columns.push_back(static_cast<int>(json_fields.size()));
+    json_fields.push_back(schema.fields()[i]);
+  }
+  if (json_fields.empty()) {
+    return InvalidArgument("job {}: the source decodes no column from the records", options.job_id);
+  }
+  FLOE_ASSIGN_OR_RAISE(std::vector<json::FieldSpec> fields,
+                       JsonFieldsFor(iceberg::Schema(0, std::move(json_fields))));
+  FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
+  for (const SinkSlot& slot : sinks) {
+    if (!counters->written.contains(slot.sink->name())) {
+      return InvalidArgument("job {}: no counter for sink '{}'", options.job_id, slot.sink->name());
+    }
+  }
+  auto runner = std::unique_ptr<JobRunner>(new JobRunner(
+      std::move(options), std::move(sinks), std::move(dead_letter), counters, std::move(decoder)));
+  runner->json_columns_ = std::move(json_columns);
+  return runner;
+}
+
+std::optional<int64_t> JobRunner::watermark() const {
+  std::optional<int64_t> mark = watermarks_.watermark();
+  if (mark) *mark /= options_.event_time_units_per_micro;
+  return mark;
+}
+
+Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, OffsetMap* start_at) {
+  // Each sink's own record of what it committed is the truth (another process may have moved
+  // it since we last looked): read it again, then start each partition at the smallest.
+  const auto refresh = [&](SinkSlot& slot) -> Status {
+    FLOE_ASSIGN_OR_RAISE(OffsetMap committed, slot.sink->CommittedOffsets());
+    for (const TopicPartition& partition : partitions) {
+      auto found = committed.find(partition);
+      if (found == committed.end() || !source_ || !source_->Resumable(partition)) {
+        slot.committed.erase(partition);
+      } else {
+        slot.committed[partition] = found->second;
+      }
+    }
+    return Status::Ok();
+  };
+  for (SinkSlot& slot : sinks_) {
+    FLOE_RETURN_IF_ERROR_CTX(refresh(slot), fmt::format("sink '{}'", slot.sink->name()));
+  }
+  if (dead_letter_) FLOE_RETURN_IF_ERROR_CTX(refresh(*dead_letter_), "dead_letter");
+
+  for (const TopicPartition& partition : partitions) {
+    std::optional<int64_t> lowest;
+    bool every_sink_has_one = true;
+    const auto consider = [&](const SinkSlot& slot) {
+      auto found = slot.committed.find(partition);
+      if (found == slot.committed.end()) {
+        every_sink_has_one = false;
+      } else if (!lowest || found->second < *lowest) {
+        lowest = found->second;
+      }
+    };
+    for (const SinkSlot& slot : sinks_) consider(slot);
+    if (dead_letter_) consider(*dead_letter_);
+    positions_.erase(partition);
+    if (every_sink_has_one && lowest) {
+      (*start_at)[partition] = *lowest;
+      positions_[partition] = *lowest;
+    }
+  }
+  return Status::Ok();
+}
+
+Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool lost) {
+  // Commit what is held for them while they are still ours (a lost partition may already be
+  // someone else's: its rows are written again there, and our commit could not be trusted to
+  // be the newest, so drop it instead).
+  if (!lost) FLOE_RETURN_IF_ERROR(Checkpoint(false));
+  for (const TopicPartition& partition : partitions) {
+    positions_.erase(partition);
+    watermarks_.Forget(partition);
+    for (SinkSlot& slot : sinks_) slot.committed.erase(partition);
+    if (dead_letter_) dead_letter_->committed.erase(partition);
+  }
+  return Status::Ok();
+}
+
+Status JobRunner::Decode(const SourceChunk& chunk) {
+  decoded_.Clear();
+  if (chunk.is_lines()) return decoder_.DecodeLines(chunk.lines, chunk.first_line, &decoded_);
+  for (size_t i = 0; i < chunk.payloads.size(); ++i) {
+    FLOE_RETURN_IF_ERROR(decoder_.DecodeOne(chunk.payloads[i], chunk.offsets[i], &decoded_));
+  }
+  return Status::Ok();
+}
+
+void JobRunner::AssembleBatch(const SourceChunk& chunk, RecordBatch* batch) {
+  const iceberg::Schema& schema = *options_.source_schema;
+  const size_t rows = decoded_.num_rows();
+  batch->schema = options_.source_schema;
+  batch->offsets = std::move(decoded_.positions);
+  batch->columns.clear();
+  batch->columns.reserve(schema.fields().size());
+  // For message chunks, each row's message: rows are the messages that decoded, in order.
+  std::vector<size_t> message_of;
+  if (!chunk.is_lines()) {
+    message_of.reserve(rows);
+    size_t m = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      while (chunk.offsets[m] != batch->offsets[r]) ++m;
+      message_of.push_back(m);
+    }
+  }
+  for (size_t c = 0; c < schema.fields().size(); ++c) {
+    const MetadataColumn metadata = options_.metadata[c];
+    if (metadata == MetadataColumn::kNone) {
+      batch->columns.push_back(std::move(decoded_.columns[json_columns_[c]]));
+      continue;
+    }
+    ColumnVector column(metadata == MetadataColumn::kPartition ? ColumnKind::kInt32
+                        : metadata == MetadataColumn::kOffset ||
+                                metadata == MetadataColumn::kTimestamp
+                            ? ColumnKind::kInt64
+                            : ColumnKind::kBytes);
+    column.Reserve(rows);
+    for (size_t r = 0; r < rows; ++r) {
+      switch (metadata) {
+        case MetadataColumn::kTopic:
+          column.AppendBytes(chunk.partition.topic);
+          break;
+        case MetadataColumn::kPartition:
+          column.Append<int32_t>(chunk.partition.partition);
+          break;
+        case MetadataColumn::kOffset:
+          column.Append<int64_t>(batch->offsets[r]);
+          break;
+        case MetadataColumn::kTimestamp: {
+          const int64_t ms = chunk.is_lines() ? -1 : chunk.timestamps_ms[message_of[r]];
+          if (ms < 0) {
+            column.AppendNull();
+          } else {
+            column.Append<int64_t>(ms * 1000);
+          }
+          break;
+        }
+        case MetadataColumn::kKey: {
+          const std::optional<std::string_view> key =
+              chunk.is_lines() ? std::nullopt : chunk.keys[message_of[r]];
+          if (key) {
+            column.AppendBytes(*key);
+          } else {
+            column.AppendNull();
+          }
+          break;
+        }
+        case MetadataColumn::kNone:
+          break;
+      }
+    }
+    batch->columns.push_back(std::move(column));
+  }
+}
+
+std::string_view JobRunner::RawRecord(const SourceChunk& chunk, int64_t offset) const {
+  if (chunk.is_lines()) return LineAt(chunk.lines, chunk.first_line, offset);
+  auto found = std::lower_bound(chunk.offsets.begin(), chunk.offsets.end(), offset);
+  if (found == chunk.offsets.end() || *found != offset) return {};
+  return chunk.payloads[found - chunk.offsets.begin()];
+}
+
+Status JobRunner::WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection) {
+  if (selection.count == 0) return Status::Ok();
+  // Rows below the sink's committed offset for this partition are in its output already.
+  int64_t committed = std::numeric_limits<int64_t>::min();
+  TopicPartition partition{batch.position.partition, batch.position.partition_id};
+  auto found = slot.committed.find(partition);
+  if (found != slot.committed.end()) committed = found->second;
+  Selection rows = selection;
+  if (committed > std::numeric_limits<int64_t>::min() &&
+      batch.offsets[selection.Row(0)] < committed) {
+    slot.scratch.clear();
+    for (size_t i = 0; i < selection.count; ++i) {
+      const uint32_t row = static_cast<uint32_t>(selection.Row(i));
+      if (batch.offsets[row] >= committed) slot.scratch.push_back(row);
+    }
+    rows = Selection{slot.scratch.data(), slot.scratch.size()};
+  }
+  if (rows.count == 0) return Status::Ok();
+  auto counter = counters_->written.find(slot.sink->name());
+  if (counter != counters_->written.end()) counter->second += static_cast<int64_t>(rows.count);
+  return slot.sink->Write(batch, rows).WithContext(fmt::format("sink '{}'", slot.sink->name()));
+}
+
+Status JobRunner::Process(const SourceChunk& chunk) {
+  FLOE_RETURN_IF_ERROR(Decode(chunk));
+  const int64_t good = static_cast<int64_t>(decoded_.num_rows());
+  const int64_t bad = static_cast<int64_t>(decoded_.errors.size());
+  counters_->records_in += good + bad;
+  counters_->bytes_in += static_cast<int64_t>(chunk.bytes);
+
+  // Lineage: the batch's partition travels as (topic, partition) in its position.
+  SourcePosition position{source_ ? source_->name() : "", chunk.partition.topic,
+                          chunk.partition.partition};
+  DeadLetterBuilder dead_letters(position);
+  for (const json::RecordError& error : decoded_.errors) {
+    DeadLetterType type = error.type == json::RecordErrorType::kDeserialization
+                              ? DeadLetterType::kDeserialization
+                              : DeadLetterType::kValidation;
+    dead_letters.Add(type, error.message, error.raw, SourceOf(chunk, error.position));
+  }
+
+  RecordBatch batch;
+  AssembleBatch(chunk, &batch);
+  batch.position = position;
+  if (options_.event_time_column) {
+    counters_->late_rows +=
+        watermarks_.Observe(chunk.partition, batch.columns[*options_.event_time_column],
+                            Selection::All(batch.num_rows()));
+  }
+
+  RowSet rows;
+  failed_.clear();
+  int64_t filtered = 0;
+  Status status = Status::Ok();
+  if (options_.transforms && !options_.transforms->empty()) {
+    status = options_.transforms->Apply(&batch, &rows, eval_, &failed_, &filtered);
+  }
+  counters_->filtered_out += filtered;
+  for (const RowError& error : failed_) {
+    const int64_t offset = batch.offsets[error.row];
+    dead_letters.Add(DeadLetterType::kTransformation, error.message, RawRecord(chunk, offset),
+                     SourceOf(chunk, offset));
+  }
+  counters_->dead_lettered += bad + static_cast<int64_t>(failed_.size());
+  if (status.ok()) {
+    const Selection selection = rows.selection(batch.num_rows());
+    counters_->passed += static_cast<int64_t>(selection.count);
+    for (SinkSlot& slot : sinks_) {
+      status = WriteTo(slot, batch, selection);
+      if (!status.ok()) break;
+    }
+  }
+  // Hand the decoded buffers back for reuse when the batch still has the decoder's columns.
+  if (batch.schema == options_.source_schema && json_columns_.size() == decoded_.columns.size()) {
+    for (size_t c = 0; c < json_columns_.size(); ++c) {
+      decoded_.columns[c] = std::move(batch.columns[c]);
+    }
+    decoded_.positions = std::move(batch.offsets);
+  } else {
+    decoded_ = decoder_.NewBatch();
+  }
+  FLOE_RETURN_IF_ERROR(status);
+
+  if (dead_letters.size() > 0) {
+    RecordBatch letters = dead_letters.Take();
+    if (!dead_letter_) {
+      return InvalidArgument(
+          "{}: {} bad record(s) (first at offset {}) and the job has no "
+          "dead_letter sink",
+          chunk.partition.ToString(), letters.num_rows(), letters.offsets.front());
+    }
+    FLOE_RETURN_IF_ERROR(WriteTo(*dead_letter_, letters, Selection::All(letters.num_rows())));
+  }
+  if (source_ && source_->Resumable(chunk.partition)) {
+    positions_[chunk.partition] = chunk.next_offset;
+  }
+  return Status::Ok();
+}
+
+Status JobRunner::Checkpoint(bool final) {
+  CheckpointInfo info;
+  info.job_id = options_.job_id;
+  info.checkpoint_id = ++checkpoint_id_;
+  info.final = final;
+  info.watermark_micros = watermark();
+  const Clock::time_point started = Clock::now();
+  const auto commit = [&](SinkSlot& slot) -> Status {
+    // A sink ahead of the reader keeps its own position: committing less would move it back.
+    info.offsets = positions_;
+    for (auto& [partition, offset] : info.offsets) {
+      auto found = slot.committed.find(partition);
+      if (found != slot.committed.end()) offset = std::max(offset, found->second);
+    }
+    FLOE_RETURN_IF_ERROR_CTX(slot.sink->Commit(info), fmt::format("sink '{}'", slot.sink->name()));
+    for (const auto& [partition, offset] : info.offsets) slot.committed[partition] = offset;
+    return Status::Ok();
+  };
+  for (SinkSlot& slot : sinks_) FLOE_RETURN_IF_ERROR(commit(slot));
+  if (dead_letter_) FLOE_RETURN_IF_ERROR(commit(*dead_letter_));
+  counters_->commit_micros +=
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+  ++counters_->checkpoints;
+  if (source_ && !positions_.empty()) (void)source_->Committed(positions_);
+  return Status::Ok();
+}
+
+Status JobRunner::CloseAll() {
+  Status closed = source_ ? source_->Close() : Status::Ok();
+  for (SinkSlot& slot : sinks_) {
+    Status status = slot.sink->Close();
+    if (closed.ok()) closed = status.WithContext(fmt::format("sink '{}'", slot.sink->name()));
+  }
+  if (dead_letter_) {
+    Status status = dead_letter_->sink->Close();
+    if (closed.ok()) closed = status.WithContext("dead_letter");
+  }
+  return closed;
+}
+
+Status JobRunner::Run() {
+  if (!source_) return InvalidArgument("job {}: no source", options_.job_id);
+  Clock::time_point last_checkpoint = Clock::now();
+  Clock::time_point last_record = last_checkpoint;
+  SourceChunk chunk;
+  Status status = Status::Ok();
+  while (options_.stop == nullptr || !options_.stop->load()) {
+    auto more = source_->Next(options_.poll_timeout, &chunk);
+    if (!more.ok()) {
+      status = more.status().WithContext(fmt::format("source '{}'", source_->name()));
+      break;
+    }
+    if (!*more) break;
+    const Clock::time_point now = Clock::now();
+    counters_->skipped += chunk.skipped;
+    if (!chunk.empty()) {
+      status = Process(chunk);
+      if (!status.ok()) break;
+      last_record = now;
+    } else if (options_.stop_when_idle && now - last_record >= *options_.stop_when_idle) {
+      break;
+    }
+    if (now - last_checkpoint >= options_.checkpoint_interval) {
+      status = Checkpoint(false);
+      if (!status.ok()) break;
+      last_checkpoint = now;
+    }
+  }
+  if (status.ok()) status = Checkpoint(true);
+  Status closed = CloseAll();
+  FLOE_RETURN_IF_ERROR(status);
+  return closed;
+}
+
+}  // namespace floe::stream
