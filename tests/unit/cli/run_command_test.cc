@@ -118,5 +118,81 @@ TEST_F(RunJobTest, UnknownColumnIsRejectedBeforeRunning) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "warehouse"));
 }
 
+constexpr std::string_view kEnrichJob = R"yaml(job:
+  name: enrich
+  checkpoint: {interval: 1ms}
+catalogs:
+  local: {type: sql, warehouse: "${DIR}/warehouse"}
+sources:
+  s:
+    type: file
+    path: "${DIR}/part-*.jsonl"
+    format: json
+    schema:
+      - {name: body, type: string}
+      - {name: ts, type: timestamptz}
+      - {name: line, type: long, metadata: offset}
+      - {name: file, type: string, metadata: topic}
+    event_time: {column: ts, max_out_of_orderness: 10s}
+transforms:
+  - filter: {where: "body LIKE '%gun%'"}
+  - enrich:
+      add: {loud: "upper(body)"
+}
+      rename: {body: message}
+      drop: [file]
+sinks:
+  out: {type: jsonl, path: "${DIR}/out.jsonl"}
+  table: {type: iceberg, catalog: local, table: ns.enriched, create_if_missing: true}
+)yaml";
+
+TEST_F(RunJobTest, GlobEnrichMetadataColumnsAndLateRows) {
+  std::ofstream(dir_ / "part-1.jsonl")
+      << "{\"body\":\"gun 1\",\"ts\":\"2025-09-11T09:00:30Z\"}\n"
+         "{\"body\":\"gun late\",\"ts\":\"2025-09-11T09:00:10Z\"}\n"  // 20 s behind: late
+         "{\"body\":\"no\",\"ts\":\"2025-09-11T09:00:25Z\"}\n";       // 5 s behind: on time
+  std::ofstream(dir_ / "part-2.jsonl") << "{\"body\":\"gun 2\",\"ts\":\"2025-09-11T08:00:00Z\"}\n";
+  pipeline::Environment environment{{"DIR", dir_.string()}};
+  auto config = pipeline::LoadJobText(kEnrichJob, "job.yaml", {}, environment);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  std::ostringstream out;
+  std::ostringstream err;
+  auto counters = RunJob(*config, out, err);
+  ASSERT_TRUE(counters.ok()) << counters.status().ToString();
+  EXPECT_EQ(counters->records_in, 4);
+  EXPECT_EQ(counters->passed, 3);
+  EXPECT_EQ(counters->filtered_out, 1);
+  EXPECT_EQ(counters->late_rows, 1);  // each file is its own partition: part-2 is not late
+  EXPECT_EQ(counters->written.at("table"), 3);
+  std::ifstream file(dir_ / "out.jsonl");
+  std::stringstream text;
+  text << file.rdbuf();
+  EXPECT_EQ(text.str(),
+            "{\"message\":\"gun 1\",\"ts\":\"2025-09-11T09:00:30Z\",\"line\":1,\"loud\":\"GUN "
+            "1\"}\n"
+            "{\"message\":\"gun late\",\"ts\":\"2025-09-11T09:00:10Z\",\"line\":2,\"loud\":\"GUN "
+            "LATE\"}\n"
+            "{\"message\":\"gun 2\",\"ts\":\"2025-09-11T08:00:00Z\",\"line\":1,\"loud\":\"GUN "
+            "2\"}\n");
+  // The watermark of the job is the smallest of its partitions': part-2's 07:59:50.
+  EXPECT_THAT(out.str(), HasSubstr("watermark: 1757577590000000"));
+  EXPECT_THAT(out.str(), HasSubstr("late=1"));
+}
+
+TEST_F(RunJobTest, ProjectErrorsAreTheJobFilesFault) {
+  pipeline::Environment environment{{"DIR", dir_.string()}};
+  std::string text(kEnrichJob);
+  text.replace(text.find("drop: [file]"), 12, "drop: [nope]");
+  auto config = pipeline::LoadJobText(text, "job.yaml", {}, environment);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  std::ostringstream out;
+  std::ostringstream err;
+  auto result = RunJob(*config, out, err);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().kind(), ErrorKind::kInvalidArgument);
+  EXPECT_THAT(result.status().message(),
+              HasSubstr("job.yaml:19:5: transforms[1]: drop: unknown column 'nope'"));
+}
+
 }  // namespace
 }  // namespace floe::cli
