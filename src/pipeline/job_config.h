@@ -149,6 +149,8 @@ struct SinkConfig {
 struct JobConfig {
   std::string name;
   std::string file;  // the job file it was loaded from
+  /// Workers of a Kafka job: consumers of one group in this process, each with its own sinks.
+  int32_t parallelism = 1;
   CheckpointConfig checkpoint;
   std::vector<CatalogConfig> catalogs;
   std::vector<SourceConfig> sources;

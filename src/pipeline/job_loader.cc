@@ -120,6 +120,8 @@ class JobDecoder {
           fmt::format("invalid job name '{}': use letters, digits, '_', '.' and '-'", job.name));
     }
     FLOE_ASSIGN_OR_RAISE(job.checkpoint, DecodeCheckpoint(job_node["checkpoint"]));
+    FLOE_ASSIGN_OR_RAISE(job.parallelism,
+                         Integer(job_node, "parallelism", "job", job.parallelism, /*minimum=*/1));
 
     for (const auto& entry : root["catalogs"]) {
       std::string name = entry.first.Scalar();

@@ -35,7 +35,7 @@ struct JobShapes {
                           {"min_pause", &scalar},
                           {"timeout", &scalar},
                           {"tolerable_failures", &scalar}});
-    job = Section({{"name", &scalar}, {"checkpoint", &checkpoint}});
+    job = Section({{"name", &scalar}, {"parallelism", &scalar}, {"checkpoint", &checkpoint}});
     catalogs = NamedMap(&free_map, "catalog");
     column = Section(
         {{"name", &scalar}, {"type", &scalar}, {"required", &scalar}, {"metadata", &scalar}});

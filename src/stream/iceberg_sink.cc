@@ -99,7 +99,13 @@ Result<std::unique_ptr<IcebergSink>> IcebergSink::Open(std::shared_ptr<iceberg::
 
 Status IcebergSink::Write(const RecordBatch& batch, Selection selection) {
   if (selection.count == 0) return Status::Ok();
-  if (writer_ == nullptr) {
+  if (options_.write_parallelism > 1) {
+    if (parallel_writer_ == nullptr) {
+      FLOE_ASSIGN_OR_RAISE(
+          parallel_writer_,
+          ParallelWriter::Make(catalog_->file_io(), table_.metadata, options_.write_parallelism));
+    }
+  } else if (writer_ == nullptr) {
     FLOE_ASSIGN_OR_RAISE(writer_,
                          iceberg::PartitionedWriter::Make(catalog_->file_io(), table_.metadata));
   }
@@ -115,20 +121,26 @@ Status IcebergSink::Write(const RecordBatch& batch, Selection selection) {
     while (nulls.size() < batch.num_rows()) nulls.AppendNull();
     columns.push_back(&nulls);
   }
-  return writer_->Write(columns, selection).WithContext(fmt::format("sink '{}'", options_.name));
+  Status status = parallel_writer_ != nullptr ? parallel_writer_->Write(columns, selection)
+                                              : writer_->Write(columns, selection);
+  return status.WithContext(fmt::format("sink '{}'", options_.name));
 }
 
 Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
   const OffsetMap offsets = MergeOffsets(committed_offsets_, checkpoint.offsets);
   std::vector<iceberg::DataFile> files;
   int64_t rows = 0;
-  if (writer_ == nullptr || writer_->rows_written() == 0) {
-    if (offsets == committed_offsets_) return Status::Ok();
-    if (++empty_checkpoints_ < kMaxEmptyCheckpoints && !checkpoint.final) return Status::Ok();
-  } else {
+  if (parallel_writer_ != nullptr && parallel_writer_->rows_written() > 0) {
+    std::unique_ptr<ParallelWriter> writer = std::move(parallel_writer_);
+    rows = writer->rows_written();
+    FLOE_ASSIGN_OR_RAISE(files, writer->Finish());
+  } else if (writer_ != nullptr && writer_->rows_written() > 0) {
     std::unique_ptr<iceberg::PartitionedWriter> writer = std::move(writer_);
     rows = writer->rows_written();
     FLOE_ASSIGN_OR_RAISE(files, writer->Finish());
+  } else {
+    if (offsets == committed_offsets_) return Status::Ok();
+    if (++empty_checkpoints_ < kMaxEmptyCheckpoints && !checkpoint.final) return Status::Ok();
   }
 
   iceberg::AppendOptions options;
@@ -178,9 +190,17 @@ Result<OffsetMap> IcebergSink::CommittedOffsets() {
 }
 
 Status IcebergSink::Close() {
-  if (writer_ == nullptr) return Status::Ok();
-  std::unique_ptr<iceberg::PartitionedWriter> writer = std::move(writer_);
-  return writer->Abort();
+  Status status = Status::Ok();
+  if (parallel_writer_ != nullptr) {
+    std::unique_ptr<ParallelWriter> writer = std::move(parallel_writer_);
+    status = writer->Abort();
+  }
+  if (writer_ != nullptr) {
+    std::unique_ptr<iceberg::PartitionedWriter> writer = std::move(writer_);
+    Status aborted = writer->Abort();
+    if (status.ok()) status = aborted;
+  }
+  return status;
 }
 
 }  // namespace floe::stream

@@ -12,6 +12,7 @@
 
 #include "iceberg/catalog/catalog.h"
 #include "iceberg/partitioned_writer.h"
+#include "stream/parallel_writer.h"
 #include "stream/sink.h"
 
 namespace floe::stream {
@@ -31,6 +32,8 @@ struct IcebergSinkOptions {
   /// Offsets are kept under floe.offsets.<offsets_group>: one group per consumer group/source,
   /// so jobs that read different inputs into one table do not mix their positions.
   std::string offsets_group = "default";
+  /// Threads encoding and compressing data files (1: on the caller's thread).
+  int write_parallelism = 1;
 };
 
 /// Merges `update` over the offsets JSON of a summary value (offsets_json.h): partitions in
@@ -73,8 +76,9 @@ class IcebergSink final : public Sink {
   IcebergSinkOptions options_;
   iceberg::LoadedTable table_;
   std::vector<int> input_index_;  // per table column: its input column, or -1 (null)
-  std::unique_ptr<iceberg::PartitionedWriter> writer_;
-  std::vector<ColumnVector> null_columns_;  // for table columns the input lacks
+  std::unique_ptr<iceberg::PartitionedWriter> writer_;  // write_parallelism 1
+  std::unique_ptr<ParallelWriter> parallel_writer_;     // write_parallelism > 1
+  std::vector<ColumnVector> null_columns_;              // for table columns the input lacks
   int64_t rows_committed_ = 0;
   int64_t commits_ = 0;
   OffsetMap committed_offsets_;  // as of this sink's last commit (or as read back)

@@ -65,4 +65,42 @@ TEST(ColumnVectorTest, SelectionMapsIndices) {
 }
 
 }  // namespace
+TEST(ColumnVectorTest, AppendRowsGathersValuesAndNulls) {
+  ColumnVector bytes(ColumnKind::kBytes);
+  bytes.AppendBytes("a");
+  bytes.AppendNull();
+  bytes.AppendBytes("ccc");
+  bytes.AppendBytes("");
+  ColumnVector out(ColumnKind::kBytes);
+  out.AppendBytes("first");
+  const uint32_t rows[] = {2, 1, 3};
+  out.AppendRows(bytes, rows, 3);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out.GetBytes(0), "first");
+  EXPECT_EQ(out.GetBytes(1), "ccc");
+  EXPECT_TRUE(out.IsNull(2));
+  EXPECT_FALSE(out.IsNull(0));
+  EXPECT_EQ(out.GetBytes(3), "");
+  EXPECT_EQ(out.null_count(), 1u);
+
+  ColumnVector longs(ColumnKind::kInt64);
+  for (int64_t v : {10, 20, 30}) longs.Append<int64_t>(v);
+  ColumnVector all(ColumnKind::kInt64);
+  all.AppendRows(longs, nullptr, 3);
+  all.AppendRows(longs, rows, 1);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all.Value<int64_t>(3), 30);
+  EXPECT_FALSE(all.has_nulls());
+  EXPECT_EQ(all.validity(), nullptr);
+
+  ColumnVector fixed(ColumnKind::kFixed, 2);
+  fixed.AppendBytes("ab");
+  fixed.AppendNull();
+  ColumnVector fixed_out(ColumnKind::kFixed, 2);
+  const uint32_t second[] = {1, 0};
+  fixed_out.AppendRows(fixed, second, 2);
+  EXPECT_TRUE(fixed_out.IsNull(0));
+  EXPECT_EQ(fixed_out.GetBytes(1), "ab");
+}
+
 }  // namespace floe

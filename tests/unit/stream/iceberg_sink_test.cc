@@ -116,6 +116,52 @@ TEST_F(IcebergSinkTest, OffsetsSurviveOtherWritersInBetween) {
   EXPECT_EQ((*mine)->table().metadata.snapshots.size(), 3u);
 }
 
+TEST_F(IcebergSinkTest, WriteParallelismSplitsRowsOverFilesOfOneSnapshot) {
+  IcebergSinkOptions options = Options();
+  options.write_parallelism = 3;
+  auto sink = IcebergSink::Open(catalog_, *schema_, options);
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  int64_t expected = 0;
+  for (int i = 0; i < 7; ++i) {
+    std::vector<uint32_t> even;
+    for (uint32_t r = 0; r < 100; r += 2) even.push_back(r);
+    ASSERT_TRUE((*sink)->Write(Batch(i * 100, 100), Selection{even.data(), even.size()}).ok());
+    expected += 50;
+  }
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, {{{"in", 0}, 700}})).ok());
+  const iceberg::TableMetadata& metadata = (*sink)->table().metadata;
+  ASSERT_EQ(metadata.snapshots.size(), 1u);
+  EXPECT_EQ(metadata.CurrentSnapshot()->summary.at("added-records"), std::to_string(expected));
+  EXPECT_EQ(metadata.CurrentSnapshot()->summary.at("added-data-files"), "3");
+  EXPECT_EQ(ParquetFiles(), 3u);
+  // Again after the commit, and a close that throws away what was not committed.
+  ASSERT_TRUE((*sink)->Write(Batch(700, 10), Selection::All(10)).ok());
+  ASSERT_TRUE((*sink)->Close().ok());
+  EXPECT_EQ(ParquetFiles(), 3u);
+}
+
+TEST_F(IcebergSinkTest, MovedOffsetsWithoutRowsCommitRarelyAndAtTheEnd) {
+  auto sink = IcebergSink::Open(catalog_, *schema_, Options());
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->CommittedOffsets().ok());
+  for (int i = 1; i < IcebergSink::kMaxEmptyCheckpoints; ++i) {
+    ASSERT_TRUE((*sink)->Commit(Checkpoint(i, {{{"in", 0}, i * 10}})).ok());
+  }
+  EXPECT_TRUE((*sink)->table().metadata.snapshots.empty());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(10, {{{"in", 0}, 100}})).ok());  // the tenth
+  ASSERT_EQ((*sink)->table().metadata.snapshots.size(), 1u);
+  EXPECT_EQ((*sink)->table().metadata.CurrentSnapshot()->summary.at("added-records"), "0");
+  CheckpointInfo last = Checkpoint(11, {{{"in", 0}, 105}});
+  last.final = true;
+  ASSERT_TRUE((*sink)->Commit(last).ok());  // the final one records its offsets at once
+  EXPECT_EQ((*sink)->table().metadata.snapshots.size(), 2u);
+  ASSERT_TRUE((*sink)->Commit(last).ok());  // nothing moved: nothing to commit
+  EXPECT_EQ((*sink)->table().metadata.snapshots.size(), 2u);
+  auto offsets = (*sink)->CommittedOffsets();
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_EQ(*offsets, (OffsetMap{{{"in", 0}, 105}}));
+}
+
 TEST_F(IcebergSinkTest, ColumnsMustFitTheTable) {
   ASSERT_TRUE(IcebergSink::Open(catalog_, *schema_, Options()).ok());  // creates raw.events
   iceberg::Schema wrong_type(0, {NestedField{1, "id", true, Type::Primitive(TypeId::kString), ""}});
