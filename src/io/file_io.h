@@ -1,6 +1,6 @@
 #pragma once
 
-// Storage behind one interface: local files now, S3 later. Locations are strings as Iceberg
+// Storage behind one interface: local files and S3. Locations are strings as Iceberg
 // writes them: an absolute path, file:///path, or s3://bucket/key. Nothing here knows Iceberg.
 
 #include <cstdint>
@@ -69,7 +69,8 @@ class FileIO {
   virtual Result<std::vector<FileInfo>> ListFiles(const std::string& prefix) = 0;
 };
 
-/// A FileIO for a location's scheme: local paths and file:// now.
+/// A FileIO for a location's scheme: local paths and file://, or s3:// (s3a://, s3n://) configured
+/// by `properties` (s3.endpoint, s3.access-key-id, ...; see s3_options.h) and the environment.
 Result<std::shared_ptr<FileIO>> MakeFileIO(const std::string& location,
                                            const std::map<std::string, std::string>& properties);
 

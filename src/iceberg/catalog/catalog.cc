@@ -2,6 +2,7 @@
 
 #include <fmt/ranges.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
@@ -13,6 +14,8 @@ namespace floe::iceberg {
 namespace {
 constexpr char kLevelSeparator = '.';
 constexpr const char* kWarehouseDatabaseFile = "catalog.db";
+/// Where a remote warehouse's catalog goes when nothing says otherwise.
+constexpr const char* kRemoteWarehouseDatabase = "./warehouse/catalog.db";
 }  // namespace
 
 std::string Namespace::ToString() const { return fmt::format("{}", fmt::join(levels, ".")); }
@@ -52,12 +55,46 @@ Result<TableIdentifier> TableIdentifier::Parse(std::string_view dotted) {
 }
 
 Result<std::shared_ptr<Catalog>> OpenWarehouseCatalog(const std::string& warehouse_dir) {
-  FLOE_ASSIGN_OR_RAISE(std::string directory, io::LocalFileIO::ToPath(warehouse_dir));
+  return OpenWarehouseCatalog(warehouse_dir, {});
+}
+
+Result<std::shared_ptr<Catalog>> OpenWarehouseCatalog(
+    const std::string& warehouse, const std::map<std::string, std::string>& properties) {
+  auto configured_database = properties.find(kCatalogDbProperty);
+  const bool has_configured_database =
+      configured_database != properties.end() && !configured_database->second.empty();
+  const bool remote = warehouse.find("://") != std::string::npos && !warehouse.starts_with("file:");
+  SqlCatalogOptions options;
+  options.name = kDefaultCatalogName;
   std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  if (error) return IoError("creating warehouse {}: {}", directory, error.message());
-  std::string database = (std::filesystem::path(directory) / kWarehouseDatabaseFile).native();
-  return OpenSqliteCatalog(database, directory, kDefaultCatalogName);
+  if (remote) {
+    options.warehouse = warehouse;
+    const char* variable = std::getenv(kCatalogDbVariable);
+    options.database_path = has_configured_database ? configured_database->second
+                            : (variable != nullptr && *variable != '\0')
+                                ? std::string(variable)
+                                : std::string(kRemoteWarehouseDatabase);
+  } else {
+    FLOE_ASSIGN_OR_RAISE(options.warehouse, io::LocalFileIO::ToPath(warehouse));
+    std::filesystem::create_directories(options.warehouse, error);
+    if (error) return IoError("creating warehouse {}: {}", options.warehouse, error.message());
+    options.database_path =
+        has_configured_database
+            ? configured_database->second
+            : (std::filesystem::path(options.warehouse) / kWarehouseDatabaseFile).native();
+  }
+  FLOE_ASSIGN_OR_RAISE(options.database_path, io::LocalFileIO::ToPath(options.database_path));
+  std::filesystem::path database_dir = std::filesystem::path(options.database_path).parent_path();
+  std::filesystem::create_directories(database_dir, error);
+  if (error) {
+    return IoError("creating the folder of the catalog database {}: {}", options.database_path,
+                   error.message());
+  }
+  // The FileIO is made here, with the properties, rather than by the catalog from the bare
+  // warehouse location: that is how s3.* settings reach it.
+  FLOE_ASSIGN_OR_RAISE(options.file_io, io::MakeFileIO(options.warehouse, properties));
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<SqlCatalog> catalog, SqlCatalog::Open(std::move(options)));
+  return std::shared_ptr<Catalog>(std::move(catalog));
 }
 
 }  // namespace floe::iceberg

@@ -90,7 +90,24 @@ class Catalog {
 };
 
 /// The embedded default: an SQL catalog in SQLite at DIR/catalog.db with tables under DIR.
+/// Same as OpenWarehouseCatalog(warehouse_dir, {}).
 Result<std::shared_ptr<Catalog>> OpenWarehouseCatalog(const std::string& warehouse_dir);
+
+/// OpenWarehouseCatalog's property naming the SQLite catalog file.
+inline constexpr const char* kCatalogDbProperty = "catalog-db";
+/// The variable naming the SQLite catalog file of a remote warehouse.
+inline constexpr const char* kCatalogDbVariable = "CATALOG_DB";
+
+/// The embedded default on any warehouse: an SQL catalog in SQLite, tables under `warehouse`.
+/// A local warehouse (DIR or file://DIR) is created if missing and keeps its catalog at
+/// DIR/catalog.db. A remote one (s3://bucket/prefix) cannot hold an SQLite file, so its catalog
+/// is at $CATALOG_DB, else ./warehouse/catalog.db (made absolute, its folder created). The
+/// property `catalog-db` overrides both. The other properties configure the warehouse's FileIO
+/// (s3.endpoint, s3.access-key-id, s3.secret-access-key, s3.session-token,
+/// s3.path-style-access, client.region: see io/s3_options.h); what they leave out comes from the
+/// environment (S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, then AWS_*).
+Result<std::shared_ptr<Catalog>> OpenWarehouseCatalog(
+    const std::string& warehouse, const std::map<std::string, std::string>& properties);
 
 /// The name the embedded warehouse registers its tables under (iceberg_tables.catalog_name):
 /// what PyIceberg or Java must be configured with to see them.

@@ -396,9 +396,9 @@ TEST(MakeFileIOTest, PicksTheFileIOByScheme) {
   EXPECT_TRUE(MakeFileIO("file:///tmp/warehouse", {}).ok());
   EXPECT_TRUE(MakeFileIO("file:/tmp/warehouse", {}).ok());
   EXPECT_TRUE(MakeFileIO("relative/warehouse", {}).ok());
-  auto s3 = MakeFileIO("s3://bucket/warehouse", {});
-  EXPECT_EQ(s3.status().kind(), ErrorKind::kNotSupported);
-  EXPECT_NE(s3.status().message().find("s3"), std::string::npos);
+  auto s3 = MakeFileIO("s3://bucket/warehouse",
+                       {{"s3.access-key-id", "k"}, {"s3.secret-access-key", "s"}});
+  EXPECT_TRUE(s3.ok()) << s3.status().ToString();
   auto gcs = MakeFileIO("gs://bucket/warehouse", {});
   EXPECT_EQ(gcs.status().kind(), ErrorKind::kNotSupported);
   EXPECT_NE(gcs.status().message().find("'gs'"), std::string::npos);

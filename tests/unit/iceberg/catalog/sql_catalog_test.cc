@@ -393,7 +393,7 @@ TEST(SqlCatalogOpenTest, ErrorsNameTheDatabase) {
   EXPECT_EQ(opened.status().kind(), ErrorKind::kIoError) << opened.status().ToString();
   EXPECT_NE(opened.status().message().find(not_a_database.string()), std::string::npos);
 
-  auto remote = OpenSqliteCatalog((scratch.path() / "c.db").string(), "s3://bucket/wh", "floe");
+  auto remote = OpenSqliteCatalog((scratch.path() / "c.db").string(), "gs://bucket/wh", "floe");
   EXPECT_EQ(remote.status().kind(), ErrorKind::kNotSupported) << remote.status().ToString();
 
   // A file where the warehouse directory should be.
