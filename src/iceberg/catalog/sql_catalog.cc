@@ -1,8 +1,11 @@
 #include "iceberg/catalog/sql_catalog.h"
 
+#include <chrono>
+#include <thread>
+
 #include "common/uuid.h"
 #include "iceberg/catalog/catalog_internal.h"
-#include "iceberg/catalog/sqlite_internal.h"
+#include "iceberg/catalog/sql_connection.h"
 
 namespace floe::iceberg {
 
@@ -33,6 +36,9 @@ constexpr std::string_view kJournalModeSql = "PRAGMA journal_mode=WAL";
 constexpr std::string_view kSynchronousSql = "PRAGMA synchronous=FULL";
 constexpr std::string_view kHasTypeColumnSql =
     "SELECT 1 FROM pragma_table_info('iceberg_tables') WHERE name = 'iceberg_type'";
+constexpr std::string_view kHasTypeColumnPostgresSql =
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND "
+    "table_name = 'iceberg_tables' AND column_name = 'iceberg_type'";
 
 /// Java's V1 schema marks views in iceberg_type; tables are 'TABLE', or NULL when written by a
 /// V0 client or PyIceberg.
@@ -64,8 +70,9 @@ constexpr std::string_view kUpsertPropertySql =
     "ON CONFLICT (catalog_name, namespace, property_key) "
     "DO UPDATE SET property_value = excluded.property_value";
 constexpr std::string_view kInsertExistsMarkerSql =
-    "INSERT OR IGNORE INTO iceberg_namespace_properties "
-    "(catalog_name, namespace, property_key, property_value) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO iceberg_namespace_properties "
+    "(catalog_name, namespace, property_key, property_value) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT DO NOTHING";
 constexpr std::string_view kDeletePropertySql =
     "DELETE FROM iceberg_namespace_properties "
     "WHERE catalog_name = ?1 AND namespace = ?2 AND property_key = ?3";
@@ -99,7 +106,7 @@ std::string NewMetadataLocation(const TableMetadata& metadata, int version) {
 }  // namespace
 
 SqlCatalog::SqlCatalog(OpenToken, SqlCatalogOptions options,
-                       std::unique_ptr<sqlite::Connection> connection, Sql sql)
+                       std::unique_ptr<sql::Connection> connection, Sql sql)
     : options_(std::move(options)), connection_(std::move(connection)), sql_(std::move(sql)) {}
 
 SqlCatalog::~SqlCatalog() = default;
@@ -112,16 +119,28 @@ Result<std::unique_ptr<SqlCatalog>> SqlCatalog::Open(SqlCatalogOptions options) 
     FLOE_ASSIGN_OR_RAISE(options.file_io, io::MakeFileIO(options.warehouse, {}));
   }
 
-  FLOE_ASSIGN_OR_RAISE(sqlite::Connection opened,
-                       sqlite::Connection::Open(options.database_path, options.busy_timeout_ms));
-  auto connection = std::make_unique<sqlite::Connection>(std::move(opened));
-  FLOE_RETURN_IF_ERROR(connection->Run(kJournalModeSql));
-  FLOE_RETURN_IF_ERROR(connection->Run(kSynchronousSql));
-  FLOE_RETURN_IF_ERROR(connection->Run(kCreateTablesSql));
-  FLOE_RETURN_IF_ERROR(connection->Run(kCreateNamespacePropertiesSql));
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<sql::Connection> connection,
+                       sql::OpenDatabase(options.database_path, options.busy_timeout_ms));
+  const bool postgres = connection->dialect() == sql::Dialect::kPostgres;
+  if (!postgres) {
+    // Switching to WAL takes an exclusive lock, and SQLite answers a competing opener's attempt
+    // with SQLITE_BUSY at once instead of waiting (two processes opening a new warehouse
+    // together). The switch is done once per database file, so trying again briefly suffices.
+    Status journal = Status::Ok();
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      journal = connection->Execute(kJournalModeSql).status();
+      if (journal.ok() || journal.message().find("database is locked") == std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    FLOE_RETURN_IF_ERROR(journal);
+    FLOE_RETURN_IF_ERROR(connection->Execute(kSynchronousSql).status());
+  }
+  FLOE_RETURN_IF_ERROR(connection->Execute(kCreateTablesSql).status());
+  FLOE_RETURN_IF_ERROR(connection->Execute(kCreateNamespacePropertiesSql).status());
 
-  FLOE_ASSIGN_OR_RAISE(sqlite::Statement has_type_query, connection->Prepare(kHasTypeColumnSql));
-  FLOE_ASSIGN_OR_RAISE(bool has_type_column, has_type_query.Step());
+  FLOE_ASSIGN_OR_RAISE(std::vector<sql::Row> type_column_rows,
+                       connection->Query(postgres ? kHasTypeColumnPostgresSql : kHasTypeColumnSql));
+  const bool has_type_column = !type_column_rows.empty();
   const std::string_view tables_only = has_type_column ? kTablesOnly : std::string_view();
   const std::string_view type_column = has_type_column ? ", iceberg_type" : "";
   const std::string_view type_value = has_type_column ? ", 'TABLE'" : "";
@@ -156,9 +175,9 @@ Result<std::unique_ptr<SqlCatalog>> SqlCatalog::Open(SqlCatalogOptions options) 
 }
 
 Result<bool> SqlCatalog::NamespaceExistsLocked(const std::string& ns) const {
-  FLOE_ASSIGN_OR_RAISE(sqlite::Statement query,
-                       connection_->Prepare(kNamespaceExistsSql, {options_.name, ns}));
-  return query.Step();
+  FLOE_ASSIGN_OR_RAISE(std::vector<sql::Row> rows,
+                       connection_->Query(kNamespaceExistsSql, {options_.name, ns}));
+  return !rows.empty();
 }
 
 Status SqlCatalog::CreateNamespace(const Namespace& ns,
@@ -169,28 +188,28 @@ Status SqlCatalog::CreateNamespace(const Namespace& ns,
     return InvalidArgument("namespace {}: property '{}' is reserved", name, kExistsProperty);
   }
   std::lock_guard lock(mutex_);
-  FLOE_ASSIGN_OR_RAISE(sqlite::Transaction transaction, sqlite::Transaction::Begin(*connection_));
+  FLOE_ASSIGN_OR_RAISE(sql::Transaction transaction, sql::Transaction::Begin(*connection_));
   FLOE_ASSIGN_OR_RAISE(bool exists, NamespaceExistsLocked(name));
   if (exists) return AlreadyExists("namespace {} exists already", name);
   FLOE_RETURN_IF_ERROR(
-      connection_->Run(kInsertPropertySql, {options_.name, name, kExistsProperty, kExistsValue}));
+      connection_->Execute(kInsertPropertySql, {options_.name, name, kExistsProperty, kExistsValue})
+          .status());
   for (const auto& [key, value] : properties) {
-    FLOE_RETURN_IF_ERROR(connection_->Run(kInsertPropertySql, {options_.name, name, key, value}));
+    FLOE_RETURN_IF_ERROR(
+        connection_->Execute(kInsertPropertySql, {options_.name, name, key, value}).status());
   }
   return transaction.Commit();
 }
 
 Result<std::vector<Namespace>> SqlCatalog::ListNamespaces() {
   std::lock_guard lock(mutex_);
-  FLOE_ASSIGN_OR_RAISE(sqlite::Statement query,
-                       connection_->Prepare(kListNamespacesSql, {options_.name}));
+  FLOE_ASSIGN_OR_RAISE(std::vector<sql::Row> rows,
+                       connection_->Query(kListNamespacesSql, {options_.name}));
   std::vector<Namespace> namespaces;
-  while (true) {
-    FLOE_ASSIGN_OR_RAISE(bool row, query.Step());
-    if (!row) break;
+  for (const sql::Row& row : rows) {
     // Rows that floe cannot name (Java's empty namespace "", or "a..b") belong to other tools;
     // listing the rest is more use than failing on them.
-    Result<Namespace> ns = Namespace::Parse(query.ColumnText(0).value_or(""));
+    Result<Namespace> ns = Namespace::Parse(row.at(0).value_or(""));
     if (ns.ok()) namespaces.push_back(std::move(*ns));
   }
   return namespaces;
@@ -202,15 +221,13 @@ Result<std::map<std::string, std::string>> SqlCatalog::LoadNamespaceProperties(
   std::lock_guard lock(mutex_);
   FLOE_ASSIGN_OR_RAISE(bool exists, NamespaceExistsLocked(name));
   if (!exists) return NotFound("namespace {} does not exist", name);
-  FLOE_ASSIGN_OR_RAISE(sqlite::Statement query,
-                       connection_->Prepare(kNamespacePropertiesSql, {options_.name, name}));
+  FLOE_ASSIGN_OR_RAISE(std::vector<sql::Row> rows,
+                       connection_->Query(kNamespacePropertiesSql, {options_.name, name}));
   std::map<std::string, std::string> properties;
-  while (true) {
-    FLOE_ASSIGN_OR_RAISE(bool row, query.Step());
-    if (!row) break;
-    std::string key = query.ColumnText(0).value_or("");
+  for (const sql::Row& row : rows) {
+    std::string key = row.at(0).value_or("");
     if (key == kExistsProperty) continue;
-    properties.emplace(std::move(key), query.ColumnText(1).value_or(""));
+    properties.emplace(std::move(key), row.at(1).value_or(""));
   }
   return properties;
 }
@@ -231,46 +248,49 @@ Status SqlCatalog::UpdateNamespaceProperties(const Namespace& ns,
     return InvalidArgument("namespace {}: property '{}' is reserved", name, kExistsProperty);
   }
   std::lock_guard lock(mutex_);
-  FLOE_ASSIGN_OR_RAISE(sqlite::Transaction transaction, sqlite::Transaction::Begin(*connection_));
+  FLOE_ASSIGN_OR_RAISE(sql::Transaction transaction, sql::Transaction::Begin(*connection_));
   FLOE_ASSIGN_OR_RAISE(bool exists, NamespaceExistsLocked(name));
   if (!exists) return NotFound("namespace {} does not exist", name);
   for (const std::string& key : removals) {
-    FLOE_RETURN_IF_ERROR(connection_->Run(kDeletePropertySql, {options_.name, name, key}));
+    FLOE_RETURN_IF_ERROR(
+        connection_->Execute(kDeletePropertySql, {options_.name, name, key}).status());
   }
   for (const auto& [key, value] : updates) {
-    FLOE_RETURN_IF_ERROR(connection_->Run(kUpsertPropertySql, {options_.name, name, key, value}));
+    FLOE_RETURN_IF_ERROR(
+        connection_->Execute(kUpsertPropertySql, {options_.name, name, key, value}).status());
   }
   // A namespace made by PyIceberg with properties, or known only from its tables, has no marker;
   // without one, removing its last property would make it disappear.
-  FLOE_RETURN_IF_ERROR(connection_->Run(kInsertExistsMarkerSql,
-                                        {options_.name, name, kExistsProperty, kExistsValue}));
+  FLOE_RETURN_IF_ERROR(
+      connection_
+          ->Execute(kInsertExistsMarkerSql, {options_.name, name, kExistsProperty, kExistsValue})
+          .status());
   return transaction.Commit();
 }
 
 Status SqlCatalog::DropNamespace(const Namespace& ns) {
   const std::string name = ns.ToString();
   std::lock_guard lock(mutex_);
-  FLOE_ASSIGN_OR_RAISE(sqlite::Transaction transaction, sqlite::Transaction::Begin(*connection_));
+  FLOE_ASSIGN_OR_RAISE(sql::Transaction transaction, sql::Transaction::Begin(*connection_));
   FLOE_ASSIGN_OR_RAISE(bool exists, NamespaceExistsLocked(name));
   if (!exists) return NotFound("namespace {} does not exist", name);
-  FLOE_ASSIGN_OR_RAISE(sqlite::Statement count,
-                       connection_->Prepare(kCountTablesUnderSql, {options_.name, name}));
-  FLOE_RETURN_IF_ERROR(count.Step());
-  if (int64_t tables = count.ColumnInt64(0); tables > 0) {
+  FLOE_ASSIGN_OR_RAISE(std::vector<sql::Row> count,
+                       connection_->Query(kCountTablesUnderSql, {options_.name, name}));
+  const std::string tables = count.empty() ? "0" : count[0].at(0).value_or("0");
+  if (tables != "0") {
     return InvalidArgument("namespace {} is not empty: it holds {} table(s)", name, tables);
   }
-  FLOE_RETURN_IF_ERROR(connection_->Run(kDeleteNamespaceSql, {options_.name, name}));
+  FLOE_RETURN_IF_ERROR(connection_->Execute(kDeleteNamespaceSql, {options_.name, name}).status());
   return transaction.Commit();
 }
 
 Result<std::string> SqlCatalog::MetadataLocation(const TableIdentifier& id) {
   std::lock_guard lock(mutex_);
   FLOE_ASSIGN_OR_RAISE(
-      sqlite::Statement query,
-      connection_->Prepare(sql_.get_table, {options_.name, id.ns.ToString(), id.name}));
-  FLOE_ASSIGN_OR_RAISE(bool found, query.Step());
-  if (!found) return NotFound("table {} does not exist", id.ToString());
-  std::optional<std::string> location = query.ColumnText(0);
+      std::vector<sql::Row> rows,
+      connection_->Query(sql_.get_table, {options_.name, id.ns.ToString(), id.name}));
+  if (rows.empty()) return NotFound("table {} does not exist", id.ToString());
+  std::optional<std::string> location = rows[0].at(0);
   if (!location || location->empty()) {
     return Corrupt("table {} has no metadata_location in catalog database {}", id.ToString(),
                    options_.database_path);
@@ -288,10 +308,9 @@ Result<LoadedTable> SqlCatalog::CreateTable(const TableIdentifier& id, const Sch
     std::lock_guard lock(mutex_);
     FLOE_ASSIGN_OR_RAISE(bool ns_exists, NamespaceExistsLocked(ns));
     if (!ns_exists) return NotFound("namespace {} does not exist", ns);
-    FLOE_ASSIGN_OR_RAISE(sqlite::Statement query,
-                         connection_->Prepare(sql_.get_table, {options_.name, ns, id.name}));
-    FLOE_ASSIGN_OR_RAISE(bool taken, query.Step());
-    if (taken) return AlreadyExists("table {} exists already", id.ToString());
+    FLOE_ASSIGN_OR_RAISE(std::vector<sql::Row> rows,
+                         connection_->Query(sql_.get_table, {options_.name, ns, id.name}));
+    if (!rows.empty()) return AlreadyExists("table {} exists already", id.ToString());
   }
 
   std::string table_location;
@@ -310,13 +329,14 @@ Result<LoadedTable> SqlCatalog::CreateTable(const TableIdentifier& id, const Sch
   bool commit_attempted = false;
   Status registered = [&]() -> Status {
     std::lock_guard lock(mutex_);
-    FLOE_ASSIGN_OR_RAISE(sqlite::Transaction transaction, sqlite::Transaction::Begin(*connection_));
+    FLOE_ASSIGN_OR_RAISE(sql::Transaction transaction, sql::Transaction::Begin(*connection_));
     // Again inside the transaction: another process may have dropped the namespace or taken the
     // name while the file was being written.
     FLOE_ASSIGN_OR_RAISE(bool ns_exists, NamespaceExistsLocked(ns));
     if (!ns_exists) return NotFound("namespace {} does not exist", ns);
     Status inserted =
-        connection_->Run(sql_.insert_table, {options_.name, ns, id.name, metadata_location});
+        connection_->Execute(sql_.insert_table, {options_.name, ns, id.name, metadata_location})
+            .status();
     if (inserted.IsAlreadyExists()) return AlreadyExists("table {} exists already", id.ToString());
     FLOE_RETURN_IF_ERROR(inserted);
     commit_attempted = true;
@@ -347,13 +367,11 @@ Result<std::vector<TableIdentifier>> SqlCatalog::ListTables(const Namespace& ns)
   std::lock_guard lock(mutex_);
   FLOE_ASSIGN_OR_RAISE(bool exists, NamespaceExistsLocked(name));
   if (!exists) return NotFound("namespace {} does not exist", name);
-  FLOE_ASSIGN_OR_RAISE(sqlite::Statement query,
-                       connection_->Prepare(sql_.list_tables, {options_.name, name}));
+  FLOE_ASSIGN_OR_RAISE(std::vector<sql::Row> rows,
+                       connection_->Query(sql_.list_tables, {options_.name, name}));
   std::vector<TableIdentifier> tables;
-  while (true) {
-    FLOE_ASSIGN_OR_RAISE(bool row, query.Step());
-    if (!row) break;
-    tables.push_back(TableIdentifier{ns, query.ColumnText(0).value_or("")});
+  for (const sql::Row& row : rows) {
+    tables.push_back(TableIdentifier{ns, row.at(0).value_or("")});
   }
   return tables;
 }
@@ -372,9 +390,10 @@ Status SqlCatalog::DropTable(const TableIdentifier& id, bool purge) {
   }
   {
     std::lock_guard lock(mutex_);
-    FLOE_RETURN_IF_ERROR(
-        connection_->Run(sql_.drop_table, {options_.name, id.ns.ToString(), id.name}));
-    if (connection_->changes() == 0) return NotFound("table {} does not exist", id.ToString());
+    FLOE_ASSIGN_OR_RAISE(
+        int64_t dropped,
+        connection_->Execute(sql_.drop_table, {options_.name, id.ns.ToString(), id.name}));
+    if (dropped == 0) return NotFound("table {} does not exist", id.ToString());
   }
   if (!doomed) return Status::Ok();
   return internal::PurgeTableFiles(*options_.file_io, options_.warehouse, doomed->metadata,
@@ -386,68 +405,107 @@ Status SqlCatalog::RenameTable(const TableIdentifier& from, const TableIdentifie
   FLOE_RETURN_IF_ERROR(internal::ValidateTableName(to));
   const std::string to_ns = to.ns.ToString();
   std::lock_guard lock(mutex_);
-  FLOE_ASSIGN_OR_RAISE(sqlite::Transaction transaction, sqlite::Transaction::Begin(*connection_));
+  FLOE_ASSIGN_OR_RAISE(sql::Transaction transaction, sql::Transaction::Begin(*connection_));
   FLOE_ASSIGN_OR_RAISE(bool ns_exists, NamespaceExistsLocked(to_ns));
   if (!ns_exists) {
     return NotFound("cannot rename {} to {}: namespace {} does not exist", from.ToString(),
                     to.ToString(), to_ns);
   }
-  Status renamed = connection_->Run(sql_.rename_table,
-                                    {to_ns, to.name, options_.name, from.ns.ToString(), from.name});
-  if (renamed.IsAlreadyExists()) {
+  Result<int64_t> renamed = connection_->Execute(
+      sql_.rename_table, {to_ns, to.name, options_.name, from.ns.ToString(), from.name});
+  if (renamed.status().IsAlreadyExists()) {
     return AlreadyExists("cannot rename {} to {}: {} exists already", from.ToString(),
                          to.ToString(), to.ToString());
   }
-  FLOE_RETURN_IF_ERROR(renamed);
-  if (connection_->changes() == 0) return NotFound("table {} does not exist", from.ToString());
+  FLOE_RETURN_IF_ERROR(renamed.status());
+  if (*renamed == 0) return NotFound("table {} does not exist", from.ToString());
   return transaction.Commit();
 }
 
 Result<LoadedTable> SqlCatalog::CommitTable(const LoadedTable& base, const TableMetadata& updated) {
-  const TableIdentifier& id = base.identifier;
-  FLOE_ASSIGN_OR_RAISE(TableMetadata metadata, internal::ChainToBase(base, updated));
-  const std::string metadata_location =
-      NewMetadataLocation(metadata, ParseMetadataVersion(base.metadata_location) + 1);
-  FLOE_RETURN_IF_ERROR(
-      internal::WriteTableMetadata(*options_.file_io, metadata_location, metadata));
+  FLOE_ASSIGN_OR_RAISE(std::vector<LoadedTable> committed, CommitTables({{base, updated}}));
+  return std::move(committed.front());
+}
 
-  // Nothing points at the new file unless the swap happened. Failing to delete it leaves an
+Result<std::vector<LoadedTable>> SqlCatalog::CommitTables(
+    const std::vector<std::pair<LoadedTable, TableMetadata>>& commits) {
+  if (commits.empty()) return std::vector<LoadedTable>{};
+  std::vector<LoadedTable> results;
+  results.reserve(commits.size());
+  // Nothing points at the new files unless the swap happened. Failing to delete one leaves an
   // orphan file; the caller needs the commit's outcome, not that.
-  auto discard_new_file = [&] {
-    static_cast<void>(options_.file_io->DeleteFile(metadata_location));
-  };
-  int64_t swapped = 0;
-  {
-    std::lock_guard lock(mutex_);
-    Result<sqlite::Statement> update = connection_->Prepare(
-        sql_.commit_table, {metadata_location, base.metadata_location, options_.name,
-                            id.ns.ToString(), id.name, base.metadata_location});
-    if (!update.ok()) {
-      discard_new_file();
-      return update.status().WithContext(fmt::format("committing to table {}", id.ToString()));
+  auto discard_new_files = [&] {
+    for (const LoadedTable& result : results) {
+      static_cast<void>(options_.file_io->DeleteFile(result.metadata_location));
     }
-    Status ran = update->Run();
-    if (!ran.ok()) {
-      if (sqlite::IsBusy(update->last_result_code())) {
-        // SQLite could not take the write lock, so the UPDATE never ran.
-        discard_new_file();
-        return ran.WithContext(fmt::format("committing to table {}: not applied", id.ToString()));
+  };
+  for (const auto& [base, updated] : commits) {
+    Result<TableMetadata> metadata = internal::ChainToBase(base, updated);
+    Status written = metadata.status();
+    std::string metadata_location;
+    if (written.ok()) {
+      metadata_location =
+          NewMetadataLocation(*metadata, ParseMetadataVersion(base.metadata_location) + 1);
+      written = internal::WriteTableMetadata(*options_.file_io, metadata_location, *metadata);
+    }
+    if (!written.ok()) {
+      discard_new_files();
+      return written;
+    }
+    results.push_back(LoadedTable{base.identifier, metadata_location, std::move(*metadata)});
+  }
+  const std::string names = commits.size() == 1 ? commits.front().first.identifier.ToString()
+                                                : fmt::format("{} tables", commits.size());
+
+  std::lock_guard lock(mutex_);
+  // One statement needs no explicit transaction; several swap together or not at all.
+  std::optional<sql::Transaction> transaction;
+  if (commits.size() > 1) {
+    Result<sql::Transaction> begun = sql::Transaction::Begin(*connection_);
+    if (!begun.ok()) {
+      discard_new_files();
+      return begun.status().WithContext(fmt::format("committing to {}: not applied", names));
+    }
+    transaction.emplace(std::move(*begun));
+  }
+  for (size_t i = 0; i < commits.size(); ++i) {
+    const LoadedTable& base = commits[i].first;
+    const TableIdentifier& id = base.identifier;
+    Result<int64_t> swapped = connection_->Execute(
+        sql_.commit_table, {results[i].metadata_location, base.metadata_location, options_.name,
+                            id.ns.ToString(), id.name, base.metadata_location});
+    if (!swapped.ok()) {
+      if (transaction || connection_->last_failure_not_applied()) {
+        // SQLite could not take the write lock or the database refused the statement: the
+        // UPDATE never ran (inside a transaction, the rollback undoes the others).
+        discard_new_files();
+        return swapped.status().WithContext(
+            fmt::format("committing to table {}: not applied", id.ToString()));
       }
       // An I/O error while committing can leave a WAL commit record that recovery replays: the
       // pointer may or may not have moved, so the new file has to stay.
       return CommitStateUnknown("committing to table {} (new metadata file {}): {}", id.ToString(),
-                                metadata_location, ran.message());
+                                results[i].metadata_location, swapped.status().message());
     }
-    swapped = connection_->changes();
+    if (*swapped == 0) {
+      discard_new_files();
+      return CommitFailed(
+          "table {} is no longer at {}: another commit landed first, or the table was dropped "
+          "or renamed",
+          id.ToString(), base.metadata_location);
+    }
   }
-  if (swapped == 0) {
-    discard_new_file();
-    return CommitFailed(
-        "table {} is no longer at {}: another commit landed first, or the table was dropped or "
-        "renamed",
-        id.ToString(), base.metadata_location);
+  if (transaction) {
+    Status committed = transaction->Commit();
+    if (!committed.ok()) {
+      if (connection_->last_failure_not_applied()) {
+        discard_new_files();
+        return committed.WithContext(fmt::format("committing to {}: not applied", names));
+      }
+      return CommitStateUnknown("committing to {}: {}", names, committed.message());
+    }
   }
-  return LoadedTable{id, metadata_location, std::move(metadata)};
+  return results;
 }
 
 Result<std::shared_ptr<Catalog>> OpenSqliteCatalog(const std::string& database_path,

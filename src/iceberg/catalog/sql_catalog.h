@@ -1,19 +1,21 @@
 #pragma once
 
-// The SQL catalog on SQLite, with Iceberg's JDBC catalog schema (ICEBERG-NOTES §7), so that
-// PyIceberg's SqlCatalog and Java's JdbcCatalog read and write the same database.
+// The SQL catalog on SQLite or PostgreSQL, with Iceberg's JDBC catalog schema (ICEBERG-NOTES §7),
+// so that PyIceberg's SqlCatalog and Java's JdbcCatalog read and write the same database.
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "iceberg/catalog/catalog.h"
 
 namespace floe::iceberg {
 
-namespace sqlite {
+namespace sql {
 class Connection;
-}  // namespace sqlite
+}  // namespace sql
 
 /// Commits hold SQLite's write lock for milliseconds; 30 s rides out bursts from many processes
 /// and WAL checkpoints, yet still turns a lock holder that hangs into an error.
@@ -22,7 +24,8 @@ inline constexpr int kDefaultSqliteBusyTimeoutMs = 30'000;
 struct SqlCatalogOptions {
   /// iceberg_tables.catalog_name: several catalogs can share one database.
   std::string name = kDefaultCatalogName;
-  /// The SQLite file; created, with the catalog's tables, if missing.
+  /// The database: an SQLite file ("PATH" or "sqlite:PATH"), created with the catalog's tables
+  /// if missing, or a PostgreSQL URL ("postgresql://user@host:port/db").
   std::string database_path;
   /// Root of default table locations: <warehouse>/<ns levels>/<table>.
   std::string warehouse;
@@ -48,7 +51,7 @@ class SqlCatalog final : public Catalog {
 
  public:
   static Result<std::unique_ptr<SqlCatalog>> Open(SqlCatalogOptions options);
-  SqlCatalog(OpenToken, SqlCatalogOptions options, std::unique_ptr<sqlite::Connection> connection,
+  SqlCatalog(OpenToken, SqlCatalogOptions options, std::unique_ptr<sql::Connection> connection,
              Sql sql);
   ~SqlCatalog() override;
 
@@ -75,6 +78,10 @@ class SqlCatalog final : public Catalog {
   Status DropTable(const TableIdentifier& id, bool purge) override;
   Status RenameTable(const TableIdentifier& from, const TableIdentifier& to) override;
   Result<LoadedTable> CommitTable(const LoadedTable& base, const TableMetadata& updated) override;
+  /// Commits to several tables at once: all swaps happen in one transaction or none does
+  /// (kCommitFailed when any base moved). The REST server's multi-table transactions.
+  Result<std::vector<LoadedTable>> CommitTables(
+      const std::vector<std::pair<LoadedTable, TableMetadata>>& commits);
 
  private:
   /// Statement texts, built once: databases created by PyIceberg lack the iceberg_type column
@@ -96,7 +103,7 @@ class SqlCatalog final : public Catalog {
 
   const SqlCatalogOptions options_;
   mutable std::mutex mutex_;
-  std::unique_ptr<sqlite::Connection> connection_;  // guarded by mutex_
+  std::unique_ptr<sql::Connection> connection_;  // guarded by mutex_
   const Sql sql_;
 };
 

@@ -36,6 +36,7 @@ class Statement {
   /// Text of a column of the current row; nullopt for NULL.
   std::optional<std::string> ColumnText(int column) const;
   int64_t ColumnInt64(int column) const;
+  int column_count() const { return sqlite3_column_count(statement_.get()); }
   /// The result code of the last Step (SQLite's extended code): tells a busy database, where
   /// nothing ran, from other failures.
   int last_result_code() const { return last_result_code_; }

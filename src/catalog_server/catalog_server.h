@@ -1,0 +1,81 @@
+#pragma once
+
+// `floe catalog serve`: an Iceberg REST catalog server (the REST API under /api/catalog, a
+// Polaris-compatible management subset under /api/management/v1, health at /q/health and
+// /healthz), storing its tables in the SQL catalog on SQLite or PostgreSQL and authenticating
+// clients with OAuth2 client credentials and signed bearer tokens.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "catalog_server/server_store.h"
+#include "catalog_server/token_issuer.h"
+#include "common/result.h"
+
+namespace httplib {
+class Server;
+}  // namespace httplib
+
+namespace floe::catalog_server {
+
+struct CatalogServerOptions {
+  std::string host = "127.0.0.1";
+  /// 0: any free port (Bind() says which).
+  int port = 8181;
+  /// "sqlite:PATH" or "postgresql://...".
+  std::string database_url = "sqlite:floe-catalog.db";
+  /// Made (or reset) as principal "root" at start-up.
+  std::optional<ClientCredentials> bootstrap;
+  int64_t token_ttl_seconds = 3600;
+  /// Larger request bodies are refused with 413 before they are read.
+  size_t max_body_bytes = size_t{8} << 20;
+  /// Requests served at once; the catalog's database serializes their commits.
+  int threads = 8;
+};
+
+/// Reads Polaris's POLARIS_BOOTSTRAP_CREDENTIALS form "realm,client_id,secret" (the realm is
+/// ignored) or floe's "client_id:secret".
+Result<ClientCredentials> ParseBootstrapCredentials(std::string_view text);
+
+/// Thread safety: Stop() may be called from any thread (a signal-watching one) while Serve()
+/// runs; the handlers run on the server's own worker threads.
+class CatalogServer {
+  struct MakeToken {
+    explicit MakeToken() = default;
+  };
+
+ public:
+  /// Opens the database, creates the bootstrap principal, and prepares the routes.
+  static Result<std::unique_ptr<CatalogServer>> Make(CatalogServerOptions options);
+  CatalogServer(MakeToken, CatalogServerOptions options, std::unique_ptr<ServerStore> store,
+                std::unique_ptr<TokenIssuer> issuer);
+  ~CatalogServer();
+  CatalogServer(const CatalogServer&) = delete;
+  CatalogServer& operator=(const CatalogServer&) = delete;
+
+  /// Binds the listening socket; returns the port.
+  Result<int> Bind();
+  /// Serves until Stop(). Call after Bind(), once.
+  Status Serve();
+  /// Makes Serve() return, also when it has not started listening yet.
+  void Stop();
+
+ private:
+  void InstallRoutes();
+
+  const CatalogServerOptions options_;
+  std::unique_ptr<ServerStore> store_;
+  std::unique_ptr<TokenIssuer> issuer_;
+  std::unique_ptr<httplib::Server> server_;
+  // Stop() and Serve() may race (a signal at start-up): httplib's stop() does nothing before
+  // listening starts, so both sides check these.
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> serve_entered_{false};
+  std::atomic<bool> serve_finished_{false};
+};
+
+}  // namespace floe::catalog_server

@@ -1,0 +1,26 @@
+#pragma once
+
+// `floe catalog serve`: runs floe's Iceberg REST catalog server until SIGINT or SIGTERM.
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+namespace floe::cli {
+
+struct CatalogServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8181;
+  std::string database = "sqlite:floe-catalog.db";
+  std::string bootstrap_credentials;  // CLIENT_ID:SECRET; else $POLARIS_BOOTSTRAP_CREDENTIALS
+  int64_t token_ttl_seconds = 3600;
+};
+
+/// Serves until a signal; returns the exit code. Messages go to `err` (never a secret).
+int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err);
+
+/// Adds `catalog serve` to the command line; its callback stores the exit code.
+void AddCatalogCommand(CLI::App& app, CatalogServeOptions& options, int& exit_code);
+
+}  // namespace floe::cli
