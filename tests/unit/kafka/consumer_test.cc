@@ -1,0 +1,396 @@
+#include "kafka/consumer.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "common/uuid.h"
+#include "kafka/mock_cluster.h"
+#include "kafka/producer.h"
+#include "kafka_test_util.h"
+
+namespace floe::kafka {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ConsumeAtLeast;
+using testing::Received;
+using testing::RecordingListener;
+
+class ConsumerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cluster = MockCluster::Start(1, {{"events", 3}, {"other", 1}});
+    ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+    cluster_ = std::move(*cluster);
+  }
+
+  ConsumerOptions Options(std::vector<std::string> topics = {"events"}) {
+    ConsumerOptions options;
+    options.bootstrap_servers = cluster_->bootstrap_servers();
+    options.group_id = fmt::format("group-{}", NewUuid());
+    options.topics = std::move(topics);
+    options.error_timeout = 20s;
+    // Short group timeouts keep rebalances quick on the mock.
+    options.properties = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "300"}};
+    return options;
+  }
+
+  std::unique_ptr<Consumer> MakeConsumer(ConsumerOptions options, RebalanceListener* listener) {
+    auto consumer = Consumer::Make(std::move(options), listener);
+    EXPECT_TRUE(consumer.ok()) << consumer.status().ToString();
+    return consumer.ok() ? std::move(*consumer) : nullptr;
+  }
+
+  /// Produces `count` messages "PREFIX-i" with key "k-i" to `topic`, round-robin over
+  /// `partitions` partitions, and waits for their delivery.
+  void ProduceRaw(const std::string& topic, int count, const std::string& prefix,
+                  int partitions = 3, int64_t timestamp_ms = 0) {
+    auto conf = rd_kafka_conf_new();
+    char error[256];
+    ASSERT_EQ(rd_kafka_conf_set(conf, "bootstrap.servers", cluster_->bootstrap_servers().c_str(),
+                                error, sizeof(error)),
+              RD_KAFKA_CONF_OK);
+    KafkaHandle producer(rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error)));
+    ASSERT_NE(producer, nullptr) << error;
+    for (int i = 0; i < count; ++i) {
+      std::string value = fmt::format("{}-{}", prefix, i);
+      std::string key = fmt::format("k-{}", i);
+      std::string header = fmt::format("h-{}", i);
+      rd_kafka_vu_t fields[7];
+      fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+      fields[0].u.cstr = topic.c_str();
+      fields[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+      fields[1].u.i32 = i % partitions;
+      fields[2].vtype = RD_KAFKA_VTYPE_VALUE;
+      fields[2].u.mem = {value.data(), value.size()};
+      fields[3].vtype = RD_KAFKA_VTYPE_KEY;
+      fields[3].u.mem = {key.data(), key.size()};
+      fields[4].vtype = RD_KAFKA_VTYPE_HEADER;
+      fields[4].u.header = {"trace", header.data(), static_cast<ssize_t>(header.size())};
+      fields[5].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
+      fields[5].u.i64 = timestamp_ms == 0 ? 0 : timestamp_ms + i;
+      fields[6].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+      fields[6].u.i = RD_KAFKA_MSG_F_COPY;
+      ErrorHandle failed(rd_kafka_produceva(producer.get(), fields, 7));
+      ASSERT_EQ(failed, nullptr) << rd_kafka_error_string(failed.get());
+    }
+    ASSERT_EQ(rd_kafka_flush(producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+
+  std::unique_ptr<MockCluster> cluster_;
+};
+
+TEST_F(ConsumerTest, RoundTripWithKeysHeadersAndTimestamps) {
+  ProduceRaw("events", 30, "m", 3, 1757581271000);
+  RecordingListener listener;
+  auto consumer = MakeConsumer(Options(), &listener);
+  ASSERT_NE(consumer, nullptr);
+  std::vector<Received> received = ConsumeAtLeast(*consumer, 30, 30s);
+  ASSERT_EQ(received.size(), 30u);
+  std::map<int64_t, int> seen_per_partition;
+  for (const Received& message : received) {
+    int i = std::stoi(message.payload.substr(2));
+    EXPECT_EQ(message.partition, (TopicPartition{"events", i % 3}));
+    EXPECT_EQ(message.offset, i / 3);
+    EXPECT_TRUE(message.has_key);
+    EXPECT_EQ(message.key, fmt::format("k-{}", i));
+    ASSERT_EQ(message.headers.size(), 1u);
+    EXPECT_EQ(message.headers[0].first, "trace");
+    EXPECT_EQ(message.headers[0].second, fmt::format("h-{}", i));
+    EXPECT_EQ(message.timestamp_ms, 1757581271000 + i);
+    // In offset order within each partition.
+    EXPECT_EQ(seen_per_partition[message.partition.partition]++, message.offset);
+  }
+  EXPECT_EQ(listener.events.front(), "assigned events/0,events/1,events/2");
+  EXPECT_EQ(consumer->Assignment().size(), 3u);
+  ASSERT_TRUE(consumer->Close().ok());
+  EXPECT_EQ(listener.events.back(), "revoked events/0,events/1,events/2");
+}
+
+TEST_F(ConsumerTest, BatchesAreGroupedByPartitionAndBounded) {
+  ProduceRaw("events", 300, "m");
+  RecordingListener listener;
+  auto consumer = MakeConsumer(Options(), &listener);
+  ASSERT_NE(consumer, nullptr);
+  MessageBatch batch;
+  size_t total = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (total < 300 && std::chrono::steady_clock::now() < deadline) {
+    ASSERT_TRUE(consumer->Poll(100ms, 64, &batch).ok());
+    EXPECT_LE(batch.size(), 64u);
+    size_t in_partitions = 0;
+    for (const PartitionMessages& partition : batch.partitions()) {
+      for (size_t i = 1; i < partition.messages.size(); ++i) {
+        EXPECT_EQ(partition.messages[i].offset, partition.messages[i - 1].offset + 1);
+      }
+      in_partitions += partition.messages.size();
+    }
+    EXPECT_EQ(in_partitions, batch.size());
+    total += batch.size();
+  }
+  EXPECT_EQ(total, 300u);
+  batch.Clear();
+  EXPECT_EQ(batch.size(), 0u);
+  ASSERT_TRUE(consumer->Close().ok());
+}
+
+TEST_F(ConsumerTest, ListenerOffsetsAreHonoured) {
+  ProduceRaw("events", 30, "m");
+  RecordingListener listener;
+  listener.start_at[TopicPartition{"events", 0}] = 7;  // of 10 in each partition
+  listener.start_at[TopicPartition{"events", 2}] = 10;
+  auto consumer = MakeConsumer(Options(), &listener);
+  ASSERT_NE(consumer, nullptr);
+  std::vector<Received> received = ConsumeAtLeast(*consumer, 13, 30s);
+  ConsumeAtLeast(*consumer, 1, 500ms);  // nothing more comes
+  std::map<int32_t, std::vector<int64_t>> offsets;
+  for (const Received& message : received) {
+    offsets[message.partition.partition].push_back(message.offset);
+  }
+  EXPECT_EQ(offsets[0], (std::vector<int64_t>{7, 8, 9}));
+  EXPECT_EQ(offsets[1].size(), 10u);
+  EXPECT_TRUE(offsets[2].empty());
+  ASSERT_TRUE(consumer->Close().ok());
+}
+
+TEST_F(ConsumerTest, StartModes) {
+  ProduceRaw("other", 10, "old", 1, 1'000'000);
+  ConsumerOptions committed_options = Options({"other"});
+  committed_options.start = StartMode::kCommitted;
+  {
+    // No offsets committed yet: from the earliest. Then commit 4.
+    RecordingListener listener;
+    auto consumer = MakeConsumer(committed_options, &listener);
+    std::vector<Received> received = ConsumeAtLeast(*consumer, 10, 30s);
+    ASSERT_EQ(received.size(), 10u);
+    EXPECT_EQ(received.front().offset, 0);
+    ASSERT_TRUE(consumer->CommitOffsets({{TopicPartition{"other", 0}, 4}}).ok());
+    ASSERT_TRUE(consumer->Close().ok());  // closing waits for the outstanding commit
+  }
+  {
+    RecordingListener listener;
+    auto consumer = MakeConsumer(committed_options, &listener);
+    std::vector<Received> received = ConsumeAtLeast(*consumer, 6, 30s);
+    ASSERT_EQ(received.size(), 6u);
+    EXPECT_EQ(received.front().offset, 4);
+    ASSERT_TRUE(consumer->Close().ok());
+  }
+  {
+    ConsumerOptions options = Options({"other"});
+    options.start = StartMode::kLatest;
+    RecordingListener listener;
+    auto consumer = MakeConsumer(options, &listener);
+    // Wait for the assignment, then produce: only the new messages come.
+    MessageBatch batch;
+    for (int i = 0; i < 300 && consumer->Assignment().empty(); ++i) {
+      ASSERT_TRUE(consumer->Poll(100ms, 100, &batch).ok());
+      EXPECT_EQ(batch.size(), 0u);
+    }
+    ASSERT_FALSE(consumer->Assignment().empty());
+    std::this_thread::sleep_for(500ms);  // let the consumer resolve "latest" first
+    ProduceRaw("other", 3, "new", 1);
+    std::vector<Received> received = ConsumeAtLeast(*consumer, 3, 30s);
+    ASSERT_EQ(received.size(), 3u);
+    EXPECT_EQ(received.front().payload, "new-0");
+    EXPECT_EQ(received.front().offset, 10);
+    ASSERT_TRUE(consumer->Close().ok());
+  }
+}
+
+// A start timestamp newer than every message starts at the end. (Older timestamps cannot be
+// tested here: librdkafka 2.0.2's mock answers every lookup by time with -1, "none newer".)
+TEST_F(ConsumerTest, TimestampStartBeyondTheNewestMessageStartsAtTheEnd) {
+  ProduceRaw("other", 5, "old", 1, 1'000'000);
+  ConsumerOptions options = Options({"other"});
+  options.start = StartMode::kTimestamp;
+  options.start_timestamp_ms = 2'000'000'000'000;
+  RecordingListener listener;
+  auto consumer = MakeConsumer(options, &listener);
+  ASSERT_NE(consumer, nullptr);
+  MessageBatch batch;
+  for (int i = 0; i < 300 && consumer->Assignment().empty(); ++i) {
+    ASSERT_TRUE(consumer->Poll(100ms, 100, &batch).ok());
+    EXPECT_EQ(batch.size(), 0u);
+  }
+  ASSERT_FALSE(consumer->Assignment().empty());
+  std::this_thread::sleep_for(500ms);
+  ProduceRaw("other", 2, "new", 1);
+  std::vector<Received> received = ConsumeAtLeast(*consumer, 2, 30s);
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received.front().payload, "new-0");
+  ASSERT_TRUE(consumer->Close().ok());
+}
+
+TEST_F(ConsumerTest, TwoConsumersShareThePartitionsAndRebalance) {
+  ProduceRaw("events", 30, "m");
+  ConsumerOptions options = Options();
+  RecordingListener first_listener;
+  auto first = MakeConsumer(options, &first_listener);
+  ASSERT_NE(first, nullptr);
+  ASSERT_EQ(ConsumeAtLeast(*first, 30, 30s).size(), 30u);
+  ASSERT_EQ(first->Assignment().size(), 3u);
+
+  RecordingListener second_listener;
+  auto second = MakeConsumer(options, &second_listener);
+  ASSERT_NE(second, nullptr);
+  // Both poll until the group has settled with every partition owned by exactly one of them.
+  MessageBatch batch;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    ASSERT_TRUE(first->Poll(50ms, 100, &batch).ok());
+    ASSERT_TRUE(second->Poll(50ms, 100, &batch).ok());
+    if (!second->Assignment().empty() &&
+        first->Assignment().size() + second->Assignment().size() == 3) {
+      break;
+    }
+  }
+  ASSERT_FALSE(second->Assignment().empty()) << "the second consumer never got a partition";
+  EXPECT_EQ(first->Assignment().size() + second->Assignment().size(), 3u);
+  // Cooperative: the first gave up only what moved, after which the second took it.
+  ASSERT_GE(first_listener.events.size(), 2u);
+  EXPECT_EQ(first_listener.events[0], "assigned events/0,events/1,events/2");
+  EXPECT_EQ(first_listener.events[1].rfind("revoked ", 0), 0u) << first_listener.events[1];
+  EXPECT_EQ(first_listener.events[1],
+            fmt::format("revoked {}", RecordingListener::Join(second->Assignment())));
+  ASSERT_FALSE(second_listener.events.empty());
+  EXPECT_EQ(second_listener.events.back(),
+            fmt::format("assigned {}", RecordingListener::Join(second->Assignment())));
+
+  // The second leaves: the first gets its partitions back.
+  ASSERT_TRUE(second->Close().ok());
+  EXPECT_EQ(second_listener.events.back().rfind("revoked ", 0), 0u);
+  const auto regain = std::chrono::steady_clock::now() + 60s;
+  while (first->Assignment().size() < 3 && std::chrono::steady_clock::now() < regain) {
+    ASSERT_TRUE(first->Poll(100ms, 100, &batch).ok());
+  }
+  EXPECT_EQ(first->Assignment().size(), 3u);
+  ASSERT_TRUE(first->Close().ok());
+}
+
+TEST_F(ConsumerTest, ListenerErrorFailsPoll) {
+  class FailingListener : public RecordingListener {
+    Status OnAssigned(const std::vector<TopicPartition>&, OffsetMap*) override {
+      return IoError("sink offsets unreadable");
+    }
+  } listener;
+  ProduceRaw("events", 3, "m");
+  auto consumer = MakeConsumer(Options(), &listener);
+  MessageBatch batch;
+  Status status;
+  for (int i = 0; i < 300 && status.ok(); ++i) status = consumer->Poll(100ms, 100, &batch);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("sink offsets unreadable"), std::string::npos);
+  EXPECT_EQ(batch.size(), 0u);
+}
+
+TEST_F(ConsumerTest, UnreachableBrokerFailsPollNamingIt) {
+  ConsumerOptions options = Options();
+  options.bootstrap_servers = "127.0.0.1:1";
+  options.error_timeout = 1500ms;
+  RecordingListener listener;
+  auto consumer = MakeConsumer(options, &listener);
+  ASSERT_NE(consumer, nullptr);
+  MessageBatch batch;
+  Status status;
+  const auto start = std::chrono::steady_clock::now();
+  while (status.ok() && std::chrono::steady_clock::now() - start < 20s) {
+    status = consumer->Poll(100ms, 100, &batch);
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.kind(), ErrorKind::kIoError);
+  EXPECT_NE(status.message().find("kafka: broker 127.0.0.1:1 unreachable for"), std::string::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("Connection refused"), std::string::npos) << status.message();
+  EXPECT_LT(took, 5s);
+  EXPECT_GE(took, 1500ms);
+}
+
+TEST_F(ConsumerTest, BrokerDownLongerThanTheErrorTimeoutFailsPollNamingIt) {
+  ProduceRaw("events", 3, "m");
+  ConsumerOptions options = Options();
+  options.error_timeout = 2s;
+  RecordingListener listener;
+  auto consumer = MakeConsumer(options, &listener);
+  ASSERT_NE(consumer, nullptr);
+  ASSERT_EQ(ConsumeAtLeast(*consumer, 3, 30s).size(), 3u);
+  ASSERT_TRUE(cluster_->SetBrokerUp(1, false).ok());
+  MessageBatch batch;
+  Status status;
+  const auto start = std::chrono::steady_clock::now();
+  while (status.ok() && std::chrono::steady_clock::now() - start < 30s) {
+    status = consumer->Poll(100ms, 100, &batch);
+  }
+  ASSERT_FALSE(status.ok());
+  const std::string port =
+      cluster_->bootstrap_servers().substr(cluster_->bootstrap_servers().rfind(':'));
+  EXPECT_NE(status.message().find(fmt::format("kafka: broker 127.0.0.1{} unreachable for", port)),
+            std::string::npos)
+      << status.message();
+  ASSERT_TRUE(cluster_->SetBrokerUp(1, true).ok());
+}
+
+TEST_F(ConsumerTest, BrokerDownShorterThanTheErrorTimeoutIsRiddenOut) {
+  ProduceRaw("events", 3, "m");
+  ConsumerOptions options = Options();
+  options.error_timeout = 10s;
+  RecordingListener listener;
+  auto consumer = MakeConsumer(options, &listener);
+  ASSERT_NE(consumer, nullptr);
+  ASSERT_EQ(ConsumeAtLeast(*consumer, 3, 30s).size(), 3u);
+  ASSERT_TRUE(cluster_->SetBrokerUp(1, false).ok());
+  MessageBatch batch;
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < 2s) {
+    Status status = consumer->Poll(100ms, 100, &batch);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  ASSERT_TRUE(cluster_->SetBrokerUp(1, true).ok());
+  ProduceRaw("events", 6, "again");
+  std::vector<Received> received = ConsumeAtLeast(*consumer, 6, 30s);
+  EXPECT_EQ(received.size(), 6u);
+  // The problem is over: polling on, past the error timeout, stays ok.
+  const auto after = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - after < 9s) {
+    Status status = consumer->Poll(200ms, 100, &batch);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  ASSERT_TRUE(consumer->Close().ok());
+}
+
+TEST_F(ConsumerTest, MissingTopicFailsPollNamingIt) {
+  cluster_->HideTopic("no-such-topic");
+  ConsumerOptions options = Options({"no-such-topic"});
+  options.error_timeout = 1500ms;
+  RecordingListener listener;
+  auto consumer = MakeConsumer(options, &listener);
+  ASSERT_NE(consumer, nullptr);
+  MessageBatch batch;
+  Status status;
+  const auto start = std::chrono::steady_clock::now();
+  while (status.ok() && std::chrono::steady_clock::now() - start < 20s) {
+    status = consumer->Poll(100ms, 100, &batch);
+  }
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.kind(), ErrorKind::kNotFound);
+  EXPECT_NE(status.message().find("kafka: topic 'no-such-topic' does not exist"), std::string::npos)
+      << status.message();
+}
+
+TEST_F(ConsumerTest, BadOptionsAreRejected) {
+  RecordingListener listener;
+  ConsumerOptions options = Options();
+  options.properties["no.such.property"] = "1";
+  auto consumer = Consumer::Make(options, &listener);
+  ASSERT_FALSE(consumer.ok());
+  EXPECT_NE(consumer.status().message().find("'no.such.property'"), std::string::npos);
+  options = Options();
+  options.group_id.clear();
+  EXPECT_FALSE(Consumer::Make(options, &listener).ok());
+  options = Options({});
+  EXPECT_FALSE(Consumer::Make(options, &listener).ok());
+}
+
+}  // namespace
+}  // namespace floe::kafka
