@@ -9,7 +9,7 @@ packages=(
   libsimdjson-dev librdkafka-dev libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev
   zlib1g-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   nlohmann-json3-dev libre2-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql kcat
+  postgresql kcat libcpp-httplib-dev time
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -3,8 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/catalog_command.h"
+#include "cli/dev_command.h"
 #include "cli/gen_command.h"
 #include "cli/run_command.h"
+#include "cli/storage_commands.h"
 #include "cli/table_commands.h"
 #include "pipeline/job_loader.h"
 
@@ -143,6 +146,46 @@ int Main(int argc, char** argv) {
     });
   });
 
+  // floe storage ...
+  CLI::App* storage_cmd = app.add_subcommand("storage", "List and copy files (local or s3://)");
+  storage_cmd->require_subcommand(1);
+  std::vector<std::string> storage_properties;
+  storage_cmd
+      ->add_option("--property", storage_properties,
+                   "Storage setting key=value (repeatable), e.g. s3.endpoint=http://host:9000; "
+                   "unset ones come from S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY or AWS_*")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  std::string storage_prefix;
+  CLI::App* storage_ls = storage_cmd->add_subcommand("ls", "List the files below a location");
+  storage_ls->add_option("LOCATION", storage_prefix, "e.g. s3://bucket/warehouse")->required();
+  StorageCopyOptions copy;
+  CLI::App* storage_cp = storage_cmd->add_subcommand("cp", "Copy a file, or a prefix (-r)");
+  storage_cp->add_option("SOURCE", copy.source, "File or (with -r) prefix")->required();
+  storage_cp->add_option("DESTINATION", copy.destination, "File or (with -r) prefix")->required();
+  storage_cp->add_flag("-r,--recursive", copy.recursive,
+                       "Copy every file below SOURCE to the same relative path below DESTINATION");
+  auto run_storage = [&](auto&& command) {
+    auto properties = ParseProperties(storage_properties);
+    Status status = properties.ok() ? command(*properties) : properties.status();
+    if (!status.ok()) {
+      std::cerr << "floe: error: " << status.message() << " (" << ErrorKindName(status.kind())
+                << ")\n";
+      exit_code = kExitError;
+    }
+  };
+  storage_ls->callback([&] {
+    run_storage([&](const std::map<std::string, std::string>& properties) {
+      return ListStorage(storage_prefix, properties, std::cout);
+    });
+  });
+  storage_cp->callback([&] {
+    run_storage([&](const std::map<std::string, std::string>& properties) {
+      copy.properties = properties;
+      return CopyStorage(copy, std::cerr);
+    });
+  });
+
   // floe gen
   GenOptions gen;
   CLI::App* gen_cmd = app.add_subcommand(
@@ -212,6 +255,14 @@ int Main(int argc, char** argv) {
     }
     exit_code = RunJobCommand(job_path, job_overrides, options, std::cout, std::cerr);
   });
+
+  // floe catalog serve
+  CatalogServeOptions catalog_serve;
+  AddCatalogCommand(app, catalog_serve, exit_code);
+
+  // floe dev kafka
+  DevKafkaOptions dev_kafka;
+  AddDevCommands(app, &dev_kafka, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -10,12 +10,15 @@
 #include <thread>
 
 #include "iceberg/catalog/catalog.h"
+#include "iceberg/rest/rest_catalog.h"
 #include "pipeline/job_loader.h"
 #include "stream/dead_letter.h"
 #include "stream/file_source.h"
 #include "stream/iceberg_sink.h"
 #include "stream/job_runner.h"
 #include "stream/jsonl_sink.h"
+#include "stream/kafka_sink.h"
+#include "stream/kafka_source.h"
 
 namespace floe::cli {
 
@@ -42,7 +45,71 @@ struct JobPlan {
   int64_t max_out_of_orderness = 0;  // in the event-time column's unit
   int64_t event_time_units_per_micro = 1;
   int workers = 1;
+  /// Kafka sources: the consumer, as the job configures it (every worker joins one group).
+  kafka::ConsumerOptions consumer;
 };
+
+// Keys of a Kafka source's or sink's properties that floe reads itself; the rest go to
+// librdkafka as they are.
+constexpr const char* kTopicsKey = "topics";
+constexpr const char* kStartOffsetsKey = "start_offsets";
+constexpr const char* kErrorTimeoutKey = "error_timeout";
+constexpr const char* kBootstrapKey = "bootstrap.servers";
+constexpr const char* kGroupKey = "group.id";
+constexpr const char* kTransactionalKey = "transactional";
+
+/// Splits "a, b,c" on commas, trimming spaces; empty entries are dropped.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(item);
+    start = comma + 1;
+  }
+  return items;
+}
+
+Result<kafka::ConsumerOptions> ConsumerOptionsFor(const pipeline::JobConfig& config,
+                                                  const pipeline::SourceConfig& source) {
+  const std::string where = fmt::format("{}: source '{}'", config.file, source.name);
+  kafka::ConsumerOptions options;
+  options.properties = source.properties;
+  auto take = [&](const char* key) -> std::optional<std::string> {
+    auto found = options.properties.find(key);
+    if (found == options.properties.end()) return std::nullopt;
+    std::string value = found->second;
+    options.properties.erase(found);
+    return value;
+  };
+  options.topics = SplitList(take(kTopicsKey).value_or(""));
+  if (options.topics.empty()) return InvalidArgument("{}: properties.topics is empty", where);
+  auto bootstrap = take(kBootstrapKey);
+  if (!bootstrap || bootstrap->empty()) {
+    return InvalidArgument("{}: properties.{} is missing (e.g. ${{KAFKA_BOOTSTRAP_SERVERS}})",
+                           where, kBootstrapKey);
+  }
+  options.bootstrap_servers = *bootstrap;
+  // The group defaults to the job's name: workers and processes of one job share partitions.
+  options.group_id = take(kGroupKey).value_or(config.name);
+  options.client_id = fmt::format("floe-{}", config.name);
+  if (auto start = take(kStartOffsetsKey)) {
+    FLOE_RETURN_IF_ERROR_CTX(stream::ParseStartOffsets(*start, &options), where);
+  }
+  if (auto timeout = take(kErrorTimeoutKey)) {
+    auto parsed = pipeline::ParseDuration(*timeout);
+    if (!parsed.ok()) {
+      return InvalidArgument("{}: properties.{}: {}", where, kErrorTimeoutKey,
+                             parsed.status().message());
+    }
+    options.error_timeout = *parsed;
+  }
+  return options;
+}
 
 stream::MetadataColumn MetadataOf(pipeline::SourceMetadata metadata) {
   switch (metadata) {
@@ -70,9 +137,13 @@ Result<JobPlan> Prepare(const pipeline::JobConfig& config) {
                         config.file, config.sources.size());
   }
   plan.source = &config.sources.front();
-  if (plan.source->type == pipeline::SourceType::kKafka) {
-    return NotSupported("{}: source '{}' is of type kafka, which this build cannot read yet",
-                        config.file, plan.source->name);
+  const bool kafka_source = plan.source->type == pipeline::SourceType::kKafka;
+  if (kafka_source) {
+    FLOE_ASSIGN_OR_RAISE(plan.consumer, ConsumerOptionsFor(config, *plan.source));
+    plan.workers = config.parallelism;
+  } else if (config.parallelism > 1) {
+    return NotSupported("{}: job.parallelism {} needs a kafka source (a file is read in order)",
+                        config.file, config.parallelism);
   }
   std::vector<iceberg::NestedField> fields;
   int32_t id = 1;
@@ -124,8 +195,14 @@ Result<JobPlan> Prepare(const pipeline::JobConfig& config) {
   plan.transforms = std::make_shared<const stream::TransformChain>(std::move(chain));
 
   for (const pipeline::SinkConfig& sink : config.sinks) {
-    if (sink.type == pipeline::SinkType::kKafka) {
-      return NotSupported("{}: sink '{}' is of type kafka, which this build cannot write yet",
+    if (sink.type == pipeline::SinkType::kKafka && !kafka_source) {
+      return NotSupported(
+          "{}: sink '{}': a kafka sink records its progress as consumer-group offsets of the "
+          "source's topics, so it needs a kafka source",
+          config.file, sink.name);
+    }
+    if (sink.type == pipeline::SinkType::kJsonl && plan.workers > 1) {
+      return NotSupported("{}: sink '{}': a jsonl file takes one writer; set job.parallelism to 1",
                           config.file, sink.name);
     }
   }
@@ -150,6 +227,8 @@ class Job {
   Result<stream::SinkSlot> OpenSink(const pipeline::SinkConfig& config,
                                     const iceberg::Schema& schema, const std::string& name);
   Result<std::unique_ptr<stream::JobRunner>> OpenWorker(int index);
+  Result<stream::SinkSlot> OpenKafkaSink(const pipeline::SinkConfig& config,
+                                         const iceberg::Schema& schema, int worker);
   void Progress(bool final);
   void Summary();
 
@@ -171,16 +250,29 @@ Result<std::shared_ptr<iceberg::Catalog>> Job::CatalogFor(const std::string& nam
   const pipeline::CatalogConfig* catalog_config = config.FindCatalog(name);
   if (catalog_config == nullptr)
     return InvalidArgument("{}: unknown catalog '{}'", config.file, name);
-  if (catalog_config->type != pipeline::CatalogType::kSql) {
-    return NotSupported("{}: catalog '{}' is of type {}: floe run opens sql catalogs only for now",
-                        config.file, name, pipeline::CatalogTypeName(catalog_config->type));
+  std::shared_ptr<iceberg::Catalog> catalog;
+  const std::string where = fmt::format("catalog '{}'", name);
+  if (catalog_config->type == pipeline::CatalogType::kRest) {
+    auto opened = iceberg::OpenRestCatalog(catalog_config->properties);
+    if (!opened.ok()) return opened.status().WithContext(where);
+    catalog = std::move(opened).value();
+  } else if (catalog_config->type == pipeline::CatalogType::kSql) {
+    auto warehouse = catalog_config->properties.find("warehouse");
+    if (warehouse == catalog_config->properties.end()) {
+      return InvalidArgument("{}: catalog '{}' has no warehouse", config.file, name);
+    }
+    auto opened = iceberg::OpenWarehouseCatalog(warehouse->second, catalog_config->properties);
+    if (!opened.ok()) return opened.status().WithContext(where);
+    catalog = std::move(opened).value();
+  } else {
+    auto warehouse = catalog_config->properties.find("warehouse");
+    if (warehouse == catalog_config->properties.end()) {
+      return InvalidArgument("{}: catalog '{}' has no warehouse", config.file, name);
+    }
+    auto opened = iceberg::OpenHadoopCatalog(warehouse->second);
+    if (!opened.ok()) return opened.status().WithContext(where);
+    catalog = std::move(opened).value();
   }
-  auto warehouse = catalog_config->properties.find("warehouse");
-  if (warehouse == catalog_config->properties.end()) {
-    return InvalidArgument("{}: catalog '{}' has no warehouse", config.file, name);
-  }
-  FLOE_ASSIGN_OR_RAISE(std::shared_ptr<iceberg::Catalog> catalog,
-                       iceberg::OpenWarehouseCatalog(warehouse->second));
   catalogs_[name] = catalog;
   return catalog;
 }
@@ -201,6 +293,40 @@ int64_t LastCheckpointId(const iceberg::TableMetadata& metadata, const std::stri
   return last;
 }
 
+Result<stream::SinkSlot> Job::OpenKafkaSink(const pipeline::SinkConfig& config,
+                                            const iceberg::Schema& schema, int worker) {
+  stream::KafkaSinkOptions options;
+  options.name = config.name;
+  options.topic = config.topic;
+  options.properties = config.properties;
+  const auto take = [&](const char* key) -> std::optional<std::string> {
+    auto found = options.properties.find(key);
+    if (found == options.properties.end()) return std::nullopt;
+    std::string value = found->second;
+    options.properties.erase(found);
+    return value;
+  };
+  // The sink's brokers default to the source's.
+  options.bootstrap_servers = take(kBootstrapKey).value_or(plan_.consumer.bootstrap_servers);
+  std::string transactional = take(kTransactionalKey).value_or("false");
+  if (transactional != "true" && transactional != "false") {
+    return InvalidArgument("properties.{}: expected true or false, got '{}'", kTransactionalKey,
+                           transactional);
+  }
+  options.transactional = transactional == "true";
+  if (config.key) options.key_expression = config.key->text;
+  options.offsets_group = fmt::format("{}.{}", plan_.config->name, config.name);
+  options.transactional_id = fmt::format("{}.{}.{}", plan_.config->name, config.name, worker);
+  options.source_topics = plan_.consumer.topics;
+  options.mirror_offsets = options.transactional;
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSink> sink,
+                       stream::KafkaSink::Open(schema, std::move(options)));
+  stream::SinkSlot slot;
+  slot.where = fmt::format("topic {}", config.topic);
+  slot.sink = std::move(sink);
+  return slot;
+}
+
 Result<stream::SinkSlot> Job::OpenSink(const pipeline::SinkConfig& config,
                                        const iceberg::Schema& schema, const std::string& name) {
   stream::SinkSlot slot;
@@ -213,6 +339,7 @@ Result<stream::SinkSlot> Job::OpenSink(const pipeline::SinkConfig& config,
     if (config.partition_by) options.partition_by = config.partition_by->text;
     options.properties = config.properties;
     options.offsets_group = plan_.config->name;
+    options.write_parallelism = config.write_parallelism;
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::IcebergSink> sink,
                          stream::IcebergSink::Open(catalog, schema, std::move(options)));
     last_checkpoint_id_ =
@@ -220,10 +347,6 @@ Result<stream::SinkSlot> Job::OpenSink(const pipeline::SinkConfig& config,
     slot.where = fmt::format("table {} in catalog '{}'", config.table.ToString(), config.catalog);
     slot.sink = std::move(sink);
   } else {
-    if (plan_.workers > 1) {
-      return NotSupported("sink '{}': a jsonl file takes one writer; set job.parallelism to 1",
-                          name);
-    }
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JsonlSink> sink,
                          stream::JsonlSink::Open(schema, {name, config.path}));
     slot.where = fmt::format("file {}", config.path);
@@ -233,12 +356,12 @@ Result<stream::SinkSlot> Job::OpenSink(const pipeline::SinkConfig& config,
 }
 
 Result<std::unique_ptr<stream::JobRunner>> Job::OpenWorker(int index) {
-  (void)index;
   const pipeline::JobConfig& config = *plan_.config;
   const iceberg::Schema& output = *plan_.transforms->output_schema();
   std::vector<stream::SinkSlot> sinks;
   for (const pipeline::SinkConfig& sink : config.sinks) {
-    auto slot = OpenSink(sink, output, sink.name);
+    auto slot = sink.type == pipeline::SinkType::kKafka ? OpenKafkaSink(sink, output, index)
+                                                        : OpenSink(sink, output, sink.name);
     if (!slot.ok()) return slot.status().WithContext(fmt::format("sink '{}'", sink.name));
     sinks.push_back(std::move(slot).value());
   }
@@ -263,10 +386,20 @@ Result<std::unique_ptr<stream::JobRunner>> Job::OpenWorker(int index) {
   FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> runner,
                        stream::JobRunner::Make(std::move(options), std::move(sinks),
                                                std::move(dead_letter), &counters_));
-  FLOE_ASSIGN_OR_RAISE(
-      std::unique_ptr<stream::FileSource> source,
-      stream::FileSource::Open(plan_.source->name, plan_.source->path, runner.get()));
-  runner->set_source(std::move(source));
+  if (plan_.source->type == pipeline::SourceType::kKafka) {
+    stream::KafkaSourceOptions source_options;
+    source_options.name = plan_.source->name;
+    source_options.consumer = plan_.consumer;
+    source_options.consumer.client_id = fmt::format("{}-{}", plan_.consumer.client_id, index);
+    FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSource> source,
+                         stream::KafkaSource::Open(std::move(source_options), runner.get()));
+    runner->set_source(std::move(source));
+  } else {
+    FLOE_ASSIGN_OR_RAISE(
+        std::unique_ptr<stream::FileSource> source,
+        stream::FileSource::Open(plan_.source->name, plan_.source->path, runner.get()));
+    runner->set_source(std::move(source));
+  }
   return runner;
 }
 
@@ -290,6 +423,10 @@ RunCounters Job::Counters() const {
   counters.bytes_in = counters_.bytes_in;
   counters.checkpoints = counters_.checkpoints;
   counters.commit_seconds = static_cast<double>(counters_.commit_micros) / 1e6;
+  if (counters_.first_record_micros > 0) {
+    counters.active_seconds =
+        static_cast<double>(counters_.last_record_micros - counters_.first_record_micros) / 1e6;
+  }
   counters.skipped_lines = counters_.skipped;
   for (const auto& [name, written] : counters_.written) counters.written[name] = written;
   return counters;
@@ -346,9 +483,9 @@ void Job::Summary() {
   const RunCounters c = Counters();
   out_ << fmt::format(
       "summary: in={} written={} filtered={} dead_lettered={} late={} bytes={} checkpoints={} "
-      "commit_seconds={:.3f} skipped_lines={}\n",
+      "commit_seconds={:.3f} active_seconds={:.3f} skipped_lines={}\n",
       c.records_in, c.passed, c.filtered_out, c.dead_lettered, c.late_rows, c.bytes_in,
-      c.checkpoints, c.commit_seconds, c.skipped_lines);
+      c.checkpoints, c.commit_seconds, c.active_seconds, c.skipped_lines);
   const stream::JobRunner& first = *workers_.front();
   const auto describe = [&](const stream::SinkSlot& slot) {
     std::string location;

@@ -28,6 +28,7 @@ struct RunCounters {
   int64_t bytes_in = 0;       // bytes of input read past the recovery point
   int64_t checkpoints = 0;    // checkpoints completed (a sink with nothing new commits nothing)
   double commit_seconds = 0;  // time spent committing
+  double active_seconds = 0;  // from the first chunk of records to the end of the last
   int64_t skipped_lines = 0;  // records below every sink's committed offset (already done)
   std::map<std::string, int64_t> written;  // per sink: rows written (after its own offsets)
 };

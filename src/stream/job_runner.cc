@@ -391,9 +391,20 @@ Status JobRunner::Run() {
     const Clock::time_point now = Clock::now();
     counters_->skipped += chunk.skipped;
     if (!chunk.empty()) {
+      const int64_t micros =
+          std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+      int64_t unset = 0;
+      counters_->first_record_micros.compare_exchange_strong(unset, micros);
       status = Process(chunk);
       if (!status.ok()) break;
-      last_record = now;
+      last_record = Clock::now();
+      const int64_t done =
+          std::chrono::duration_cast<std::chrono::microseconds>(last_record.time_since_epoch())
+              .count();
+      int64_t previous = counters_->last_record_micros.load();
+      while (previous < done &&
+             !counters_->last_record_micros.compare_exchange_weak(previous, done)) {
+      }
     } else if (options_.stop_when_idle && now - last_record >= *options_.stop_when_idle) {
       break;
     }

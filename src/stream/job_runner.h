@@ -36,6 +36,10 @@ struct JobCounters {
   std::atomic<int64_t> skipped{0};        // records below every sink's committed offset
   std::atomic<int64_t> checkpoints{0};    // checkpoints completed
   std::atomic<int64_t> commit_micros{0};  // time spent committing sinks
+  /// Steady-clock microseconds of the first and the last chunk of records (0: none yet): the
+  /// span a rate is honest over, without group joins or idle waits.
+  std::atomic<int64_t> first_record_micros{0};
+  std::atomic<int64_t> last_record_micros{0};
   /// Per sink name: rows written (not counting those a sink had committed before).
   std::map<std::string, std::atomic<int64_t>> written;
 };

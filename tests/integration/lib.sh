@@ -6,7 +6,14 @@ FLOE=${FLOE:?set FLOE to the floe binary}
 SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PEER=${FLOE_PEER_DIR:-$SOURCE_DIR/../shared/peer}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/floe-it.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+cleanup() {
+  local pids
+  pids=$(jobs -p)
+  [ -z "$pids" ] || kill $pids 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 checks=0
 
 fail() {
@@ -59,4 +66,47 @@ expect_error() {
 # data_file_count DIR: Parquet files below DIR.
 data_file_count() {
   find "$1" -name '*.parquet' 2>/dev/null | wc -l
+}
+
+# rows_as_set FILE: the JSON lines with timestamps in one form, sorted (writers differ in how
+# many fractional zeros they print).
+rows_as_set() {
+  node -e '
+    const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(l => l);
+    const norm = ts => ts.replace(/(\.\d*?)0+Z$/, "$1Z").replace(/\.Z$/, "Z");
+    for (const l of lines) { const o = JSON.parse(l); if (o.timestamp) o.timestamp = norm(o.timestamp); console.log(JSON.stringify(o)); }
+  ' "$1" | sort
+}
+
+# start_dev_kafka TOPICS [BROKERS]: starts `floe dev kafka` in the background; sets
+# KAFKA_BOOTSTRAP_SERVERS, and KAFKA_CTL (a fifo: `echo "down 1" >"$KAFKA_CTL"`).
+start_dev_kafka() {
+  KAFKA_CTL=$WORK/kafka-ctl
+  mkfifo "$KAFKA_CTL"
+  "$FLOE" dev kafka --topics "$1" --brokers "${2:-1}" <>"$KAFKA_CTL" >"$WORK/kafka.out" 2>"$WORK/kafka.err" &
+  local tries=0
+  until grep -q '^bootstrap=' "$WORK/kafka.out" 2>/dev/null; do
+    tries=$((tries + 1))
+    [ $tries -lt 100 ] || fail "floe dev kafka did not start: $(cat "$WORK/kafka.err")"
+    sleep 0.1
+  done
+  KAFKA_BOOTSTRAP_SERVERS=$(sed -n 's/^bootstrap=//p' "$WORK/kafka.out" | head -n 1)
+  export KAFKA_BOOTSTRAP_SERVERS
+}
+
+# consume_all TOPIC OUT: every message of TOPIC (read_committed), one per line.
+consume_all() {
+  kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -C -t "$1" -o beginning -e -q -X isolation.level=read_committed -f '%s\n' >"$2"
+}
+
+# produce_spread TOPIC PARTITIONS FILE: the lines of FILE as messages, spread evenly (in
+# contiguous runs) over the partitions. The mock cluster keeps only about 5 MB per partition, so
+# letting the client's sticky partitioner pile them onto one could lose the oldest.
+produce_spread() {
+  local topic=$1 partitions=$2 file=$3 p
+  split -n "l/$partitions" -d -a 3 "$file" "$WORK/spread-"
+  for ((p = 0; p < partitions; p++)); do
+    kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t "$topic" -p "$p" -P <"$WORK/spread-$(printf '%03d' "$p")"
+  done
+  rm -f "$WORK"/spread-*
 }

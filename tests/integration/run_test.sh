@@ -27,16 +27,6 @@ summary_field() {
   sed -n "s/^summary: .*\b$2=\([0-9]*\).*/\1/p" "$WORK/run-$1.txt"
 }
 
-# rows_as_set FILE: the JSON lines with timestamps in one form, sorted (writers differ in how
-# many fractional zeros they print).
-rows_as_set() {
-  node -e '
-    const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(l => l);
-    const norm = ts => ts.replace(/(\.\d*?)0+Z$/, "$1Z").replace(/\.Z$/, "Z");
-    for (const l of lines) { const o = JSON.parse(l); if (o.timestamp) o.timestamp = norm(o.timestamp); console.log(JSON.stringify(o)); }
-  ' "$1" | sort
-}
-
 snapshot_count() {
   "$FLOE" --warehouse "$W" table history "$1" | tail -n +2 | wc -l
 }

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The seed job on Kafka (issue 4), against `floe dev kafka`: messages over 3 partitions with 1%
+# malformed → examples/profanity-kafka.yaml → output-topic and the Iceberg table hold exactly the
+# matching messages, the dead-letter table the bad ones with their topic/partition/offset. A
+# second run adds nothing. Two processes in one group write every message once between them.
+# A broker that goes away and comes back costs nothing.
+# (librdkafka's mock cluster keeps about 5 MB per partition, so inputs stay small per partition.)
+source "$(dirname "$0")/lib.sh"
+JOB=$SOURCE_DIR/examples/profanity-kafka.yaml
+start_dev_kafka profanity_words:3,output-topic:3,input-2:6,output-2:3,input-3:3,output-3:3 3
+
+"$FLOE" gen --count 30000 --seed 11 --match-ratio 0.2 --bad-ratio 0.01 --late-ratio 0.01 \
+  --output "$WORK/in.jsonl" --expect-out "$WORK/expected.jsonl" 2>"$WORK/gen.txt"
+bad=$(sed -n 's/.* matching, \([0-9]*\) bad .*/\1/p' "$WORK/gen.txt")
+produce_spread profanity_words 3 "$WORK/in.jsonl"
+
+# run NAME [VAR=VALUE...]: the job with the embedded catalog in $WORK/w-NAME.
+run() {
+  local name=$1
+  shift
+  env WAREHOUSE="$WORK/w-$name" CHECKPOINT_INTERVAL=1s "$@" \
+    "$FLOE" run "$JOB" --stop-when-idle 8s >"$WORK/run-$name.txt" 2>"$WORK/run-$name.err" || {
+    grep -v '^%' "$WORK/run-$name.err" >&2
+    fail "floe run ($name) failed"
+  }
+}
+summary_field() {
+  sed -n "s/^summary: .*\b$2=\([0-9]*\).*/\1/p" "$WORK/run-$1.txt"
+}
+
+run one
+cat "$WORK/run-one.txt"
+in=$(summary_field one in)
+[ "$in" = 30000 ] || fail "in=$in, expected 30000"
+[ "$(summary_field one dead_lettered)" = "$bad" ] || fail "dead_lettered=$(summary_field one dead_lettered), expected $bad"
+pass "read all 30000 messages, $bad dead-lettered"
+verify "$WORK/w-one" raw_messages.filtered_messages "$WORK/expected.jsonl"
+consume_all output-topic "$WORK/output.jsonl"
+[ "$(rows_as_set "$WORK/output.jsonl")" = "$(rows_as_set "$WORK/expected.jsonl")" ] ||
+  fail "output-topic differs from the expected messages ($(wc -l <"$WORK/output.jsonl") vs $(wc -l <"$WORK/expected.jsonl"))"
+pass "output-topic holds exactly the $(wc -l <"$WORK/expected.jsonl") expected messages"
+
+meta=$(metadata_location "$WORK/w-one" raw_messages.dead_letters)
+node "$PEER/verify-table.mjs" "$meta" --rows "$WORK/dead.jsonl" >"$WORK/verify-dead.txt" 2>&1 ||
+  { cat "$WORK/verify-dead.txt" >&2; fail "verify-table rejected the dead letters"; }
+node -e '
+  const rows = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(l => l).map(JSON.parse);
+  if (rows.length !== Number(process.argv[2])) throw new Error(rows.length + " dead letters");
+  const seen = new Set();
+  for (const r of rows) {
+    if (r.source_topic !== "profanity_words" || !(r.source_partition >= 0 && r.source_partition < 3)) throw new Error("position " + JSON.stringify(r));
+    if (r.source_file !== null || r.source_line !== null) throw new Error("file position for a message " + JSON.stringify(r));
+    const key = r.source_partition + "/" + r.source_offset;
+    if (seen.has(key)) throw new Error("twice: " + key);
+    seen.add(key);
+  }
+' "$WORK/dead.jsonl" "$bad" || fail "dead letters are wrong"
+pass "dead letters carry topic, partition and offset, each once"
+
+# Again: everything is committed, so nothing is read twice nor written again.
+snapshots=$("$FLOE" --warehouse "$WORK/w-one" table history raw_messages.filtered_messages | wc -l)
+run again
+[ "$(summary_field again written)" = 0 ] || fail "the second run wrote $(summary_field again written) rows"
+consume_all output-topic "$WORK/output-again.jsonl"
+[ "$(wc -l <"$WORK/output-again.jsonl")" = "$(wc -l <"$WORK/output.jsonl")" ] || fail "the second run added messages to output-topic"
+[ "$("$FLOE" --warehouse "$WORK/w-one" table history raw_messages.filtered_messages | wc -l)" -le "$((snapshots + 1))" ] ||
+  fail "the second run added data snapshots"
+verify "$WORK/w-one" raw_messages.filtered_messages "$WORK/expected.jsonl"
+pass "a second run adds nothing"
+
+# Two processes in one group, over 6 partitions: between them every message once.
+"$FLOE" gen --count 30000 --seed 12 --match-ratio 0.2 --bad-ratio 0.01 \
+  --output "$WORK/in-2.jsonl" --expect-out "$WORK/expected-2.jsonl" 2>/dev/null
+produce_spread input-2 6 "$WORK/in-2.jsonl"
+two() {
+  env WAREHOUSE="$WORK/w-two" CHECKPOINT_INTERVAL=1s GROUP_ID=two "$FLOE" run "$JOB" \
+    --set sources.messages.properties.topics=input-2 --set sinks.output.topic=output-2 \
+    --stop-when-idle 8s >"$WORK/run-two-$1.txt" 2>"$WORK/run-two-$1.err"
+}
+two a &
+a=$!
+two b &
+b=$!
+wait $a || { grep -v "^%" "$WORK/run-two-a.err" >&2; fail "process a failed"; }
+wait $b || { grep -v '^%' "$WORK/run-two-b.err" >&2; fail "process b failed"; }
+in_a=$(sed -n 's/^summary: in=\([0-9]*\).*/\1/p' "$WORK/run-two-a.txt")
+in_b=$(sed -n 's/^summary: in=\([0-9]*\).*/\1/p' "$WORK/run-two-b.txt")
+echo "process a read $in_a, process b read $in_b"
+[ "$in_a" -gt 0 ] && [ "$in_b" -gt 0 ] || fail "the partitions were not shared (a=$in_a b=$in_b)"
+verify "$WORK/w-two" raw_messages.filtered_messages "$WORK/expected-2.jsonl"
+consume_all output-2 "$WORK/output-2.jsonl"
+[ "$(rows_as_set "$WORK/output-2.jsonl")" = "$(rows_as_set "$WORK/expected-2.jsonl")" ] ||
+  fail "output-2 differs from the expected messages"
+pass "two processes in one group: every message once (a read $in_a, b read $in_b)"
+
+# A broker goes away while the job runs, and comes back: nothing lost, nothing twice.
+"$FLOE" gen --count 20000 --seed 13 --match-ratio 0.2 \
+  --output "$WORK/in-3.jsonl" --expect-out "$WORK/expected-3.jsonl" 2>/dev/null
+produce_spread input-3 3 "$WORK/in-3.jsonl"
+env WAREHOUSE="$WORK/w-three" CHECKPOINT_INTERVAL=1s GROUP_ID=three "$FLOE" run "$JOB" \
+  --set sources.messages.properties.topics=input-3 --set sinks.output.topic=output-3 \
+  --stop-when-idle 10s >"$WORK/run-three.txt" 2>"$WORK/run-three.err" &
+job=$!
+sleep 4
+echo "down 2" >"$KAFKA_CTL"
+sleep 3
+echo "up 2" >"$KAFKA_CTL"
+wait $job || { grep -v '^%' "$WORK/run-three.err" >&2; fail "the job failed when a broker went down"; }
+verify "$WORK/w-three" raw_messages.filtered_messages "$WORK/expected-3.jsonl"
+consume_all output-3 "$WORK/output-3.jsonl"
+[ "$(rows_as_set "$WORK/output-3.jsonl")" = "$(rows_as_set "$WORK/expected-3.jsonl")" ] ||
+  fail "output-3 differs after a broker went down and came back"
+pass "a broker down and up again costs nothing"
+
+echo "kafka_job_test: $checks checks passed"
