@@ -58,6 +58,16 @@ constexpr const char* kBootstrapKey = "bootstrap.servers";
 constexpr const char* kGroupKey = "group.id";
 constexpr const char* kTransactionalKey = "transactional";
 
+/// Removes `key` from `properties` (floe reads it; librdkafka must not see it), returning it.
+std::optional<std::string> TakeProperty(std::map<std::string, std::string>* properties,
+                                        const char* key) {
+  auto found = properties->find(key);
+  if (found == properties->end()) return std::nullopt;
+  std::string value = std::move(found->second);
+  properties->erase(found);
+  return value;
+}
+
 /// Splits "a, b,c" on commas, trimming spaces; empty entries are dropped.
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
@@ -79,13 +89,7 @@ Result<kafka::ConsumerOptions> ConsumerOptionsFor(const pipeline::JobConfig& con
   const std::string where = fmt::format("{}: source '{}'", config.file, source.name);
   kafka::ConsumerOptions options;
   options.properties = source.properties;
-  auto take = [&](const char* key) -> std::optional<std::string> {
-    auto found = options.properties.find(key);
-    if (found == options.properties.end()) return std::nullopt;
-    std::string value = found->second;
-    options.properties.erase(found);
-    return value;
-  };
+  const auto take = [&](const char* key) { return TakeProperty(&options.properties, key); };
   options.topics = SplitList(take(kTopicsKey).value_or(""));
   if (options.topics.empty()) return InvalidArgument("{}: properties.topics is empty", where);
   auto bootstrap = take(kBootstrapKey);
@@ -299,13 +303,7 @@ Result<stream::SinkSlot> Job::OpenKafkaSink(const pipeline::SinkConfig& config,
   options.name = config.name;
   options.topic = config.topic;
   options.properties = config.properties;
-  const auto take = [&](const char* key) -> std::optional<std::string> {
-    auto found = options.properties.find(key);
-    if (found == options.properties.end()) return std::nullopt;
-    std::string value = found->second;
-    options.properties.erase(found);
-    return value;
-  };
+  const auto take = [&](const char* key) { return TakeProperty(&options.properties, key); };
   // The sink's brokers default to the source's.
   options.bootstrap_servers = take(kBootstrapKey).value_or(plan_.consumer.bootstrap_servers);
   std::string transactional = take(kTransactionalKey).value_or("false");

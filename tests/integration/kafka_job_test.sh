@@ -112,4 +112,20 @@ consume_all output-3 "$WORK/output-3.jsonl"
   fail "output-3 differs after a broker went down and came back"
 pass "a broker down and up again costs nothing"
 
+# Unbounded: the job runs until SIGTERM, then commits what it holds and exits 0.
+env WAREHOUSE="$WORK/w-term" CHECKPOINT_INTERVAL=1h GROUP_ID=term "$FLOE" run "$JOB" \
+  --set sources.messages.properties.topics=input-3 --set sinks.output.topic=output-3 \
+  >"$WORK/run-term.txt" 2>"$WORK/run-term.err" &
+job=$!
+for _ in $(seq 1 100); do
+  grep -q "in=20000 " "$WORK/run-term.err" 2>/dev/null && break
+  sleep 0.2
+done
+kill -TERM $job
+code=0
+wait $job || code=$?
+[ "$code" = 0 ] || { grep -v '^%' "$WORK/run-term.err" >&2; fail "SIGTERM: exit $code, expected 0"; }
+verify "$WORK/w-term" raw_messages.filtered_messages "$WORK/expected-3.jsonl"
+pass "SIGTERM commits what the job holds (checkpoint interval 1h) and exits 0"
+
 echo "kafka_job_test: $checks checks passed"

@@ -57,7 +57,14 @@ pass "namespaces (nested, with properties), table listing, 409 on duplicates, 40
 out=$(curl -s "$BASE/api/catalog/v1/lakehouse/namespaces" -w '\n%{http_code}')
 [ "$(echo "$out" | tail -n 1)" = 401 ] || fail "no token: $out"
 echo "$out" | head -n 1 | json 'j.error.type' | grep -qx NotAuthorizedException || fail "401 body: $out"
-for bad in garbage "floe1.e30.AAAA" "${TOKEN%?}x"; do
+# A tampered signature: one character in its middle changed (the last character of base64url
+# carries padding bits a decoder may ignore, and could already be the replacement).
+at=$((${#TOKEN} - 10))
+old=${TOKEN:$at:1}
+new=A
+[ "$old" != A ] || new=B
+tampered="${TOKEN:0:$at}$new${TOKEN:$((at + 1))}"
+for bad in garbage "floe1.e30.AAAA" "$tampered"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/catalog/v1/lakehouse/namespaces" -H "Authorization: Bearer $bad")
   [ "$code" = 401 ] || fail "bad token $bad answered $code"
 done
