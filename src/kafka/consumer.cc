@@ -141,6 +141,13 @@ Consumer::~Consumer() {
     tell_listener_ = false;
     rd_kafka_consumer_close(handle_.get());
   }
+  if (handle_ != nullptr && !ever_assigned_) {
+    // librdkafka before 2.3 (Debian's is 2.0.2) asserts in rd_kafka_destroy when a member of the
+    // cooperative-sticky assignor is destroyed before its first assignment (librdkafka #4312),
+    // killing the process: a job stopped while still joining its group. The handle has left the
+    // group (closed above), so leaving it undestroyed costs its idle threads until exit.
+    (void)handle_.release();
+  }
 }
 
 Result<std::unique_ptr<Consumer>> Consumer::Make(ConsumerOptions options,
@@ -203,6 +210,7 @@ void Consumer::ErrorCallback(rd_kafka_t* handle, int error, const char* reason, 
 void Consumer::OnRebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* partitions) {
   Status status;
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    ever_assigned_ = true;
     status = Assign(partitions);
   } else if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
     status = Revoke(partitions);

@@ -166,7 +166,8 @@ class Consumer {
   Status listener_error_;            // the first error of a rebalance callback, for Poll
   MessageBatch* filling_ = nullptr;  // the batch Poll is filling, for revokes during it
   bool closed_ = false;
-  bool tell_listener_ = true;  // false while the destructor leaves the group
+  bool ever_assigned_ = false;  // the group gave this member an assignment (even an empty one)
+  bool tell_listener_ = true;   // false while the destructor leaves the group
   ClientErrors::Clock::time_point last_check_{};
 };
 

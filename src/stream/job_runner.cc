@@ -13,6 +13,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::chrono::seconds kJoinGrace{30};
+
 /// The line `line` of `lines`, whose first line is `first_line` (rare: only for dead letters of
 /// rows that decoded but then failed).
 std::string_view LineAt(std::string_view lines, int64_t first_line, int64_t line) {
@@ -98,6 +100,8 @@ std::optional<int64_t> JobRunner::watermark() const {
 }
 
 Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, OffsetMap* start_at) {
+  assigned_since_poll_ = true;
+  ever_assigned_ = true;
   // Each sink's own record of what it committed is the truth (another process may have moved
   // it since we last looked): read it again, then start each partition at the smallest.
   const auto refresh = [&](SinkSlot& slot) -> Status {
@@ -377,8 +381,9 @@ Status JobRunner::CloseAll() {
 
 Status JobRunner::Run() {
   if (!source_) return InvalidArgument("job {}: no source", options_.job_id);
-  Clock::time_point last_checkpoint = Clock::now();
-  Clock::time_point last_record = last_checkpoint;
+  const Clock::time_point started = Clock::now();
+  Clock::time_point last_checkpoint = started;
+  Clock::time_point last_record = started;
   SourceChunk chunk;
   Status status = Status::Ok();
   while (options_.stop == nullptr || !options_.stop->load()) {
@@ -389,6 +394,11 @@ Status JobRunner::Run() {
     }
     if (!*more) break;
     const Clock::time_point now = Clock::now();
+    if (assigned_since_poll_) {
+      // Joining a group takes seconds: idleness counts from when there is something to read.
+      assigned_since_poll_ = false;
+      last_record = now;
+    }
     counters_->skipped += chunk.skipped;
     if (!chunk.empty()) {
       const int64_t micros =
@@ -406,7 +416,9 @@ Status JobRunner::Run() {
              !counters_->last_record_micros.compare_exchange_weak(previous, done)) {
       }
     } else if (options_.stop_when_idle && now - last_record >= *options_.stop_when_idle) {
-      break;
+      // Before its first assignment a consumer may still be joining its group (the broker
+      // waits a few seconds for more members): give that a grace period of its own.
+      if (ever_assigned_ || now - started >= *options_.stop_when_idle + kJoinGrace) break;
     }
     if (now - last_checkpoint >= options_.checkpoint_interval) {
       status = Checkpoint(false);

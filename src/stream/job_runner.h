@@ -59,7 +59,8 @@ struct JobRunnerOptions {
   /// Checkpoint ids continue from here (the largest this job committed before).
   int64_t last_checkpoint_id = 0;
   /// End after this long without a record (unbounded sources): commit and return.
-  std::optional<std::chrono::milliseconds> stop_when_idle;
+  std::optional<std::chrono::milliseconds>
+      stop_when_idle;  // counted from the last record or assignment
   /// Set from another thread (a signal) to commit what is pending and return.
   const std::atomic<bool>* stop = nullptr;
   /// How long one Source::Next call may wait (bounds the reaction to `stop`).
@@ -124,6 +125,8 @@ class JobRunner final : public PartitionListener {
   OffsetMap positions_;  // per partition read: the next offset not yet handed to the sinks
   int64_t checkpoint_id_ = 0;
   std::vector<RowError> failed_;
+  bool assigned_since_poll_ = false;  // OnAssigned ran: the idle clock starts again
+  bool ever_assigned_ = false;
 };
 
 }  // namespace floe::stream
