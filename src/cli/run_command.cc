@@ -343,6 +343,7 @@ Result<stream::SinkSlot> Job::OpenSink(const pipeline::SinkConfig& config,
     last_checkpoint_id_ =
         std::max(last_checkpoint_id_, LastCheckpointId(sink->table().metadata, plan_.config->name));
     slot.where = fmt::format("table {} in catalog '{}'", config.table.ToString(), config.catalog);
+    slot.is_table = true;
     slot.sink = std::move(sink);
   } else {
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JsonlSink> sink,

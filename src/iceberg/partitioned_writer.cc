@@ -1,5 +1,6 @@
 #include "iceberg/partitioned_writer.h"
 
+#include "common/fault.h"
 #include "common/uuid.h"
 #include "iceberg/conversions.h"
 
@@ -194,6 +195,7 @@ Status PartitionedWriter::CloseFile(OpenFile& file) {
   std::unique_ptr<DataFileWriter> writer = std::move(file.writer);
   if (writer->num_rows() == 0) return writer->Abort();
   FLOE_ASSIGN_OR_RAISE(DataFile data_file, writer->Close());
+  FaultPoint("after-data-file");
   closed_files_.push_back(std::move(data_file));
   return Status::Ok();
 }

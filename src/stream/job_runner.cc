@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/fault.h"
 #include "stream/json_fields.h"
 
 namespace floe::stream {
@@ -144,6 +145,7 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
 }
 
 Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool lost) {
+  FaultPoint("during-rebalance");
   // Commit what is held for them while they are still ours (a lost partition may already be
   // someone else's: its rows are written again there, and our commit could not be trusted to
   // be the newest, so drop it instead).
@@ -357,8 +359,16 @@ Status JobRunner::Checkpoint(bool final) {
     for (const auto& [partition, offset] : info.offsets) slot.committed[partition] = offset;
     return Status::Ok();
   };
-  for (SinkSlot& slot : sinks_) FLOE_RETURN_IF_ERROR(commit(slot));
+  // Tables first, then the rest (a Kafka sink's transaction): a crash in between is the case
+  // where the table is ahead of the topic, which recovery must even out.
+  for (SinkSlot& slot : sinks_) {
+    if (slot.is_table) FLOE_RETURN_IF_ERROR(commit(slot));
+  }
   if (dead_letter_) FLOE_RETURN_IF_ERROR(commit(*dead_letter_));
+  FaultPoint("after-iceberg-before-kafka-commit");
+  for (SinkSlot& slot : sinks_) {
+    if (!slot.is_table) FLOE_RETURN_IF_ERROR(commit(slot));
+  }
   counters_->commit_micros +=
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
   ++counters_->checkpoints;

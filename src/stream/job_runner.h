@@ -71,6 +71,7 @@ struct JobRunnerOptions {
 struct SinkSlot {
   std::unique_ptr<Sink> sink;
   std::string where;              // "table raw.events in catalog 'local'", "file out.jsonl"
+  bool is_table = false;          // an Iceberg table: committed before the other sinks
   OffsetMap committed;            // per partition: the next offset it has not committed
   std::vector<uint32_t> scratch;  // its selection of the current batch
 };

@@ -89,9 +89,12 @@ Result<std::unique_ptr<JsonlSink>> JsonlSink::Open(const iceberg::Schema& input_
   auto state = ReadState(StatePath(sink->options_.path));
   if (!state.ok()) return state.status().WithContext(where);
   if (!state->has_value()) {
-    // No state: a new output, or one written by something else; what is there stays.
+    // No state: a new output, or one written by something else; what is there stays. Record
+    // that before writing anything, so that a crash before the first commit leaves a state
+    // that cuts this run's rows off again (without it they would pass for older content).
     sink->committed_bytes_ = size;
     sink->file_bytes_ = size;
+    FLOE_RETURN_IF_ERROR_CTX(sink->WriteState(), where);
     return sink;
   }
   auto& [length, offsets] = **state;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "common/fault.h"
 #include "common/uuid.h"
 #include "iceberg/manifest_avro.h"
 
@@ -121,6 +122,7 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
   if (!files.empty()) {
     FLOE_ASSIGN_OR_RAISE(new_manifest,
                          WriteManifest(io, manifest_location, manifest_context, entries));
+    FaultPoint("after-manifest");
   }
 
   LoadedTable current = base;
@@ -177,8 +179,10 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     }
     FLOE_RETURN_IF_ERROR(WriteManifestList(io, snapshot.manifest_list, list_context, manifests));
 
+    FaultPoint("before-commit");
     Result<LoadedTable> committed = catalog.CommitTable(current, WithSnapshot(metadata, snapshot));
     if (committed.ok()) {
+      FaultPoint("after-commit-before-response");
       return AppendResult{std::move(committed).value(), snapshot_id, attempt + 1};
     }
     const Status& status = committed.status();

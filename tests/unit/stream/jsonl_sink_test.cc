@@ -98,7 +98,20 @@ TEST_F(JsonlSinkTest, CloseDropsUncommittedRows) {
   ASSERT_TRUE((*sink)->Write(Batch(1, 5), Selection::All(5)).ok());
   ASSERT_TRUE((*sink)->Close().ok());
   EXPECT_EQ(Contents(path_), "");
-  EXPECT_FALSE(fs::exists(JsonlSink::StatePath(path_)));
+  EXPECT_EQ(Contents(JsonlSink::StatePath(path_)), "{\"length\":0,\"offsets\":{}}");
+}
+
+TEST_F(JsonlSinkTest, ADeathBeforeAnyCommitLeavesNothingBehind) {
+  {
+    auto sink = Open();
+    ASSERT_TRUE(sink.ok());
+    ASSERT_TRUE((*sink)->Write(Batch(1, 40000), Selection::All(40000)).ok());  // past a flush
+  }  // destroyed without Close or Commit, as a killed process leaves it
+  EXPECT_GT(fs::file_size(path_), 0u);
+  auto reopened = Open();
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(Contents(path_), "");
+  EXPECT_TRUE((*(*reopened)->CommittedOffsets()).empty());
 }
 
 TEST_F(JsonlSinkTest, LargeUncommittedOutputGoesToTheFileAndCloseTakesItBack) {
