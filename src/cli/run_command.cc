@@ -254,29 +254,22 @@ Result<std::shared_ptr<iceberg::Catalog>> Job::CatalogFor(const std::string& nam
   const pipeline::CatalogConfig* catalog_config = config.FindCatalog(name);
   if (catalog_config == nullptr)
     return InvalidArgument("{}: unknown catalog '{}'", config.file, name);
-  std::shared_ptr<iceberg::Catalog> catalog;
-  const std::string where = fmt::format("catalog '{}'", name);
+  const pipeline::PropertyMap& properties = catalog_config->properties;
+  Result<std::shared_ptr<iceberg::Catalog>> opened = std::shared_ptr<iceberg::Catalog>();
   if (catalog_config->type == pipeline::CatalogType::kRest) {
-    auto opened = iceberg::OpenRestCatalog(catalog_config->properties);
-    if (!opened.ok()) return opened.status().WithContext(where);
-    catalog = std::move(opened).value();
-  } else if (catalog_config->type == pipeline::CatalogType::kSql) {
-    auto warehouse = catalog_config->properties.find("warehouse");
-    if (warehouse == catalog_config->properties.end()) {
-      return InvalidArgument("{}: catalog '{}' has no warehouse", config.file, name);
-    }
-    auto opened = iceberg::OpenWarehouseCatalog(warehouse->second, catalog_config->properties);
-    if (!opened.ok()) return opened.status().WithContext(where);
-    catalog = std::move(opened).value();
+    opened = iceberg::OpenRestCatalog(properties);
   } else {
-    auto warehouse = catalog_config->properties.find("warehouse");
-    if (warehouse == catalog_config->properties.end()) {
+    // sql and hadoop catalogs keep their tables under a warehouse location.
+    auto warehouse = properties.find("warehouse");
+    if (warehouse == properties.end()) {
       return InvalidArgument("{}: catalog '{}' has no warehouse", config.file, name);
     }
-    auto opened = iceberg::OpenHadoopCatalog(warehouse->second);
-    if (!opened.ok()) return opened.status().WithContext(where);
-    catalog = std::move(opened).value();
+    opened = catalog_config->type == pipeline::CatalogType::kSql
+                 ? iceberg::OpenWarehouseCatalog(warehouse->second, properties)
+                 : iceberg::OpenHadoopCatalog(warehouse->second);
   }
+  if (!opened.ok()) return opened.status().WithContext(fmt::format("catalog '{}'", name));
+  std::shared_ptr<iceberg::Catalog> catalog = std::move(opened).value();
   catalogs_[name] = catalog;
   return catalog;
 }

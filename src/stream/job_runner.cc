@@ -6,7 +6,9 @@
 #include <limits>
 
 #include "common/fault.h"
+#include "iceberg/data_file_writer.h"
 #include "stream/json_fields.h"
+#include "stream/offsets_json.h"
 
 namespace floe::stream {
 
@@ -69,8 +71,12 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
   }
   std::vector<iceberg::NestedField> json_fields;
   std::vector<int> json_columns;
+  std::vector<ColumnKind> metadata_kinds(schema.fields().size(), ColumnKind::kBytes);
   for (size_t i = 0; i < schema.fields().size(); ++i) {
     if (options.metadata[i] != MetadataColumn::kNone) {
+      int32_t width = 0;
+      FLOE_ASSIGN_OR_RAISE(metadata_kinds[i],
+                           iceberg::ColumnKindFor(*schema.fields()[i].type, &width));
       json_columns.push_back(-1);
       continue;
     }
@@ -91,6 +97,7 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
   auto runner = std::unique_ptr<JobRunner>(new JobRunner(
       std::move(options), std::move(sinks), std::move(dead_letter), counters, std::move(decoder)));
   runner->json_columns_ = std::move(json_columns);
+  runner->metadata_kinds_ = std::move(metadata_kinds);
   return runner;
 }
 
@@ -191,11 +198,7 @@ void JobRunner::AssembleBatch(const SourceChunk& chunk, RecordBatch* batch) {
       batch->columns.push_back(std::move(decoded_.columns[json_columns_[c]]));
       continue;
     }
-    ColumnVector column(metadata == MetadataColumn::kPartition ? ColumnKind::kInt32
-                        : metadata == MetadataColumn::kOffset ||
-                                metadata == MetadataColumn::kTimestamp
-                            ? ColumnKind::kInt64
-                            : ColumnKind::kBytes);
+    ColumnVector column(metadata_kinds_[c]);
     column.Reserve(rows);
     for (size_t r = 0; r < rows; ++r) {
       switch (metadata) {
@@ -314,10 +317,11 @@ Status JobRunner::Process(const SourceChunk& chunk) {
       if (!status.ok()) break;
     }
   }
-  // Hand the decoded buffers back for reuse when the batch still has the decoder's columns.
-  if (batch.schema == options_.source_schema && json_columns_.size() == decoded_.columns.size()) {
+  // Hand the decoded buffers back for reuse while the batch still has the source's columns (a
+  // project step replaced them).
+  if (batch.schema == options_.source_schema) {
     for (size_t c = 0; c < json_columns_.size(); ++c) {
-      decoded_.columns[c] = std::move(batch.columns[c]);
+      if (json_columns_[c] >= 0) decoded_.columns[json_columns_[c]] = std::move(batch.columns[c]);
     }
     decoded_.positions = std::move(batch.offsets);
   } else {
@@ -356,7 +360,7 @@ Status JobRunner::Checkpoint(bool final) {
       if (found != slot.committed.end()) offset = std::max(offset, found->second);
     }
     FLOE_RETURN_IF_ERROR_CTX(slot.sink->Commit(info), fmt::format("sink '{}'", slot.sink->name()));
-    for (const auto& [partition, offset] : info.offsets) slot.committed[partition] = offset;
+    slot.committed = MergeOffsets(std::move(slot.committed), info.offsets);
     return Status::Ok();
   };
   // Tables first, then the rest (a Kafka sink's transaction): a crash in between is the case

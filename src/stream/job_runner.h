@@ -121,6 +121,7 @@ class JobRunner final : public PartitionListener {
   json::BatchDecoder decoder_;
   json::DecodedBatch decoded_;
   std::vector<int> json_columns_;  // per source column: its decoded column, or -1 (metadata)
+  std::vector<ColumnKind> metadata_kinds_;  // per source column: the storage of a metadata one
   EvalContext eval_;
   WatermarkTracker watermarks_;
   OffsetMap positions_;  // per partition read: the next offset not yet handed to the sinks

@@ -46,7 +46,7 @@ Result<std::optional<std::pair<int64_t, OffsetMap>>> ReadState(const std::string
     return Corrupt("{}: not a JSON-lines sink state ({{\"length\": N, \"offsets\": {{...}}}})",
                    state_path);
   }
-  auto offsets = OffsetsFromJson(state[kStateOffsets].dump());
+  auto offsets = OffsetsFromJsonValue(state[kStateOffsets]);
   if (!offsets.ok()) return offsets.status().WithContext(state_path);
   return std::optional(
       std::make_pair(state[kStateLength].get<int64_t>(), std::move(offsets).value()));
@@ -133,7 +133,7 @@ Status JsonlSink::FlushPending() {
 Status JsonlSink::WriteState() const {
   nlohmann::json state;
   state[kStateLength] = committed_bytes_;
-  state[kStateOffsets] = nlohmann::json::parse(OffsetsToJson(offsets_));
+  state[kStateOffsets] = OffsetsToJsonValue(offsets_);
   const std::string path = StatePath(options_.path);
   const std::string temp = fmt::format("{}.{}.tmp", path, NewUuid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -150,8 +150,7 @@ Status JsonlSink::WriteState() const {
 
 Status JsonlSink::Commit(const CheckpointInfo& checkpoint) {
   const std::string where = fmt::format("sink '{}' ({})", options_.name, options_.path);
-  OffsetMap merged = offsets_;
-  for (const auto& [partition, offset] : checkpoint.offsets) merged[partition] = offset;
+  OffsetMap merged = MergeOffsets(offsets_, checkpoint.offsets);
   FLOE_RETURN_IF_ERROR(FlushPending());
   if (file_bytes_ == committed_bytes_ && merged == offsets_) return Status::Ok();
   if (::fsync(fd_) != 0) return IoError("{}: fsync: {}", where, std::strerror(errno));

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "stream/json_fields.h"
+#include "stream/offsets_json.h"
 
 namespace floe::stream {
 
@@ -117,8 +118,7 @@ Status KafkaSink::Write(const RecordBatch& batch, Selection selection) {
 
 Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
   if (closed_) return Internal("{}: Commit after Close", Where());
-  OffsetMap merged = offsets_;
-  for (const auto& [partition, offset] : checkpoint.offsets) merged[partition] = offset;
+  const OffsetMap merged = MergeOffsets(offsets_, checkpoint.offsets);
   const bool offsets_changed = merged != offsets_;
   if (options_.transactional) {
     if (!producer_->in_transaction()) {

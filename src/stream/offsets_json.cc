@@ -29,19 +29,24 @@ Status ParseTopic(const std::string& topic, const nlohmann::json& partitions, Of
 
 }  // namespace
 
-std::string OffsetsToJson(const OffsetMap& offsets) {
+nlohmann::json OffsetsToJsonValue(const OffsetMap& offsets) {
   nlohmann::json json = nlohmann::json::object();
   for (const auto& [partition, offset] : offsets) {
     json[partition.topic][std::to_string(partition.partition)] = offset;
   }
-  return json.dump();
+  return json;
 }
+
+std::string OffsetsToJson(const OffsetMap& offsets) { return OffsetsToJsonValue(offsets).dump(); }
 
 Result<OffsetMap> OffsetsFromJson(const std::string& text) {
   nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) {
-    return Corrupt("offsets are not a JSON object: {}", text);
-  }
+  if (json.is_discarded()) return Corrupt("offsets are not a JSON object: {}", text);
+  return OffsetsFromJsonValue(json);
+}
+
+Result<OffsetMap> OffsetsFromJsonValue(const nlohmann::json& json) {
+  if (!json.is_object()) return Corrupt("offsets are not a JSON object: {}", json.dump());
   OffsetMap offsets;
   for (const auto& [topic, partitions] : json.items()) {
     FLOE_RETURN_IF_ERROR(ParseTopic(topic, partitions, &offsets));

@@ -24,9 +24,6 @@ run() {
     fail "floe run ($name) failed"
   }
 }
-summary_field() {
-  sed -n "s/^summary: .*\b$2=\([0-9]*\).*/\1/p" "$WORK/run-$1.txt"
-}
 
 run one
 cat "$WORK/run-one.txt"
@@ -83,8 +80,8 @@ two b &
 b=$!
 wait $a || { grep -v "^%" "$WORK/run-two-a.err" >&2; fail "process a failed"; }
 wait $b || { grep -v '^%' "$WORK/run-two-b.err" >&2; fail "process b failed"; }
-in_a=$(sed -n 's/^summary: in=\([0-9]*\).*/\1/p' "$WORK/run-two-a.txt")
-in_b=$(sed -n 's/^summary: in=\([0-9]*\).*/\1/p' "$WORK/run-two-b.txt")
+in_a=$(summary_field two-a in)
+in_b=$(summary_field two-b in)
 echo "process a read $in_a, process b read $in_b"
 [ "$in_a" -gt 0 ] && [ "$in_b" -gt 0 ] || fail "the partitions were not shared (a=$in_a b=$in_b)"
 verify "$WORK/w-two" raw_messages.filtered_messages "$WORK/expected-2.jsonl"

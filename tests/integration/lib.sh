@@ -68,6 +68,11 @@ data_file_count() {
   find "$1" -name '*.parquet' 2>/dev/null | wc -l
 }
 
+# summary_field RUN NAME: a counter of `floe run`'s summary line in $WORK/run-RUN.txt.
+summary_field() {
+  sed -n "s/^summary: .*\b$2=\([0-9]*\).*/\1/p" "$WORK/run-$1.txt"
+}
+
 # rows_as_set FILE: the JSON lines with timestamps in one form, sorted (writers differ in how
 # many fractional zeros they print).
 rows_as_set() {

@@ -22,11 +22,6 @@ run_job() {
   }
 }
 
-# summary_field RUN NAME: a counter of the summary line of run RUN.
-summary_field() {
-  sed -n "s/^summary: .*\b$2=\([0-9]*\).*/\1/p" "$WORK/run-$1.txt"
-}
-
 snapshot_count() {
   "$FLOE" --warehouse "$W" table history "$1" | tail -n +2 | wc -l
 }
