@@ -229,7 +229,9 @@ int Main(int argc, char** argv) {
   std::string job_path;
   std::vector<std::string> job_overrides;
   CLI::App* run_cmd = app.add_subcommand(
-      "run", "Run a streaming job to the end of its input, exactly once (file sources)");
+      "run",
+      "Run a streaming job exactly once: to the end of its input (files), or until "
+      "SIGINT/SIGTERM or --stop-when-idle (Kafka)");
   run_cmd->add_option("JOB", job_path, "Job file (YAML), e.g. examples/profanity-local.yaml")
       ->required();
   run_cmd
@@ -242,8 +244,17 @@ int Main(int argc, char** argv) {
   run_cmd->add_option("--stop-when-idle", stop_when_idle,
                       "Commit and exit once no record has arrived for this long (e.g. 5s, "
                       "500ms); for catch-up runs of unbounded (Kafka) sources");
+  std::string instance;
+  run_cmd
+      ->add_option("--instance", instance,
+                   "This process's name among the job's processes, in its Kafka transactional "
+                   "ids (<job>.<sink>.<instance>.<worker>). Give a restarted process the name "
+                   "it had and Kafka aborts its unfinished transaction at once; unique per "
+                   "process. Default: <host>-<pid>")
+      ->envname("FLOE_INSTANCE");
   run_cmd->callback([&] {
     RunOptions options;
+    options.instance = instance;
     if (!stop_when_idle.empty()) {
       auto idle = pipeline::ParseDuration(stop_when_idle);
       if (!idle.ok()) {

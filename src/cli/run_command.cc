@@ -1,14 +1,18 @@
 #include "cli/run_command.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
+#include "common/clock.h"
 #include "iceberg/catalog/catalog.h"
 #include "iceberg/rest/rest_catalog.h"
 #include "pipeline/job_loader.h"
@@ -216,11 +220,31 @@ Result<JobPlan> Prepare(const pipeline::JobConfig& config) {
   return plan;
 }
 
+/// "floe-<job>-": the start of the name of every data file the job writes, so that the files
+/// of its crashed attempts can be found (characters other than letters, digits, '-' and '_'
+/// become '_').
+std::string DataFilePrefix(const std::string& job) {
+  std::string prefix = "floe-";
+  for (char c : job) prefix += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+  return prefix + "-";
+}
+
+/// <host>-<pid>: unique among the processes of a job.
+std::string DefaultInstance() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') std::strcpy(host, "host");
+  return fmt::format("{}-{}", host, getpid());
+}
+
 /// Builds and runs the workers of one job.
 class Job {
  public:
   Job(JobPlan plan, const RunOptions& options, std::ostream& out, std::ostream& err)
-      : plan_(std::move(plan)), options_(options), out_(out), err_(err) {}
+      : plan_(std::move(plan)),
+        options_(options),
+        out_(out),
+        err_(err),
+        instance_(options.instance.empty() ? DefaultInstance() : options.instance) {}
 
   Status Open();
   Status Run();
@@ -231,6 +255,8 @@ class Job {
   Result<stream::SinkSlot> OpenSink(const pipeline::SinkConfig& config,
                                     const iceberg::Schema& schema, const std::string& name);
   Result<std::unique_ptr<stream::JobRunner>> OpenWorker(int index);
+  /// Deletes the data files of this job's attempts that died before committing them.
+  Status DeleteOrphans();
   Result<stream::SinkSlot> OpenKafkaSink(const pipeline::SinkConfig& config,
                                          const iceberg::Schema& schema, int worker);
   void Progress(bool final);
@@ -240,6 +266,8 @@ class Job {
   RunOptions options_;
   std::ostream& out_;
   std::ostream& err_;
+  std::mutex err_mutex_;  // progress lines and warnings come from several threads
+  std::string instance_;  // this process's name in transactional ids
   std::map<std::string, std::shared_ptr<iceberg::Catalog>> catalogs_;
   stream::JobCounters counters_;
   std::vector<std::unique_ptr<stream::JobRunner>> workers_;
@@ -307,7 +335,10 @@ Result<stream::SinkSlot> Job::OpenKafkaSink(const pipeline::SinkConfig& config,
   options.transactional = transactional == "true";
   if (config.key) options.key_expression = config.key->text;
   options.offsets_group = fmt::format("{}.{}", plan_.config->name, config.name);
-  options.transactional_id = fmt::format("{}.{}.{}", plan_.config->name, config.name, worker);
+  // Unique per process and worker (two processes of one id would fence each other); stable
+  // across restarts only when the user names the instance.
+  options.transactional_id =
+      fmt::format("{}.{}.{}.{}", plan_.config->name, config.name, instance_, worker);
   options.source_topics = plan_.consumer.topics;
   options.mirror_offsets = options.transactional;
   FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSink> sink,
@@ -330,6 +361,7 @@ Result<stream::SinkSlot> Job::OpenSink(const pipeline::SinkConfig& config,
     if (config.partition_by) options.partition_by = config.partition_by->text;
     options.properties = config.properties;
     options.offsets_group = plan_.config->name;
+    options.data_file_prefix = DataFilePrefix(plan_.config->name);
     options.write_parallelism = config.write_parallelism;
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::IcebergSink> sink,
                          stream::IcebergSink::Open(catalog, schema, std::move(options)));
@@ -372,6 +404,14 @@ Result<std::unique_ptr<stream::JobRunner>> Job::OpenWorker(int index) {
   options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
   options.event_time_units_per_micro = plan_.event_time_units_per_micro;
   options.checkpoint_interval = config.checkpoint.interval;
+  options.checkpoint_min_pause = config.checkpoint.min_pause;
+  options.checkpoint_timeout = config.checkpoint.timeout;
+  options.tolerable_checkpoint_failures = config.checkpoint.tolerable_failures;
+  options.warn = [this](const std::string& message) {
+    std::lock_guard lock(err_mutex_);
+    err_ << "floe: warning: " << message << "\n";
+    err_.flush();
+  };
   options.last_checkpoint_id = last_checkpoint_id_;
   options.stop_when_idle = options_.stop_when_idle;
   options.stop = &g_stop;
@@ -402,6 +442,39 @@ Status Job::Open() {
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> worker, OpenWorker(i));
     workers_.push_back(std::move(worker));
   }
+  return DeleteOrphans();
+}
+
+Status Job::DeleteOrphans() {
+  // A live process of this job commits or deletes its files within this long: each checkpoint
+  // ends within interval + timeout, and a file waits through at most tolerable_failures + 1 of
+  // them. Older unreferenced files of the job are from attempts that died.
+  const pipeline::CheckpointConfig& checkpoint = plan_.config->checkpoint;
+  const auto oldest_live = (checkpoint.interval + checkpoint.min_pause + checkpoint.timeout) *
+                           (checkpoint.tolerable_failures + 1);
+  const int64_t before_ms = NowMillis() - oldest_live.count();
+  const stream::JobRunner& first = *workers_.front();
+  std::vector<const stream::SinkSlot*> slots;
+  for (const stream::SinkSlot& slot : first.sinks()) slots.push_back(&slot);
+  if (first.dead_letter() != nullptr) slots.push_back(first.dead_letter());
+  for (const stream::SinkSlot* slot : slots) {
+    auto* sink = dynamic_cast<const stream::IcebergSink*>(slot->sink.get());
+    if (sink == nullptr) continue;
+    auto cleanup = sink->DeleteOrphanFiles(before_ms);
+    if (!cleanup.ok()) {
+      // Orphans only take space: say so and go on.
+      std::lock_guard lock(err_mutex_);
+      err_ << "floe: warning: sink '" << sink->name()
+           << "': could not delete orphan files: " << cleanup.status().message() << "\n";
+      continue;
+    }
+    if (cleanup->deleted > 0) {
+      std::lock_guard lock(err_mutex_);
+      err_ << fmt::format(
+          "floe: sink '{}': deleted {} data files of attempts that never committed from {}\n",
+          sink->name(), cleanup->deleted, slot->where);
+    }
+  }
   return Status::Ok();
 }
 
@@ -430,6 +503,7 @@ void Job::Progress(bool final) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   const double rate = seconds > 0 ? static_cast<double>(c.records_in) / seconds : 0;
   const double mb_rate = seconds > 0 ? static_cast<double>(c.bytes_in) / 1e6 / seconds : 0;
+  std::lock_guard lock(err_mutex_);
   err_ << fmt::format(
       "{} {}: in={} passed={} filtered={} dead_lettered={} late={} bytes={} checkpoints={} "
       "({:.1f} s, {:.0f} records/s, {:.1f} MB/s)\n",

@@ -38,6 +38,8 @@ struct RunOptions {
   std::optional<std::chrono::milliseconds> stop_when_idle;
   /// How often a progress line goes to `err`.
   std::chrono::milliseconds progress_interval{std::chrono::seconds(5)};
+  /// This process's name in Kafka transactional ids; empty: <host>-<pid>.
+  std::string instance;
 };
 
 /// Runs a loaded job; progress goes to `err`, the summary to `out`.

@@ -184,7 +184,8 @@ Status PartitionedWriter::WriteToPartition(const std::string& key, std::vector<S
 Result<std::unique_ptr<DataFileWriter>> PartitionedWriter::NewFile(
     const std::vector<Scalar>& partition, const std::string& partition_path) {
   // Java's naming: <partition id>-<task id>-<operation uuid>-<file count>.parquet
-  std::string name = fmt::format("00000-0-{}-{:05d}.parquet", write_id_, ++file_count_);
+  std::string name =
+      fmt::format("{}00000-0-{}-{:05d}.parquet", file_prefix_, write_id_, ++file_count_);
   std::string location = partition_path.empty()
                              ? fmt::format("{}/{}", data_location_, name)
                              : fmt::format("{}/{}/{}", data_location_, partition_path, name);

@@ -49,6 +49,10 @@ class PartitionedWriter {
 
   int64_t rows_written() const { return rows_written_; }
 
+  /// Starts the names of the files opened from now on (e.g. "floe-<job>-"), so that a writer's
+  /// files can be told apart from other writers' (orphan_files.h).
+  void set_file_prefix(std::string prefix) { file_prefix_ = std::move(prefix); }
+
  private:
   struct OpenFile {
     std::vector<Scalar> partition;
@@ -76,6 +80,7 @@ class PartitionedWriter {
   parquet::WriterProperties properties_;
   std::string write_id_;  // one uuid per writer, in every file name
   int32_t file_count_ = 0;
+  std::string file_prefix_;
   int64_t rows_written_ = 0;
   std::unordered_map<std::string, OpenFile> open_files_;
   std::vector<DataFile> closed_files_;

@@ -43,6 +43,7 @@ class InputFile {
 struct FileInfo {
   std::string location;
   int64_t size_bytes = 0;
+  int64_t modified_ms = 0;  // last modified, milliseconds since the epoch (0: unknown)
 };
 
 enum class WriteMode {

@@ -406,10 +406,16 @@ Result<std::vector<FileInfo>> LocalFileIO::ListFiles(const std::string& prefix) 
   for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     std::error_code entry_error;
     if (!it->is_regular_file(entry_error)) continue;
-    uintmax_t size = it->file_size(entry_error);
-    if (entry_error) return IoError("listing {}: {}", it->path().native(), entry_error.message());
+    struct stat status;
+    if (::stat(it->path().c_str(), &status) != 0) {
+      if (errno == ENOENT) continue;  // deleted while listing
+      return SysError("listing", it->path().native(), errno);
+    }
     std::string relative = it->path().lexically_relative(path).generic_string();
-    files.push_back(FileInfo{fmt::format("{}/{}", base, relative), static_cast<int64_t>(size)});
+    const int64_t modified_ms =
+        static_cast<int64_t>(status.st_mtim.tv_sec) * 1000 + status.st_mtim.tv_nsec / 1000000;
+    files.push_back(FileInfo{fmt::format("{}/{}", base, relative),
+                             static_cast<int64_t>(status.st_size), modified_ms});
   }
   if (error) return IoError("listing {}: {}", path, error.message());
   std::sort(files.begin(), files.end(),

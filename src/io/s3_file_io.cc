@@ -408,7 +408,7 @@ Result<std::vector<FileInfo>> S3FileIO::ListFiles(const std::string& prefix) {
     for (S3ListedObject& object : page->objects) {
       if (object.key.ends_with('/')) continue;
       S3Location found{parsed.scheme, parsed.bucket, std::move(object.key)};
-      files.push_back(FileInfo{found.ToString(), object.size_bytes});
+      files.push_back(FileInfo{found.ToString(), object.size_bytes, object.modified_ms});
     }
     if (!page->truncated) break;
     continuation = std::move(page->next_continuation_token);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <ctime>
 
 namespace floe::io {
 
@@ -55,6 +57,45 @@ size_t DecodeEntity(std::string_view text, std::string& out) {
     return end + 1;
   }
   return 0;
+}
+
+/// An S3 timestamp, "2026-11-22T05:00:00.000Z" (UTC; the fraction is optional), as
+/// milliseconds since the epoch.
+std::optional<int64_t> ParseIsoMillis(std::string_view text) {
+  const auto number = [&](size_t at, size_t digits) -> std::optional<int> {
+    if (at + digits > text.size()) return std::nullopt;
+    int value = 0;
+    auto [end, error] = std::from_chars(text.data() + at, text.data() + at + digits, value);
+    if (error != std::errc() || end != text.data() + at + digits) return std::nullopt;
+    return value;
+  };
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text.back() != 'Z') {
+    return std::nullopt;
+  }
+  std::optional<int> year = number(0, 4), month = number(5, 2), day = number(8, 2),
+                     hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+  if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
+  int millis = 0;
+  if (text[19] == '.') {
+    const size_t digits = text.size() - 21;  // between '.' and 'Z'
+    if (digits == 0) return std::nullopt;
+    std::optional<int> fraction = number(20, std::min<size_t>(digits, 3));
+    if (!fraction) return std::nullopt;
+    millis = *fraction;
+    for (size_t i = digits; i < 3; ++i) millis *= 10;
+  } else if (text.size() != 20) {
+    return std::nullopt;
+  }
+  std::tm parts{};
+  parts.tm_year = *year - 1900;
+  parts.tm_mon = *month - 1;
+  parts.tm_mday = *day;
+  parts.tm_hour = *hour;
+  parts.tm_min = *minute;
+  parts.tm_sec = *second;
+  const time_t seconds = timegm(&parts);
+  return static_cast<int64_t>(seconds) * 1000 + millis;
 }
 
 }  // namespace
@@ -151,6 +192,14 @@ Result<S3ListPage> ParseListObjectsV2(std::string_view xml) {
     auto [end, error] = std::from_chars(size.data(), size.data() + size.size(), object.size_bytes);
     if (size.empty() || error != std::errc() || end != size.data() + size.size()) {
       return Corrupt("ListObjectsV2 reply gives key '{}' the size '{}'", object.key, size);
+    }
+    if (std::optional<std::string> modified = XmlText(contents, "LastModified")) {
+      std::optional<int64_t> millis = ParseIsoMillis(*modified);
+      if (!millis) {
+        return Corrupt("ListObjectsV2 reply gives key '{}' the LastModified '{}'", object.key,
+                       *modified);
+      }
+      object.modified_ms = *millis;
     }
     page.objects.push_back(std::move(object));
   }

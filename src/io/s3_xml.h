@@ -27,6 +27,7 @@ std::optional<std::string> XmlText(std::string_view xml, std::string_view tag);
 struct S3ListedObject {
   std::string key;
   int64_t size_bytes = 0;
+  int64_t modified_ms = 0;  // LastModified, milliseconds since the epoch (0: not given)
 };
 
 /// One page of ListObjectsV2.

@@ -103,11 +103,13 @@ Status IcebergSink::Write(const RecordBatch& batch, Selection selection) {
     if (parallel_writer_ == nullptr) {
       FLOE_ASSIGN_OR_RAISE(
           parallel_writer_,
-          ParallelWriter::Make(catalog_->file_io(), table_.metadata, options_.write_parallelism));
+          ParallelWriter::Make(catalog_->file_io(), table_.metadata, options_.write_parallelism,
+                               options_.data_file_prefix));
     }
   } else if (writer_ == nullptr) {
     FLOE_ASSIGN_OR_RAISE(writer_,
                          iceberg::PartitionedWriter::Make(catalog_->file_io(), table_.metadata));
+    writer_->set_file_prefix(options_.data_file_prefix);
   }
   std::vector<const ColumnVector*> columns;
   columns.reserve(input_index_.size());
@@ -126,25 +128,53 @@ Status IcebergSink::Write(const RecordBatch& batch, Selection selection) {
   return status.WithContext(fmt::format("sink '{}'", options_.name));
 }
 
+Status IcebergSink::Resolve() {
+  FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable reloaded, catalog_->LoadTable(options_.table));
+  table_ = std::move(reloaded);
+  // Any snapshot the table still has (a later writer may have replaced it as current).
+  const bool landed = table_.metadata.SnapshotById(unresolved_->snapshot_id) != nullptr;
+  if (landed) {
+    pending_files_.erase(pending_files_.begin(),
+                         pending_files_.begin() + static_cast<ptrdiff_t>(unresolved_->files));
+    pending_rows_ -= unresolved_->rows;
+    rows_committed_ += unresolved_->rows;
+    ++commits_;
+    committed_offsets_ = unresolved_->offsets;
+  }
+  unresolved_.reset();
+  return Status::Ok();
+}
+
 Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
-  const OffsetMap offsets = MergeOffsets(committed_offsets_, checkpoint.offsets);
-  std::vector<iceberg::DataFile> files;
-  int64_t rows = 0;
+  const std::string where = fmt::format("sink '{}'", options_.name);
   if (parallel_writer_ != nullptr && parallel_writer_->rows_written() > 0) {
     std::unique_ptr<ParallelWriter> writer = std::move(parallel_writer_);
-    rows = writer->rows_written();
-    FLOE_ASSIGN_OR_RAISE(files, writer->Finish());
+    pending_rows_ += writer->rows_written();
+    FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::DataFile> files, writer->Finish());
+    pending_files_.insert(pending_files_.end(), files.begin(), files.end());
   } else if (writer_ != nullptr && writer_->rows_written() > 0) {
     std::unique_ptr<iceberg::PartitionedWriter> writer = std::move(writer_);
-    rows = writer->rows_written();
-    FLOE_ASSIGN_OR_RAISE(files, writer->Finish());
-  } else {
+    pending_rows_ += writer->rows_written();
+    FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::DataFile> files, writer->Finish());
+    pending_files_.insert(pending_files_.end(), files.begin(), files.end());
+  }
+  if (unresolved_) {
+    Status resolved = Resolve();
+    if (!resolved.ok()) {
+      return CommitStateUnknown("{}: whether checkpoint {} landed is still unknown: {}", where,
+                                unresolved_->checkpoint_id, resolved.message());
+    }
+  }
+  const OffsetMap offsets = MergeOffsets(committed_offsets_, checkpoint.offsets);
+  if (pending_files_.empty()) {
     if (offsets == committed_offsets_) return Status::Ok();
     if (++empty_checkpoints_ < kMaxEmptyCheckpoints && !checkpoint.final) return Status::Ok();
   }
 
   iceberg::AppendOptions options;
   options.allow_empty = true;
+  options.deadline = checkpoint.deadline;
+  options.snapshot_id = iceberg::NewSnapshotId();
   options.summary[kSummaryJobId] = checkpoint.job_id;
   options.summary[kSummaryCheckpointId] = std::to_string(checkpoint.checkpoint_id);
   if (checkpoint.watermark_micros) {
@@ -162,20 +192,32 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
                          MergeOffsetsJson(parent_offsets, checkpoint.offsets));
     return Status::Ok();
   };
-  auto appended = iceberg::AppendFiles(*catalog_, table_, files, options);
+  auto appended = iceberg::AppendFiles(*catalog_, table_, pending_files_, options);
   if (!appended.ok()) {
-    if (!appended.status().IsCommitStateUnknown()) {
-      for (const iceberg::DataFile& file : files)
-        (void)catalog_->file_io()->DeleteFile(file.file_path);
+    // The files stay pending for the next checkpoint; if this one may have landed, that one
+    // looks for it first.
+    if (appended.status().IsCommitStateUnknown()) {
+      unresolved_ = Unresolved{checkpoint.checkpoint_id, options.snapshot_id, pending_files_.size(),
+                               pending_rows_, offsets};
     }
-    return appended.status().WithContext(fmt::format("sink '{}'", options_.name));
+    return appended.status().WithContext(where);
   }
   table_ = std::move(appended->table);
-  rows_committed_ += rows;
+  rows_committed_ += pending_rows_;
   ++commits_;
   committed_offsets_ = offsets;
   empty_checkpoints_ = 0;
+  pending_files_.clear();
+  pending_rows_ = 0;
   return Status::Ok();
+}
+
+Result<iceberg::OrphanCleanup> IcebergSink::DeleteOrphanFiles(int64_t modified_before_ms) const {
+  if (options_.data_file_prefix.empty()) return iceberg::OrphanCleanup{};
+  // The table as it is now: files committed since this sink loaded it are referenced there.
+  FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable current, catalog_->LoadTable(options_.table));
+  return iceberg::DeleteOrphanDataFiles(*catalog_->file_io(), current.metadata,
+                                        options_.data_file_prefix, modified_before_ms);
 }
 
 Result<OffsetMap> IcebergSink::CommittedOffsets() {
@@ -191,6 +233,14 @@ Result<OffsetMap> IcebergSink::CommittedOffsets() {
 
 Status IcebergSink::Close() {
   Status status = Status::Ok();
+  // Files of a commit that may have landed must stay; the others are nobody's.
+  if (!unresolved_) {
+    for (const iceberg::DataFile& file : pending_files_) {
+      (void)catalog_->file_io()->DeleteFile(file.file_path);
+    }
+  }
+  pending_files_.clear();
+  pending_rows_ = 0;
   if (parallel_writer_ != nullptr) {
     std::unique_ptr<ParallelWriter> writer = std::move(parallel_writer_);
     status = writer->Abort();

@@ -7,10 +7,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "iceberg/catalog/catalog.h"
+#include "iceberg/catalog/orphan_files.h"
 #include "iceberg/partitioned_writer.h"
 #include "stream/parallel_writer.h"
 #include "stream/sink.h"
@@ -34,6 +36,9 @@ struct IcebergSinkOptions {
   std::string offsets_group = "default";
   /// Threads encoding and compressing data files (1: on the caller's thread).
   int write_parallelism = 1;
+  /// Starts the name of every data file this sink writes (DataFilePrefix: the job's), so that
+  /// the files of its crashed attempts can be found and deleted (orphan_files.h).
+  std::string data_file_prefix;
 };
 
 /// Merges `update` over the offsets JSON of a summary value (offsets_json.h): partitions in
@@ -58,11 +63,20 @@ class IcebergSink final : public Sink {
 
   const std::string& name() const override { return options_.name; }
   Status Write(const RecordBatch& batch, Selection selection) override;
+  /// Files of a failed commit stay pending and go with the next commit; when the outcome is
+  /// unknown, the next commit first looks in the table for the failed one's snapshot (the
+  /// checkpoint id would not do: the workers of a job number their checkpoints each alone).
   Status Commit(const CheckpointInfo& checkpoint) override;
   Result<OffsetMap> CommittedOffsets() override;
+  bool RetriesFailedCommits() const override { return true; }
+  /// Deletes the files of what was not committed, except those of a commit whose outcome is
+  /// still unknown.
   Status Close() override;
 
   const iceberg::LoadedTable& table() const { return table_; }
+  /// Deletes data files named with data_file_prefix that the table does not reference and
+  /// that were last modified before `modified_before_ms` (those of attempts that died).
+  Result<iceberg::OrphanCleanup> DeleteOrphanFiles(int64_t modified_before_ms) const;
   int64_t rows_committed() const { return rows_committed_; }
   int64_t commits() const { return commits_; }
 
@@ -71,6 +85,8 @@ class IcebergSink final : public Sink {
               iceberg::LoadedTable table, std::vector<int> input_index);
 
   std::string OffsetsKey() const { return kSummaryOffsetsPrefix + options_.offsets_group; }
+  /// Looks for the unresolved commit in the table: found, its files are no longer pending.
+  Status Resolve();
 
   std::shared_ptr<iceberg::Catalog> catalog_;
   IcebergSinkOptions options_;
@@ -83,6 +99,20 @@ class IcebergSink final : public Sink {
   int64_t commits_ = 0;
   OffsetMap committed_offsets_;  // as of this sink's last commit (or as read back)
   int empty_checkpoints_ = 0;    // checkpoints since then that moved offsets but wrote nothing
+  /// Data files of failed commits, committed with the next checkpoint's (and their rows).
+  std::vector<iceberg::DataFile> pending_files_;
+  int64_t pending_rows_ = 0;
+  /// A commit whose outcome is unknown (its answer was lost and the table could not be read to
+  /// find out): before the next commit the table's history is searched for its snapshot id;
+  /// found, the first `files` pending files are committed already.
+  struct Unresolved {
+    int64_t checkpoint_id = 0;
+    int64_t snapshot_id = 0;
+    size_t files = 0;
+    int64_t rows = 0;
+    OffsetMap offsets;
+  };
+  std::optional<Unresolved> unresolved_;
 };
 
 }  // namespace floe::stream

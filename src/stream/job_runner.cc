@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <thread>
 
 #include "common/fault.h"
 #include "iceberg/data_file_writer.h"
@@ -17,6 +18,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kJoinGrace{30};
+/// The longest pause before a failed final checkpoint is tried again.
+constexpr std::chrono::milliseconds kFinalRetryPause{2000};
 
 /// The line `line` of `lines`, whose first line is `first_line` (rare: only for dead letters of
 /// rows that decoded but then failed).
@@ -43,6 +46,36 @@ DeadLetterSource SourceOf(const SourceChunk& chunk, int64_t offset) {
     source.partition = chunk.partition.partition;
   }
   return source;
+}
+
+/// Fills the deferred columns of `batch` (late materialisation: only the filters' columns were
+/// decoded into it) for the rows of `selection`, and returns the selection that now applies.
+/// When some rows were dropped the batch keeps the selected ones only, so that no column holds
+/// rows nobody reads.
+Selection MaterializeSelected(const json::DecodedBatch& decoded,
+                              const std::vector<int>& json_columns, RecordBatch* batch,
+                              Selection selection) {
+  const size_t rows = batch->num_rows();
+  const bool all = selection.count == rows;  // the rows of a selection are increasing
+  if (!all) {
+    for (size_t c = 0; c < batch->columns.size(); ++c) {
+      const int field = json_columns[c];
+      if (field < 0 || !decoded.is_deferred[field]) {
+        batch->columns[c].KeepRows(selection.indices, selection.count);
+      }
+    }
+    for (size_t i = 0; i < selection.count; ++i) {
+      batch->offsets[i] = batch->offsets[selection.indices[i]];
+    }
+    batch->offsets.resize(selection.count);
+  }
+  for (size_t c = 0; c < batch->columns.size(); ++c) {
+    const int field = json_columns[c];
+    if (field >= 0 && decoded.is_deferred[field]) {
+      decoded.MaterializeDeferred(field, selection, &batch->columns[c]);
+    }
+  }
+  return Selection::All(selection.count);
 }
 
 }  // namespace
@@ -89,6 +122,27 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
   FLOE_ASSIGN_OR_RAISE(std::vector<json::FieldSpec> fields,
                        JsonFieldsFor(iceberg::Schema(0, std::move(json_fields))));
   FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
+  // Late materialisation: when the transforms are filters only, the string columns they do not
+  // read (nor the event time) are copied for the rows that pass only. Every record is still
+  // parsed and checked in full, so the same ones fail.
+  std::optional<std::vector<int>> filter_columns;
+  if (options.transforms && !options.transforms->empty()) {
+    filter_columns = options.transforms->FilterColumns();
+  }
+  if (filter_columns) {
+    std::vector<int> deferred;
+    for (size_t c = 0; c < json_columns.size(); ++c) {
+      const int field = json_columns[c];
+      if (field < 0 || decoder.fields()[field].kind != json::ValueKind::kString ||
+          std::binary_search(filter_columns->begin(), filter_columns->end(),
+                             static_cast<int>(c)) ||
+          options.event_time_column == static_cast<int>(c)) {
+        continue;
+      }
+      deferred.push_back(field);
+    }
+    FLOE_RETURN_IF_ERROR(decoder.Defer(deferred));
+  }
   for (const SinkSlot& slot : sinks) {
     if (!counters->written.contains(slot.sink->name())) {
       return InvalidArgument("job {}: no counter for sink '{}'", options.job_id, slot.sink->name());
@@ -156,7 +210,13 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
   // Commit what is held for them while they are still ours (a lost partition may already be
   // someone else's: its rows are written again there, and our commit could not be trusted to
   // be the newest, so drop it instead).
-  if (!lost) FLOE_RETURN_IF_ERROR(Checkpoint(false));
+  if (!lost) {
+    FLOE_RETURN_IF_ERROR(Checkpoint(false));
+    // Rows held for retry would land later, after the partitions' new owner read them again.
+    if (!last_failure_.ok()) {
+      return last_failure_.WithContext("committing partitions that are being revoked");
+    }
+  }
   for (const TopicPartition& partition : partitions) {
     positions_.erase(partition);
     watermarks_.Forget(partition);
@@ -310,7 +370,12 @@ Status JobRunner::Process(const SourceChunk& chunk) {
   }
   counters_->dead_lettered += bad + static_cast<int64_t>(failed_.size());
   if (status.ok()) {
-    const Selection selection = rows.selection(batch.num_rows());
+    Selection selection = rows.selection(batch.num_rows());
+    const bool deferring = std::find(decoded_.is_deferred.begin(), decoded_.is_deferred.end(),
+                                     true) != decoded_.is_deferred.end();
+    if (deferring && selection.count > 0) {
+      selection = MaterializeSelected(decoded_, json_columns_, &batch, selection);
+    }
     counters_->passed += static_cast<int64_t>(selection.count);
     for (SinkSlot& slot : sinks_) {
       status = WriteTo(slot, batch, selection);
@@ -352,6 +417,8 @@ Status JobRunner::Checkpoint(bool final) {
   info.final = final;
   info.watermark_micros = watermark();
   const Clock::time_point started = Clock::now();
+  info.deadline = started + options_.checkpoint_timeout;
+  last_failure_ = Status::Ok();
   const auto commit = [&](SinkSlot& slot) -> Status {
     // A sink ahead of the reader keeps its own position: committing less would move it back.
     info.offsets = positions_;
@@ -359,7 +426,14 @@ Status JobRunner::Checkpoint(bool final) {
       auto found = slot.committed.find(partition);
       if (found != slot.committed.end()) offset = std::max(offset, found->second);
     }
-    FLOE_RETURN_IF_ERROR_CTX(slot.sink->Commit(info), fmt::format("sink '{}'", slot.sink->name()));
+    Status status = slot.sink->Commit(info);
+    if (!status.ok()) {
+      status = status.WithContext(fmt::format("sink '{}'", slot.sink->name()));
+      // A sink that keeps what it could not commit tries again at the next checkpoint.
+      if (!slot.sink->RetriesFailedCommits()) return status;
+      if (last_failure_.ok()) last_failure_ = std::move(status);
+      return Status::Ok();
+    }
     slot.committed = MergeOffsets(std::move(slot.committed), info.offsets);
     return Status::Ok();
   };
@@ -375,9 +449,39 @@ Status JobRunner::Checkpoint(bool final) {
   }
   counters_->commit_micros +=
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+  if (!last_failure_.ok()) {
+    ++counters_->failed_checkpoints;
+    if (++failures_in_a_row_ > options_.tolerable_checkpoint_failures) {
+      return last_failure_.WithContext(fmt::format(
+          "checkpoint {}: {} failed in a row, more than "
+          "job.checkpoint.tolerable_failures ({})",
+          info.checkpoint_id, failures_in_a_row_, options_.tolerable_checkpoint_failures));
+    }
+    if (options_.warn) {
+      options_.warn(
+          fmt::format("checkpoint {} failed ({} of {} tolerable in a row), its rows "
+                      "wait for the next: {}",
+                      info.checkpoint_id, failures_in_a_row_,
+                      options_.tolerable_checkpoint_failures, last_failure_.message()));
+    }
+    return Status::Ok();
+  }
+  failures_in_a_row_ = 0;
   ++counters_->checkpoints;
   if (source_ && !positions_.empty()) (void)source_->Committed(positions_);
   return Status::Ok();
+}
+
+Status JobRunner::FinalCheckpoint() {
+  Status status = Checkpoint(true);
+  // A failed final checkpoint is retried (after a pause) until it succeeds or is not tolerable.
+  while (status.ok() && !last_failure_.ok()) {
+    std::this_thread::sleep_for(std::max<std::chrono::milliseconds>(
+        options_.checkpoint_min_pause,
+        std::min<std::chrono::milliseconds>(options_.checkpoint_interval, kFinalRetryPause)));
+    status = Checkpoint(true);
+  }
+  return status;
 }
 
 Status JobRunner::CloseAll() {
@@ -396,7 +500,8 @@ Status JobRunner::CloseAll() {
 Status JobRunner::Run() {
   if (!source_) return InvalidArgument("job {}: no source", options_.job_id);
   const Clock::time_point started = Clock::now();
-  Clock::time_point last_checkpoint = started;
+  Clock::time_point last_checkpoint = started;      // when the last checkpoint started
+  Clock::time_point last_checkpoint_end = started;  // and when it ended
   Clock::time_point last_record = started;
   SourceChunk chunk;
   Status status = Status::Ok();
@@ -434,13 +539,15 @@ Status JobRunner::Run() {
       // waits a few seconds for more members): give that a grace period of its own.
       if (ever_assigned_ || now - started >= *options_.stop_when_idle + kJoinGrace) break;
     }
-    if (now - last_checkpoint >= options_.checkpoint_interval) {
+    if (now - last_checkpoint >= options_.checkpoint_interval &&
+        now - last_checkpoint_end >= options_.checkpoint_min_pause) {
+      last_checkpoint = now;
       status = Checkpoint(false);
       if (!status.ok()) break;
-      last_checkpoint = now;
+      last_checkpoint_end = Clock::now();
     }
   }
-  if (status.ok()) status = Checkpoint(true);
+  if (status.ok()) status = FinalCheckpoint();
   Status closed = CloseAll();
   FLOE_RETURN_IF_ERROR(status);
   return closed;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,15 +28,16 @@ enum class MetadataColumn : uint8_t { kNone, kTopic, kPartition, kOffset, kTimes
 
 /// Counters of a job, shared by its workers (hence atomic) and read by the progress reporter.
 struct JobCounters {
-  std::atomic<int64_t> records_in{0};     // records read past the recovery point
-  std::atomic<int64_t> filtered_out{0};   // records a filter dropped
-  std::atomic<int64_t> passed{0};         // records that reached the sinks
-  std::atomic<int64_t> dead_lettered{0};  // records sent to the dead-letter sink
-  std::atomic<int64_t> late_rows{0};      // records behind their partition's watermark
-  std::atomic<int64_t> bytes_in{0};       // bytes of input read past the recovery point
-  std::atomic<int64_t> skipped{0};        // records below every sink's committed offset
-  std::atomic<int64_t> checkpoints{0};    // checkpoints completed
-  std::atomic<int64_t> commit_micros{0};  // time spent committing sinks
+  std::atomic<int64_t> records_in{0};          // records read past the recovery point
+  std::atomic<int64_t> filtered_out{0};        // records a filter dropped
+  std::atomic<int64_t> passed{0};              // records that reached the sinks
+  std::atomic<int64_t> dead_lettered{0};       // records sent to the dead-letter sink
+  std::atomic<int64_t> late_rows{0};           // records behind their partition's watermark
+  std::atomic<int64_t> bytes_in{0};            // bytes of input read past the recovery point
+  std::atomic<int64_t> skipped{0};             // records below every sink's committed offset
+  std::atomic<int64_t> checkpoints{0};         // checkpoints completed
+  std::atomic<int64_t> failed_checkpoints{0};  // checkpoints a sink could not commit (retried)
+  std::atomic<int64_t> commit_micros{0};       // time spent committing sinks
   /// Steady-clock microseconds of the first and the last chunk of records (0: none yet): the
   /// span a rate is honest over, without group joins or idle waits.
   std::atomic<int64_t> first_record_micros{0};
@@ -55,7 +57,17 @@ struct JobRunnerOptions {
   std::optional<int> event_time_column;
   int64_t max_out_of_orderness_micros = 0;  // in the event-time column's unit
   int64_t event_time_units_per_micro = 1;   // 1000 for nanosecond timestamps
+  /// The checkpoint coordinator (job.checkpoint): one checkpoint at a time, every `interval`
+  /// from the start of the last, but never sooner than `min_pause` after its end; one that
+  /// has not finished within `timeout` fails. A failed checkpoint keeps its rows for the next
+  /// (when every failing sink can retry, Sink::RetriesFailedCommits); more than
+  /// `tolerable_failures` failures in a row fail the job.
   std::chrono::milliseconds checkpoint_interval{std::chrono::seconds(30)};
+  std::chrono::milliseconds checkpoint_min_pause{0};
+  std::chrono::milliseconds checkpoint_timeout{std::chrono::minutes(10)};
+  int32_t tolerable_checkpoint_failures = 3;
+  /// Where warnings go (a checkpoint that failed and will be retried); unset: nowhere.
+  std::function<void(const std::string&)> warn;
   /// Checkpoint ids continue from here (the largest this job committed before).
   int64_t last_checkpoint_id = 0;
   /// End after this long without a record (unbounded sources): commit and return.
@@ -110,7 +122,11 @@ class JobRunner final : public PartitionListener {
   void AssembleBatch(const SourceChunk& chunk, RecordBatch* batch);
   std::string_view RawRecord(const SourceChunk& chunk, int64_t offset) const;
   Status WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection);
+  /// Commits every sink. Ok also when a sink that retries failed and the failure is
+  /// tolerable (last_failure_ then holds it); an error ends the job.
   Status Checkpoint(bool final);
+  /// The last checkpoint, tried again while it fails tolerably.
+  Status FinalCheckpoint();
   Status CloseAll();
 
   JobRunnerOptions options_;
@@ -126,6 +142,8 @@ class JobRunner final : public PartitionListener {
   WatermarkTracker watermarks_;
   OffsetMap positions_;  // per partition read: the next offset not yet handed to the sinks
   int64_t checkpoint_id_ = 0;
+  int32_t failures_in_a_row_ = 0;  // checkpoints that failed since the last that succeeded
+  Status last_failure_;            // why the last checkpoint failed (tolerably), or Ok
   std::vector<RowError> failed_;
   bool assigned_since_poll_ = false;  // OnAssigned ran: the idle clock starts again
   bool ever_assigned_ = false;

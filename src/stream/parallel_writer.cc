@@ -11,13 +11,15 @@ constexpr size_t kQueueDepth = 2;
 
 Result<std::unique_ptr<ParallelWriter>> ParallelWriter::Make(std::shared_ptr<io::FileIO> io,
                                                              const iceberg::TableMetadata& metadata,
-                                                             int threads) {
+                                                             int threads,
+                                                             const std::string& file_prefix) {
   if (threads < 1) return InvalidArgument("write parallelism {}: must be at least 1", threads);
   auto writer = std::unique_ptr<ParallelWriter>(new ParallelWriter());
   writer->io_ = io;
   for (int i = 0; i < threads; ++i) {
     auto worker = std::make_unique<Worker>();
     FLOE_ASSIGN_OR_RAISE(worker->writer, iceberg::PartitionedWriter::Make(io, metadata));
+    worker->writer->set_file_prefix(file_prefix);
     writer->workers_.push_back(std::move(worker));
   }
   for (auto& worker : writer->workers_) {

@@ -25,7 +25,8 @@ class ParallelWriter {
   /// `threads` >= 1 writers for `metadata`'s current schema and spec.
   static Result<std::unique_ptr<ParallelWriter>> Make(std::shared_ptr<io::FileIO> io,
                                                       const iceberg::TableMetadata& metadata,
-                                                      int threads);
+                                                      int threads,
+                                                      const std::string& file_prefix = "");
   ~ParallelWriter();
 
   /// Queues a copy of the selected rows for the next writer (waits while its queue is full).

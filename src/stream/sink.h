@@ -4,6 +4,7 @@
 // (DESIGN.md "Exactly once"): what it wrote and the source positions it covers become visible
 // together, at a checkpoint.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -29,6 +30,8 @@ struct CheckpointInfo {
   /// The last checkpoint of a run (end of bounded input, or a stop): sinks record moved offsets
   /// even when they wrote nothing, so the next run does not read that input again.
   bool final = false;
+  /// When the checkpoint times out: sinks stop retrying past it and fail the commit.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 /// Thread safety: a sink is driven by one thread (the job's runtime); Write and Commit are never
@@ -47,6 +50,10 @@ class Sink {
   /// The offsets of the last commit this sink made, read back from its own output (recovery
   /// seeks the source to the smallest of all sinks' offsets).
   virtual Result<OffsetMap> CommittedOffsets() = 0;
+  /// Whether a failed Commit leaves the sink as it was, so that the next Commit commits the
+  /// failed one's rows too (a failed checkpoint is then tolerable). Otherwise a failed commit
+  /// ends the job, and recovery starts from the committed offsets.
+  virtual bool RetriesFailedCommits() const { return false; }
   /// Rows written since the last commit are discarded; committed ones stay.
   virtual Status Close() = 0;
 };

@@ -89,7 +89,7 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     return InvalidArgument("append to {}: no data files", base.identifier.ToString());
   }
   io::FileIO& io = *catalog.file_io();
-  const int64_t snapshot_id = NewSnapshotId();
+  const int64_t snapshot_id = options.snapshot_id != 0 ? options.snapshot_id : NewSnapshotId();
   const std::string commit_uuid = NewUuid();
 
   const TableMetadata& first = base.metadata;
@@ -188,11 +188,15 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     const Status& status = committed.status();
     if (status.IsCommitStateUnknown()) {
       // Did it land? Reload and look for our snapshot; never delete what may be referenced.
-      FLOE_ASSIGN_OR_RAISE(LoadedTable reloaded, catalog.LoadTable(base.identifier));
-      if (reloaded.metadata.SnapshotById(snapshot_id) != nullptr) {
-        return AppendResult{std::move(reloaded), snapshot_id, attempt + 1};
+      Result<LoadedTable> reloaded = catalog.LoadTable(base.identifier);
+      if (!reloaded.ok()) {
+        return CommitStateUnknown("{}; reloading {} to find out failed too: {}", status.message(),
+                                  base.identifier.ToString(), reloaded.status().message());
       }
-      current = std::move(reloaded);
+      if (reloaded->metadata.SnapshotById(snapshot_id) != nullptr) {
+        return AppendResult{std::move(reloaded).value(), snapshot_id, attempt + 1};
+      }
+      current = std::move(reloaded).value();
     } else if (status.IsCommitFailed()) {
       // Known not to have landed: its manifest list is garbage; so is the manifest if the
       // table cannot be reloaded for another attempt (dropped, unreachable).
@@ -209,7 +213,8 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
       (void)io.DeleteFile(manifest_location);
       return status;
     }
-    if (attempt + 1 > options.max_retries) {
+    const auto next_start = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    if (attempt + 1 > options.max_retries || next_start > options.deadline) {
       if (status.IsCommitFailed()) (void)io.DeleteFile(manifest_location);
       return status.WithContext(
           fmt::format("append to {} after {} attempts", base.identifier.ToString(), attempt + 1));

@@ -4,6 +4,7 @@
 // new files go into one new manifest; the parent's manifests are carried over as they are; the
 // manifest list and the metadata are written fresh for every attempt.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +31,11 @@ struct AppendOptions {
   bool allow_empty = false;
   int64_t min_retry_wait_ms = 50;
   int64_t max_retry_wait_ms = 2000;
+  /// The new snapshot's id (0: a new random one). A caller that must find out later whether an
+  /// append whose outcome was unknown landed picks it, and looks for it.
+  int64_t snapshot_id = 0;
+  /// No retry starts after this (a checkpoint's timeout): the last failure is returned.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 struct AppendResult {
@@ -41,9 +47,10 @@ struct AppendResult {
 /// Appends `files` (written under the table's default spec) to the table `base` as one
 /// snapshot. On kCommitFailed the table is reloaded and the commit retried on the new parent;
 /// on kCommitStateUnknown the table is reloaded and searched for this snapshot id: found means
-/// committed, else the commit is retried. Files of a failed commit that is known not to have
-/// landed (manifests, manifest lists) are deleted; the data files are the caller's. An empty
-/// `files` is an error unless AppendOptions::allow_empty.
+/// committed, else the commit is retried (a reload that fails leaves the outcome unknown:
+/// kCommitStateUnknown, and the caller must not delete the data files). Files of a failed commit
+/// that is known not to have landed (manifests, manifest lists) are deleted; the data files are the
+/// caller's. An empty `files` is an error unless AppendOptions::allow_empty.
 Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
                                  const std::vector<DataFile>& files,
                                  const AppendOptions& options = {});

@@ -2,6 +2,7 @@
 
 #include "io/s3_xml.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace floe::io {
@@ -30,6 +31,8 @@ TEST(S3XmlTest, ParsesAListObjectsV2Page) {
   ASSERT_EQ(page->objects.size(), 2u);
   EXPECT_EQ(page->objects[0].key, "warehouse/a&b.parquet");
   EXPECT_EQ(page->objects[0].size_bytes, 1234);
+  EXPECT_EQ(page->objects[0].modified_ms, 1795323600000);  // date -d 2026-11-22T05:00:00Z +%s
+  EXPECT_EQ(page->objects[1].modified_ms, 0);              // not given
   EXPECT_EQ(page->objects[1].key, "warehouse/caf\xC3\xA9/<x>.json");
   EXPECT_EQ(page->objects[1].size_bytes, 0);
   EXPECT_TRUE(page->truncated);
@@ -58,6 +61,17 @@ TEST(S3XmlTest, RejectsBrokenListPages) {
                 .kind(),
             ErrorKind::kCorrupt)
       << "a truncated page without a token would loop forever";
+  for (const char* bad :
+       {"yesterday", "2026-11-22 05:00:00Z", "2026-11-22T05:00:00.Z", "2026-11-22T05:00:00"}) {
+    auto page = ParseListObjectsV2(fmt::format(
+        "<ListBucketResult><Contents><Key>k</Key><Size>5</Size><LastModified>{}</LastModified>"
+        "</Contents></ListBucketResult>",
+        bad));
+    EXPECT_EQ(page.status().kind(), ErrorKind::kCorrupt) << bad;
+    if (!page.ok()) {
+      EXPECT_NE(page.status().message().find(bad), std::string::npos);
+    }
+  }
   EXPECT_EQ(ParseListObjectsV2("<ListBucketResult><Contents><Key>k</Key><Size>x</Size>"
                                "</Contents></ListBucketResult>")
                 .status()

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "../iceberg/catalog/lossy_catalog.h"
+#include "common/clock.h"
 #include "common/uuid.h"
 #include "stream/offsets_json.h"
 
@@ -204,6 +207,150 @@ TEST_F(IcebergSinkTest, CloseDiscardsWhatWasNotCommitted) {
   auto offsets = (*sink)->CommittedOffsets();
   ASSERT_TRUE(offsets.ok());
   EXPECT_TRUE(offsets->empty());
+}
+
+using Lossy = iceberg::testing::LossyCatalog;
+
+/// Records in the table's current snapshot (its summary's running total).
+int64_t TotalRecords(const iceberg::TableMetadata& metadata) {
+  const iceberg::Snapshot* current = metadata.CurrentSnapshot();
+  return current == nullptr ? 0 : std::stoll(current->summary.at("total-records"));
+}
+
+TEST_F(IcebergSinkTest, AFailedCommitsRowsGoWithTheNext) {
+  auto lossy = std::make_shared<Lossy>(catalog_);
+  auto sink = IcebergSink::Open(lossy, *schema_, Options());
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  EXPECT_TRUE((*sink)->RetriesFailedCommits());
+  lossy->Script({Lossy::Commit::kRefuse});
+  ASSERT_TRUE((*sink)->Write(Batch(0, 3), Selection::All(3)).ok());
+  Status failed = (*sink)->Commit(Checkpoint(1, {{{"in", 0}, 3}}));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.message().find("sink 'out'"), std::string::npos) << failed.message();
+  EXPECT_EQ((*sink)->rows_committed(), 0);
+  ASSERT_TRUE((*sink)->Write(Batch(3, 2), Selection::All(2)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(2, {{{"in", 0}, 5}})).ok());
+
+  auto table = catalog_->LoadTable(Options().table);
+  ASSERT_TRUE(table.ok());
+  ASSERT_EQ(table->metadata.snapshots.size(), 1u);
+  EXPECT_EQ(TotalRecords(table->metadata), 5);
+  EXPECT_EQ(table->metadata.CurrentSnapshot()->summary.at(kSummaryCheckpointId), "2");
+  EXPECT_EQ((*sink)->rows_committed(), 5);
+  EXPECT_EQ(ParquetFiles(), 2u);  // both commits' files, each once
+}
+
+TEST_F(IcebergSinkTest, AnUnknownOutcomeThatLandedIsNotCommittedAgain) {
+  auto lossy = std::make_shared<Lossy>(catalog_);
+  auto sink = IcebergSink::Open(lossy, *schema_, Options());
+  ASSERT_TRUE(sink.ok());
+  lossy->Script({Lossy::Commit::kLandThenLose});
+  lossy->FailLoads(1);  // so the append itself cannot find out
+  ASSERT_TRUE((*sink)->Write(Batch(0, 3), Selection::All(3)).ok());
+  Status unknown = (*sink)->Commit(Checkpoint(1, {{{"in", 0}, 3}}));
+  ASSERT_TRUE(unknown.IsCommitStateUnknown()) << unknown.ToString();
+  ASSERT_TRUE((*sink)->Write(Batch(3, 2), Selection::All(2)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(2, {{{"in", 0}, 5}})).ok());
+
+  auto table = catalog_->LoadTable(Options().table);
+  ASSERT_EQ(table->metadata.snapshots.size(), 2u);
+  EXPECT_EQ(TotalRecords(table->metadata), 5);  // not 8: checkpoint 1's files went in once
+  EXPECT_EQ((*sink)->rows_committed(), 5);
+  auto offsets = (*sink)->CommittedOffsets();
+  EXPECT_EQ(*offsets, (OffsetMap{{{"in", 0}, 5}}));
+}
+
+TEST_F(IcebergSinkTest, AnUnknownOutcomeThatDidNotLandIsCommittedWithTheNext) {
+  auto lossy = std::make_shared<Lossy>(catalog_);
+  auto sink = IcebergSink::Open(lossy, *schema_, Options());
+  ASSERT_TRUE(sink.ok());
+  lossy->Script({Lossy::Commit::kLoseBeforeLand});
+  lossy->FailLoads(2);  // the append's reload, and the first look before the next commit
+  ASSERT_TRUE((*sink)->Write(Batch(0, 3), Selection::All(3)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, {{{"in", 0}, 3}})).IsCommitStateUnknown());
+  ASSERT_TRUE((*sink)->Write(Batch(3, 1), Selection::All(1)).ok());
+  Status still = (*sink)->Commit(Checkpoint(2, {{{"in", 0}, 4}}));
+  ASSERT_TRUE(still.IsCommitStateUnknown()) << still.ToString();
+  EXPECT_NE(still.message().find("checkpoint 1"), std::string::npos) << still.message();
+  ASSERT_TRUE((*sink)->Write(Batch(4, 1), Selection::All(1)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(3, {{{"in", 0}, 5}})).ok());
+
+  auto table = catalog_->LoadTable(Options().table);
+  ASSERT_EQ(table->metadata.snapshots.size(), 1u);
+  EXPECT_EQ(TotalRecords(table->metadata), 5);
+  EXPECT_EQ(ParquetFiles(), 3u);
+}
+
+TEST_F(IcebergSinkTest, CloseKeepsTheFilesOfACommitThatMayHaveLanded) {
+  auto lossy = std::make_shared<Lossy>(catalog_);
+  auto sink = IcebergSink::Open(lossy, *schema_, Options());
+  ASSERT_TRUE(sink.ok());
+  lossy->Script({Lossy::Commit::kLandThenLose});
+  lossy->FailLoads(1);
+  ASSERT_TRUE((*sink)->Write(Batch(0, 3), Selection::All(3)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, {{{"in", 0}, 3}})).IsCommitStateUnknown());
+  ASSERT_TRUE((*sink)->Close().ok());
+  auto table = catalog_->LoadTable(Options().table);
+  EXPECT_EQ(TotalRecords(table->metadata), 3);
+  EXPECT_EQ(ParquetFiles(), 1u);  // the table references it
+}
+
+TEST_F(IcebergSinkTest, OrphansOfAttemptsThatDiedAreDeleted) {
+  IcebergSinkOptions options = Options();
+  options.data_file_prefix = "floe-job-";
+  {
+    // An attempt whose commit failed and which then died (no Close): its file is an orphan.
+    auto lossy = std::make_shared<Lossy>(catalog_);
+    auto dead = IcebergSink::Open(lossy, *schema_, options);
+    ASSERT_TRUE(dead.ok());
+    lossy->Script({Lossy::Commit::kRefuse});
+    ASSERT_TRUE((*dead)->Write(Batch(0, 3), Selection::All(3)).ok());
+    ASSERT_FALSE((*dead)->Commit(Checkpoint(1, {{{"in", 0}, 3}})).ok());
+  }
+  auto sink = IcebergSink::Open(catalog_, *schema_, options);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Write(Batch(0, 2), Selection::All(2)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(2, {{{"in", 0}, 2}})).ok());
+  // Another writer's file, unreferenced too, is not this job's to delete.
+  const fs::path data = dir_ / "raw" / "events" / "data";
+  ASSERT_TRUE(fs::exists(data)) << data;
+  std::ofstream(data / "00000-0-someone-else.parquet") << "x";
+  ASSERT_EQ(ParquetFiles(), 3u);
+
+  auto young = (*sink)->DeleteOrphanFiles(/*modified_before_ms=*/0);
+  ASSERT_TRUE(young.ok()) << young.status().ToString();
+  EXPECT_EQ(young->deleted, 0);
+  EXPECT_EQ(young->too_young, 1);
+  EXPECT_EQ(young->referenced, 1);
+
+  auto old = (*sink)->DeleteOrphanFiles(NowMillis() + 1000);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->deleted, 1);
+  EXPECT_EQ(ParquetFiles(), 2u);
+  EXPECT_TRUE(fs::exists(data / "00000-0-someone-else.parquet"));
+  auto table = catalog_->LoadTable(options.table);
+  EXPECT_EQ(TotalRecords(table->metadata), 2);
+}
+
+TEST_F(IcebergSinkTest, OffsetsAreFoundBehindManyOtherSnapshots) {
+  auto mine = IcebergSink::Open(catalog_, *schema_, Options("mine"));
+  ASSERT_TRUE(mine.ok());
+  ASSERT_TRUE((*mine)->Write(Batch(0, 1), Selection::All(1)).ok());
+  ASSERT_TRUE((*mine)->Commit(Checkpoint(1, {{{"a", 0}, 1}})).ok());
+  for (int i = 0; i < 5; ++i) {
+    auto theirs = IcebergSink::Open(catalog_, *schema_, Options(fmt::format("other{}", i)));
+    ASSERT_TRUE(theirs.ok());
+    ASSERT_TRUE((*theirs)->Write(Batch(10 + i, 1), Selection::All(1)).ok());
+    ASSERT_TRUE((*theirs)->Commit(Checkpoint(1, {{{"b", 0}, i + 1}})).ok());
+  }
+  // A fresh sink of the group (a restarted job) walks the ancestry back to its own snapshot.
+  auto restarted = IcebergSink::Open(catalog_, *schema_, Options("mine"));
+  ASSERT_TRUE(restarted.ok());
+  auto offsets = (*restarted)->CommittedOffsets();
+  ASSERT_TRUE(offsets.ok());
+  EXPECT_EQ(*offsets, (OffsetMap{{{"a", 0}, 1}}));
+  auto none = IcebergSink::Open(catalog_, *schema_, Options("never-committed"));
+  EXPECT_TRUE((*none)->CommittedOffsets()->empty());
 }
 
 TEST(OffsetsJsonTest, MergeOverTheParentsMap) {

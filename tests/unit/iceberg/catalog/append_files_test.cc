@@ -5,6 +5,7 @@
 #include "catalog_test_util.h"
 #include "iceberg/manifest_avro.h"
 #include "iceberg/partitioned_writer.h"
+#include "lossy_catalog.h"
 
 namespace floe::iceberg {
 namespace {
@@ -125,6 +126,80 @@ TEST_F(AppendFilesTest, ARefusedAppendLeavesNoManifests) {
     avro_files += entry.path().extension() == ".avro";
   }
   EXPECT_EQ(avro_files, 0u);
+}
+
+TEST_F(AppendFilesTest, ALostReplyOfACommitThatLandedIsNotCommittedTwice) {
+  testing::LossyCatalog lossy(catalog_);
+  lossy.Script({testing::LossyCatalog::Commit::kLandThenLose});
+  auto result = AppendFiles(lossy, table_, WriteRows(table_, 0, 4));
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(lossy.commits_seen(), 1);  // found by reloading, not committed again
+  auto loaded = catalog_->LoadTable(Id("db.t"));
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->metadata.snapshots.size(), 1u);
+  EXPECT_EQ(loaded->metadata.CurrentSnapshot()->snapshot_id, result->snapshot_id);
+  EXPECT_EQ(LiveRecords(*loaded), 4);
+}
+
+TEST_F(AppendFilesTest, ALostCommitThatDidNotLandIsRetried) {
+  testing::LossyCatalog lossy(catalog_);
+  lossy.Script({testing::LossyCatalog::Commit::kLoseBeforeLand});
+  AppendOptions options;
+  options.snapshot_id = 4242;
+  auto result = AppendFiles(lossy, table_, WriteRows(table_, 0, 3), options);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->attempts, 2);
+  EXPECT_EQ(result->snapshot_id, 4242);
+  auto loaded = catalog_->LoadTable(Id("db.t"));
+  ASSERT_EQ(loaded->metadata.snapshots.size(), 1u);
+  EXPECT_EQ(LiveRecords(*loaded), 3);
+}
+
+TEST_F(AppendFilesTest, AnOutcomeThatCannotBeCheckedStaysUnknownAndKeepsItsFiles) {
+  testing::LossyCatalog lossy(catalog_);
+  lossy.Script({testing::LossyCatalog::Commit::kLandThenLose});
+  lossy.FailLoads(1);  // the reload that would tell
+  std::vector<DataFile> files = WriteRows(table_, 0, 2);
+  auto result = AppendFiles(lossy, table_, files);
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(result.status().IsCommitStateUnknown()) << result.status().ToString();
+  EXPECT_NE(result.status().message().find("connection reset"), std::string::npos)
+      << result.status().message();
+  // It did land: everything it references must still be there.
+  auto loaded = catalog_->LoadTable(Id("db.t"));
+  ASSERT_EQ(loaded->metadata.snapshots.size(), 1u);
+  EXPECT_EQ(LiveRecords(*loaded), 2);
+  for (const DataFile& file : files) EXPECT_TRUE(fs::exists(file.file_path)) << file.file_path;
+}
+
+TEST_F(AppendFilesTest, RetriesStopAtTheDeadline) {
+  // Lose every commit: without a deadline this would retry max_retries times.
+  testing::LossyCatalog lossy(catalog_);
+  std::deque<testing::LossyCatalog::Commit> lost(20,
+                                                 testing::LossyCatalog::Commit::kLoseBeforeLand);
+  lossy.Script(lost);
+  AppendOptions options;
+  options.min_retry_wait_ms = 200;
+  options.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  auto result = AppendFiles(lossy, table_, WriteRows(table_, 0, 1), options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(result.status().IsCommitStateUnknown());
+  EXPECT_EQ(lossy.commits_seen(), 1);
+}
+
+TEST_F(AppendFilesTest, AKnownFailureDeletesItsManifestsButNotTheDataFiles) {
+  testing::LossyCatalog lossy(catalog_);
+  lossy.Script({testing::LossyCatalog::Commit::kRefuse});
+  std::vector<DataFile> files = WriteRows(table_, 0, 2);
+  auto result = AppendFiles(lossy, table_, files);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().kind(), ErrorKind::kIoError);
+  size_t avro_files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_.path())) {
+    avro_files += entry.path().extension() == ".avro";
+  }
+  EXPECT_EQ(avro_files, 0u);
+  for (const DataFile& file : files) EXPECT_TRUE(fs::exists(file.file_path));  // the caller's
 }
 
 }  // namespace
