@@ -44,6 +44,7 @@ struct JobPlan {
   const pipeline::SourceConfig* source = nullptr;
   std::shared_ptr<const iceberg::Schema> source_schema;
   std::vector<stream::MetadataColumn> metadata;
+  std::vector<std::string> header_names;  // per source column: kHeader's header name
   std::shared_ptr<const stream::TransformChain> transforms;
   std::optional<int> event_time_column;
   int64_t max_out_of_orderness = 0;  // in the event-time column's unit
@@ -131,6 +132,10 @@ stream::MetadataColumn MetadataOf(pipeline::SourceMetadata metadata) {
       return stream::MetadataColumn::kTimestamp;
     case pipeline::SourceMetadata::kKey:
       return stream::MetadataColumn::kKey;
+    case pipeline::SourceMetadata::kHeaders:
+      return stream::MetadataColumn::kHeaders;
+    case pipeline::SourceMetadata::kHeader:
+      return stream::MetadataColumn::kHeader;
     case pipeline::SourceMetadata::kNone:
       break;
   }
@@ -158,6 +163,7 @@ Result<JobPlan> Prepare(const pipeline::JobConfig& config) {
   for (const pipeline::ColumnConfig& column : plan.source->schema) {
     fields.push_back(iceberg::NestedField{id++, column.name, column.required, column.type, ""});
     plan.metadata.push_back(MetadataOf(column.metadata));
+    plan.header_names.push_back(column.header);
   }
   plan.source_schema = std::make_shared<const iceberg::Schema>(0, std::move(fields));
   if (plan.source->event_time) {
@@ -399,6 +405,7 @@ Result<std::unique_ptr<stream::JobRunner>> Job::OpenWorker(int index) {
   options.job_id = config.name;
   options.source_schema = plan_.source_schema;
   options.metadata = plan_.metadata;
+  options.header_names = plan_.header_names;
   options.transforms = plan_.transforms;
   options.event_time_column = plan_.event_time_column;
   options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
@@ -412,6 +419,12 @@ Result<std::unique_ptr<stream::JobRunner>> Job::OpenWorker(int index) {
     err_ << "floe: warning: " << message << "\n";
     err_.flush();
   };
+  options.info = [this](const std::string& message) {
+    std::lock_guard lock(err_mutex_);
+    err_ << "floe: " << message << "\n";
+    err_.flush();
+  };
+  options.worker = index;
   options.last_checkpoint_id = last_checkpoint_id_;
   options.stop_when_idle = options_.stop_when_idle;
   options.stop = &g_stop;
@@ -471,7 +484,7 @@ Status Job::DeleteOrphans() {
     if (cleanup->deleted > 0) {
       std::lock_guard lock(err_mutex_);
       err_ << fmt::format(
-          "floe: sink '{}': deleted {} data files of attempts that never committed from {}\n",
+          "floe: sink '{}': deleted {} files of attempts that never committed from {}\n",
           sink->name(), cleanup->deleted, slot->where);
     }
   }

@@ -25,6 +25,16 @@ enum class ColumnKind : uint8_t {
   kFixed,  // fixed(L), uuid, wide decimals: fixed_width() bytes per row
 };
 
+/// Rows of a batch to use, in order: a filter's result. An empty-optional-like "all rows" is
+/// expressed by indices == nullptr.
+struct Selection {
+  const uint32_t* indices = nullptr;  // nullptr: rows 0..count-1
+  size_t count = 0;
+
+  size_t Row(size_t i) const { return indices ? indices[i] : i; }
+  static Selection All(size_t rows) { return Selection{nullptr, rows}; }
+};
+
 /// Thread safety: none; a vector is owned by one batch and filled by one thread.
 /// Limits: the byte buffer of a kBytes column holds at most 4 GiB; producers cut batches long
 /// before that (see bytes_size()).
@@ -118,12 +128,45 @@ class ColumnVector {
   void AppendBytes(std::string_view bytes) {
     assert(kind_ == ColumnKind::kBytes ||
            (kind_ == ColumnKind::kFixed && bytes.size() == static_cast<size_t>(fixed_width_)));
-    // resize + memcpy: inserting chars into a uint8_t vector would convert byte by byte.
-    size_t at = data_.size();
-    data_.resize(at + bytes.size());
-    if (!bytes.empty()) std::memcpy(data_.data() + at, bytes.data(), bytes.size());
+    // From uint8_t pointers: inserting chars into a uint8_t vector would convert byte by byte,
+    // and resize + memcpy would zero the room first.
+    const auto* from = reinterpret_cast<const uint8_t*>(bytes.data());
+    data_.insert(data_.end(), from, from + bytes.size());
     if (kind_ == ColumnKind::kBytes) offsets_.push_back(static_cast<uint32_t>(data_.size()));
     MarkValid();
+  }
+
+  /// kBytes: appends values[r] for the rows r of `rows`; a view whose data() is nullptr is a
+  /// null. Sizes the buffers once for all of them.
+  void AppendViews(const std::string_view* values, Selection rows) {
+    assert(kind_ == ColumnKind::kBytes);
+    size_t bytes = 0;
+    size_t nulls = 0;
+    for (size_t i = 0; i < rows.count; ++i) {
+      const std::string_view value = values[rows.Row(i)];
+      bytes += value.size();
+      nulls += value.data() == nullptr ? 1 : 0;
+    }
+    // Validity is kept once any row is null (an empty column's is empty either way).
+    const bool track_validity = nulls > 0 || !validity_.empty();
+    if (track_validity && validity_.empty()) validity_.assign(size_, 1);
+    size_t at = data_.size();
+    data_.resize(at + bytes);
+    offsets_.resize(offsets_.size() + rows.count);
+    uint32_t* offset = offsets_.data() + offsets_.size() - rows.count;
+    for (size_t i = 0; i < rows.count; ++i) {
+      const std::string_view value = values[rows.Row(i)];
+      if (!value.empty()) std::memcpy(data_.data() + at, value.data(), value.size());
+      at += value.size();
+      offset[i] = static_cast<uint32_t>(at);
+    }
+    if (track_validity) {
+      for (size_t i = 0; i < rows.count; ++i) {
+        validity_.push_back(values[rows.Row(i)].data() == nullptr ? 0 : 1);
+      }
+    }
+    null_count_ += nulls;
+    size_ += rows.count;
   }
 
   /// Appends rows of `from` (same kind and width): rows[0..count) or, when `rows` is nullptr,
@@ -169,6 +212,41 @@ class ColumnVector {
     size_ += count;
   }
 
+  /// Keeps rows[0..count) only, in place; `rows` must be strictly increasing. Each value moves
+  /// towards the front or stays, so one forward pass does it.
+  void KeepRows(const uint32_t* rows, size_t count) {
+    if (kind_ == ColumnKind::kBytes) {
+      uint32_t at = 0;
+      for (size_t i = 0; i < count; ++i) {
+        const uint32_t begin = offsets_[rows[i]];
+        const uint32_t length = offsets_[rows[i] + 1] - begin;
+        if (length != 0 && begin != at)
+          std::memmove(data_.data() + at, data_.data() + begin, length);
+        at += length;
+        offsets_[i + 1] = at;
+      }
+      offsets_.resize(count + 1);
+      data_.resize(at);
+    } else {
+      const size_t width = ElementWidth();
+      for (size_t i = 0; i < count; ++i) {
+        if (rows[i] != i)
+          std::memcpy(data_.data() + i * width, data_.data() + rows[i] * width, width);
+      }
+      data_.resize(count * width);
+    }
+    if (!validity_.empty()) {
+      null_count_ = 0;
+      for (size_t i = 0; i < count; ++i) {
+        validity_[i] = validity_[rows[i]];
+        null_count_ += validity_[i] == 0 ? 1 : 0;
+      }
+      validity_.resize(count);
+      if (null_count_ == 0) validity_.clear();
+    }
+    size_ = count;
+  }
+
   /// Width in bytes of one value of a fixed-width kind (0 for kBytes).
   size_t ElementWidth() const {
     switch (kind_) {
@@ -201,16 +279,6 @@ class ColumnVector {
   std::vector<uint8_t> data_;
   std::vector<uint32_t> offsets_;
   std::vector<uint8_t> validity_;
-};
-
-/// Rows of a batch to use, in order: a filter's result. An empty-optional-like "all rows" is
-/// expressed by indices == nullptr.
-struct Selection {
-  const uint32_t* indices = nullptr;  // nullptr: rows 0..count-1
-  size_t count = 0;
-
-  size_t Row(size_t i) const { return indices ? indices[i] : i; }
-  static Selection All(size_t rows) { return Selection{nullptr, rows}; }
 };
 
 }  // namespace floe

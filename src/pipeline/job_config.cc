@@ -42,6 +42,8 @@ iceberg::TypeId MetadataTypeId(SourceMetadata metadata) {
     case SourceMetadata::kNone:
     case SourceMetadata::kTopic:
     case SourceMetadata::kKey:
+    case SourceMetadata::kHeaders:
+    case SourceMetadata::kHeader:
       break;
   }
   return iceberg::TypeId::kString;

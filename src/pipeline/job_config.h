@@ -60,9 +60,19 @@ struct CatalogConfig {
 };
 
 /// Where a source column's values come from: the record's JSON (by the column's name), or the
-/// record's position and envelope (Kafka: topic, partition, offset, timestamp, key; files: the
-/// path as topic, partition 0, the line number as offset).
-enum class SourceMetadata : uint8_t { kNone, kTopic, kPartition, kOffset, kTimestamp, kKey };
+/// record's position and envelope (Kafka: topic, partition, offset, timestamp, key, headers;
+/// files: the path as topic, partition 0, the line number as offset). kHeaders is every header
+/// as a JSON object; kHeader the value of the one named in ColumnConfig::header.
+enum class SourceMetadata : uint8_t {
+  kNone,
+  kTopic,
+  kPartition,
+  kOffset,
+  kTimestamp,
+  kKey,
+  kHeaders,
+  kHeader
+};
 
 /// The type a metadata column must have: string, int, long, timestamptz, string.
 iceberg::TypeId MetadataTypeId(SourceMetadata metadata);
@@ -73,6 +83,7 @@ struct ColumnConfig {
   iceberg::TypePtr type;
   bool required = false;
   SourceMetadata metadata = SourceMetadata::kNone;
+  std::string header;  // kHeader: the header's name ("metadata: header:NAME")
 };
 
 struct EventTimeConfig {

@@ -503,14 +503,26 @@ class JobDecoder {
       FLOE_ASSIGN_OR_RAISE(column.required, Bool(column_node, "required", column_path, false));
       if (IsPresent(column_node["metadata"])) {
         std::string metadata_path = JoinPath(column_path, "metadata");
-        FLOE_ASSIGN_OR_RAISE(
-            column.metadata,
-            Choice<SourceMetadata>(column_node, "metadata", column_path, "source metadata",
-                                   {{"topic", SourceMetadata::kTopic},
-                                    {"partition", SourceMetadata::kPartition},
-                                    {"offset", SourceMetadata::kOffset},
-                                    {"timestamp", SourceMetadata::kTimestamp},
-                                    {"key", SourceMetadata::kKey}}));
+        const YAML::Node metadata_node = column_node["metadata"];
+        constexpr std::string_view kHeaderPrefix = "header:";
+        if (metadata_node.IsScalar() && metadata_node.Scalar().starts_with(kHeaderPrefix)) {
+          column.metadata = SourceMetadata::kHeader;
+          column.header = metadata_node.Scalar().substr(kHeaderPrefix.size());
+          if (column.header.empty()) {
+            return Fail(metadata_node, metadata_path,
+                        "expected header:NAME, the name of a Kafka header");
+          }
+        } else {
+          FLOE_ASSIGN_OR_RAISE(
+              column.metadata,
+              Choice<SourceMetadata>(column_node, "metadata", column_path, "source metadata",
+                                     {{"topic", SourceMetadata::kTopic},
+                                      {"partition", SourceMetadata::kPartition},
+                                      {"offset", SourceMetadata::kOffset},
+                                      {"timestamp", SourceMetadata::kTimestamp},
+                                      {"key", SourceMetadata::kKey},
+                                      {"headers", SourceMetadata::kHeaders}}));
+        }
         iceberg::TypeId expected = MetadataTypeId(column.metadata);
         if (column.type->id() != expected) {
           return Fail(column_node["type"], JoinPath(column_path, "type"),

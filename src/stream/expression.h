@@ -89,6 +89,8 @@ class BoundExpression {
   const iceberg::Type& type() const;
   const iceberg::TypePtr& type_ptr() const;
   const std::string& text() const { return text_; }
+  /// The positions of the batch columns it reads.
+  const std::vector<int>& column_indexes() const { return column_indexes_; }
 
   /// Evaluates the rows of `selection` into `out`, which is replaced by a column of
   /// ColumnKindFor(type()) with batch.num_rows() rows; rows outside the selection are null.

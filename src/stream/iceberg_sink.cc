@@ -175,6 +175,7 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
   options.allow_empty = true;
   options.deadline = checkpoint.deadline;
   options.snapshot_id = iceberg::NewSnapshotId();
+  options.file_prefix = options_.data_file_prefix;
   options.summary[kSummaryJobId] = checkpoint.job_id;
   options.summary[kSummaryCheckpointId] = std::to_string(checkpoint.checkpoint_id);
   if (checkpoint.watermark_micros) {
@@ -216,8 +217,8 @@ Result<iceberg::OrphanCleanup> IcebergSink::DeleteOrphanFiles(int64_t modified_b
   if (options_.data_file_prefix.empty()) return iceberg::OrphanCleanup{};
   // The table as it is now: files committed since this sink loaded it are referenced there.
   FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable current, catalog_->LoadTable(options_.table));
-  return iceberg::DeleteOrphanDataFiles(*catalog_->file_io(), current.metadata,
-                                        options_.data_file_prefix, modified_before_ms);
+  return iceberg::DeleteOrphanFiles(*catalog_->file_io(), current.metadata,
+                                    options_.data_file_prefix, modified_before_ms);
 }
 
 Result<OffsetMap> IcebergSink::CommittedOffsets() {

@@ -36,8 +36,8 @@ struct IcebergSinkOptions {
   std::string offsets_group = "default";
   /// Threads encoding and compressing data files (1: on the caller's thread).
   int write_parallelism = 1;
-  /// Starts the name of every data file this sink writes (DataFilePrefix: the job's), so that
-  /// the files of its crashed attempts can be found and deleted (orphan_files.h).
+  /// Starts the name of every data file and manifest this sink writes (the job's, "floe-<job>-"),
+  /// so that the files of its crashed attempts can be found and deleted (orphan_files.h).
   std::string data_file_prefix;
 };
 
@@ -74,8 +74,9 @@ class IcebergSink final : public Sink {
   Status Close() override;
 
   const iceberg::LoadedTable& table() const { return table_; }
-  /// Deletes data files named with data_file_prefix that the table does not reference and
-  /// that were last modified before `modified_before_ms` (those of attempts that died).
+  /// Deletes data files and manifests named with data_file_prefix that the table does not
+  /// reference and that were last modified before `modified_before_ms` (those of attempts that
+  /// died).
   Result<iceberg::OrphanCleanup> DeleteOrphanFiles(int64_t modified_before_ms) const;
   int64_t rows_committed() const { return rows_committed_; }
   int64_t commits() const { return commits_; }

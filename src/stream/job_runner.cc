@@ -1,12 +1,15 @@
 #include "stream/job_runner.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <thread>
 
 #include "common/fault.h"
+#include "format/json/row_encoder.h"
 #include "iceberg/data_file_writer.h"
 #include "stream/json_fields.h"
 #include "stream/offsets_json.h"
@@ -78,6 +81,81 @@ Selection MaterializeSelected(const json::DecodedBatch& decoded,
   return Selection::All(selection.count);
 }
 
+/// Appends `bytes` as UTF-8: each byte that does not start a well-formed sequence becomes
+/// U+FFFD (header values are bytes; string columns hold UTF-8).
+void AppendUtf8Lossy(std::string_view bytes, std::string* out) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    size_t length = 0;
+    uint32_t low = 0x80, high = 0xBF;  // the second byte's range (tighter for some leads)
+    if (lead < 0x80) {
+      length = 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;   // no overlong forms
+      if (lead == 0xED) high = 0x9F;  // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+    }
+    bool valid = length > 0 && i + length <= bytes.size();
+    for (size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(bytes[i + k]);
+      valid = k == 1 ? next >= low && next <= high : next >= 0x80 && next <= 0xBF;
+    }
+    if (valid) {
+      out->append(bytes.data() + i, length);
+      i += length;
+    } else {
+      out->append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+}
+
+/// Every header as a JSON object into `out` (false: the record has none, or is a line).
+bool HeadersAsJson(const SourceChunk::Headers* headers, std::string* out) {
+  if (headers == nullptr || headers->empty()) return false;
+  // A repeated name keeps its last value, as a JSON object can hold a name once.
+  std::map<std::string_view, std::string_view> last;
+  for (const auto& [name, value] : *headers) last[name] = value;
+  out->assign("{");
+  std::string scratch;
+  for (const auto& [name, value] : last) {
+    if (out->size() > 1) out->push_back(',');
+    scratch.clear();
+    AppendUtf8Lossy(name, &scratch);
+    json::AppendJsonString(scratch, out);
+    out->push_back(':');
+    if (value.data() == nullptr) {
+      out->append("null");
+      continue;
+    }
+    scratch.clear();
+    AppendUtf8Lossy(value, &scratch);
+    json::AppendJsonString(scratch, out);
+  }
+  out->push_back('}');
+  return true;
+}
+
+/// The value of the last header called `name` into `out` (false: none, or one without a value).
+bool HeaderValue(const SourceChunk::Headers* headers, const std::string& name, std::string* out) {
+  if (headers == nullptr) return false;
+  for (auto it = headers->rbegin(); it != headers->rend(); ++it) {
+    if (it->first != name) continue;
+    if (it->second.data() == nullptr) return false;
+    out->clear();
+    AppendUtf8Lossy(it->second, out);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
@@ -101,6 +179,13 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
   if (options.metadata.size() != schema.fields().size()) {
     return InvalidArgument("job {}: {} metadata entries for {} source columns", options.job_id,
                            options.metadata.size(), schema.fields().size());
+  }
+  for (size_t i = 0; i < schema.fields().size(); ++i) {
+    if (options.metadata[i] == MetadataColumn::kHeader &&
+        (i >= options.header_names.size() || options.header_names[i].empty())) {
+      return InvalidArgument("job {}: column '{}' holds a header but names none", options.job_id,
+                             schema.fields()[i].name);
+    }
   }
   std::vector<iceberg::NestedField> json_fields;
   std::vector<int> json_columns;
@@ -134,8 +219,7 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
     for (size_t c = 0; c < json_columns.size(); ++c) {
       const int field = json_columns[c];
       if (field < 0 || decoder.fields()[field].kind != json::ValueKind::kString ||
-          std::binary_search(filter_columns->begin(), filter_columns->end(),
-                             static_cast<int>(c)) ||
+          std::binary_search(filter_columns->begin(), filter_columns->end(), static_cast<int>(c)) ||
           options.event_time_column == static_cast<int>(c)) {
         continue;
       }
@@ -164,6 +248,7 @@ std::optional<int64_t> JobRunner::watermark() const {
 Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, OffsetMap* start_at) {
   assigned_since_poll_ = true;
   ever_assigned_ = true;
+  Note("assigned", partitions);
   // Each sink's own record of what it committed is the truth (another process may have moved
   // it since we last looked): read it again, then start each partition at the smallest.
   const auto refresh = [&](SinkSlot& slot) -> Status {
@@ -205,7 +290,24 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
   return Status::Ok();
 }
 
+void JobRunner::Note(std::string_view what, const std::vector<TopicPartition>& partitions) const {
+  if (!options_.info || partitions.empty()) return;
+  // "t[0,2,5] u[1]": partitions by topic, in order.
+  std::map<std::string_view, std::vector<int32_t>> by_topic;
+  for (const TopicPartition& partition : partitions) {
+    by_topic[partition.topic].push_back(partition.partition);
+  }
+  std::string list;
+  for (auto& [topic, numbers] : by_topic) {
+    std::sort(numbers.begin(), numbers.end());
+    list += fmt::format("{}{}[{}]", list.empty() ? "" : " ", topic, fmt::join(numbers, ","));
+  }
+  options_.info(fmt::format("worker {}: {} {} partition{}: {}", options_.worker, what,
+                            partitions.size(), partitions.size() == 1 ? "" : "s", list));
+}
+
 Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool lost) {
+  Note(lost ? "lost" : "revoked", partitions);
   FaultPoint("during-rebalance");
   // Commit what is held for them while they are still ours (a lost partition may already be
   // someone else's: its rows are written again there, and our commit could not be trusted to
@@ -260,6 +362,7 @@ void JobRunner::AssembleBatch(const SourceChunk& chunk, RecordBatch* batch) {
     }
     ColumnVector column(metadata_kinds_[c]);
     column.Reserve(rows);
+    std::string text;  // a header column's value
     for (size_t r = 0; r < rows; ++r) {
       switch (metadata) {
         case MetadataColumn::kTopic:
@@ -285,6 +388,20 @@ void JobRunner::AssembleBatch(const SourceChunk& chunk, RecordBatch* batch) {
               chunk.is_lines() ? std::nullopt : chunk.keys[message_of[r]];
           if (key) {
             column.AppendBytes(*key);
+          } else {
+            column.AppendNull();
+          }
+          break;
+        }
+        case MetadataColumn::kHeaders:
+        case MetadataColumn::kHeader: {
+          const SourceChunk::Headers* headers =
+              chunk.is_lines() ? nullptr : chunk.headers[message_of[r]];
+          const bool present = metadata == MetadataColumn::kHeaders
+                                   ? HeadersAsJson(headers, &text)
+                                   : HeaderValue(headers, options_.header_names[c], &text);
+          if (present) {
+            column.AppendBytes(text);
           } else {
             column.AppendNull();
           }
@@ -373,6 +490,9 @@ Status JobRunner::Process(const SourceChunk& chunk) {
     Selection selection = rows.selection(batch.num_rows());
     const bool deferring = std::find(decoded_.is_deferred.begin(), decoded_.is_deferred.end(),
                                      true) != decoded_.is_deferred.end();
+    // Late materialisation pays when the filter drops most rows; when it keeps most, the next
+    // batch copies each value straight away instead of once more afterwards.
+    decoded_.defer = selection.count * 2 < batch.num_rows();
     if (deferring && selection.count > 0) {
       selection = MaterializeSelected(decoded_, json_columns_, &batch, selection);
     }

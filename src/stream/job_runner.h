@@ -24,7 +24,19 @@
 namespace floe::stream {
 
 /// Where a source column's values come from when not from the record's JSON.
-enum class MetadataColumn : uint8_t { kNone, kTopic, kPartition, kOffset, kTimestamp, kKey };
+/// kHeaders: every header as a JSON object (a repeated name keeps its last value, a header
+/// without a value is null); kHeader: the value of one header (the last of that name), null if
+/// the message has none. Header values that are not UTF-8 get U+FFFD for each bad byte.
+enum class MetadataColumn : uint8_t {
+  kNone,
+  kTopic,
+  kPartition,
+  kOffset,
+  kTimestamp,
+  kKey,
+  kHeaders,
+  kHeader
+};
 
 /// Counters of a job, shared by its workers (hence atomic) and read by the progress reporter.
 struct JobCounters {
@@ -52,6 +64,9 @@ struct JobRunnerOptions {
   std::shared_ptr<const iceberg::Schema> source_schema;
   /// Per column of source_schema: kNone (decoded from JSON) or the metadata it holds.
   std::vector<MetadataColumn> metadata;
+  /// Per column of source_schema: the header a kHeader column holds (empty for the others;
+  /// may be empty as a whole when no column is kHeader).
+  std::vector<std::string> header_names;
   std::shared_ptr<const TransformChain> transforms;
   /// The event-time column's index in source_schema, and the allowed out-of-orderness.
   std::optional<int> event_time_column;
@@ -68,6 +83,9 @@ struct JobRunnerOptions {
   int32_t tolerable_checkpoint_failures = 3;
   /// Where warnings go (a checkpoint that failed and will be retried); unset: nowhere.
   std::function<void(const std::string&)> warn;
+  /// Where notes on partitions go (assigned, revoked, lost); unset: nowhere.
+  std::function<void(const std::string&)> info;
+  int worker = 0;  // this worker's index in the job, for those notes
   /// Checkpoint ids continue from here (the largest this job committed before).
   int64_t last_checkpoint_id = 0;
   /// End after this long without a record (unbounded sources): commit and return.
@@ -128,6 +146,8 @@ class JobRunner final : public PartitionListener {
   /// The last checkpoint, tried again while it fails tolerably.
   Status FinalCheckpoint();
   Status CloseAll();
+  /// Tells options_.info "worker N: <what> K partitions: t[0,1]".
+  void Note(std::string_view what, const std::vector<TopicPartition>& partitions) const;
 
   JobRunnerOptions options_;
   std::vector<SinkSlot> sinks_;

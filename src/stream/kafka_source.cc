@@ -28,11 +28,13 @@ Result<bool> KafkaSource::Next(std::chrono::milliseconds timeout, SourceChunk* c
   chunk->offsets.reserve(count);
   chunk->timestamps_ms.reserve(count);
   chunk->keys.reserve(count);
+  chunk->headers.reserve(count);
   for (const kafka::Message& message : messages.messages) {
     chunk->payloads.push_back(message.payload);
     chunk->offsets.push_back(message.offset);
     chunk->timestamps_ms.push_back(message.timestamp_ms);
     chunk->keys.push_back(message.has_key ? std::optional(message.key) : std::nullopt);
+    chunk->headers.push_back(&message.headers);
     chunk->bytes += message.payload.size();
   }
   chunk->next_offset = count == 0 ? 0 : messages.messages.back().offset + 1;

@@ -1,7 +1,8 @@
 #pragma once
 
 // Reads a text file (or stdin) in large chunks of whole lines, numbering lines from 1: the input
-// side of `floe table append` and of a job's file source.
+// side of `floe table append` and of a job's file source. A regular file is mapped rather than
+// copied into a buffer: the copy took a tenth of the seed job's time.
 
 #include <cstdint>
 #include <cstdio>
@@ -40,10 +41,28 @@ class LineChunkReader {
  private:
   LineChunkReader(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
 
+  // Grows the buffer to at least `bytes`, keeping its first size_ bytes.
+  void Reserve(size_t bytes);
+  // A regular file: the next chunk in a fresh mapping of the file.
+  Result<std::optional<Chunk>> NextMapped();
+  void Unmap();
+
   std::string path_;
   std::FILE* file_;
-  std::string buffer_;     // read, from the start of the last chunk handed out
+  // What was read, from the start of the last chunk handed out: size_ of capacity_ bytes used.
+  // Plain bytes rather than a std::string, whose growth would zero-fill each read's room first.
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_ = 0;
+  size_t size_ = 0;
   size_t handed_out_ = 0;  // bytes of buffer_ in the last chunk
+  // A regular file is read through a window mapped over the lines handed out last, rather than
+  // copied, up to the size it had when opened (a file cut short while mapped would fault; files
+  // being rewritten are not inputs). Where mapping fails, the rest is read into buffer_.
+  bool mapped_ = false;
+  uint64_t file_size_ = 0;
+  uint64_t mapped_to_ = 0;  // file offset after the last chunk handed out
+  char* window_ = nullptr;
+  size_t window_size_ = 0;
   int64_t next_line_ = 1;
   bool eof_ = false;
 };

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/offsets.h"
@@ -29,6 +30,10 @@ struct SourceChunk {
   std::vector<int64_t> offsets;
   std::vector<int64_t> timestamps_ms;
   std::vector<std::optional<std::string_view>> keys;
+  /// Per message its headers (name, value; a value with a null data() is a header without
+  /// one), viewing memory the source owns until its next Next call.
+  using Headers = std::vector<std::pair<std::string_view, std::string_view>>;
+  std::vector<const Headers*> headers;
   /// The offset after the last record of this chunk: what a checkpoint records once the chunk
   /// has been handed to the sinks.
   int64_t next_offset = 0;
@@ -46,6 +51,7 @@ struct SourceChunk {
     offsets.clear();
     timestamps_ms.clear();
     keys.clear();
+    headers.clear();
     next_offset = 0;
     skipped = 0;
     bytes = 0;

@@ -171,6 +171,16 @@ Result<TransformChain> TransformChain::Make(std::shared_ptr<const iceberg::Schem
   return chain;
 }
 
+std::optional<std::vector<int>> TransformChain::FilterColumns() const {
+  std::set<int> columns;
+  for (const std::unique_ptr<Step>& step : steps_) {
+    if (step->predicate == nullptr) return std::nullopt;
+    columns.insert(step->predicate->column_indexes().begin(),
+                   step->predicate->column_indexes().end());
+  }
+  return std::vector<int>(columns.begin(), columns.end());
+}
+
 Status TransformChain::Apply(RecordBatch* batch, RowSet* rows, EvalContext& ctx,
                              std::vector<RowError>* failed, int64_t* filtered_out) const {
   std::vector<uint32_t> kept;

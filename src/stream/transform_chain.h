@@ -6,6 +6,7 @@
 // out of the selection and reported, so the runtime can dead-letter it.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,10 @@ class TransformChain {
   /// The schema of the batches Apply leaves behind.
   const std::shared_ptr<const iceberg::Schema>& output_schema() const { return output_; }
   bool empty() const { return steps_.empty(); }
+  /// When every step is a filter, the input columns they read (sorted, once each): the only ones
+  /// Apply needs, so a caller may fill the others for the rows that pass only. nullopt when a
+  /// step is a project, which moves or reads every column.
+  std::optional<std::vector<int>> FilterColumns() const;
 
   /// Runs the steps over `batch` (whose schema is input_schema()) and its selection `rows`.
   /// Rows a filter drops are counted in `*filtered_out`; rows whose expression failed are

@@ -7,7 +7,7 @@
 # (librdkafka's mock cluster keeps about 5 MB per partition, so inputs stay small per partition.)
 source "$(dirname "$0")/lib.sh"
 JOB=$SOURCE_DIR/examples/profanity-kafka.yaml
-start_dev_kafka profanity_words:3,output-topic:3,input-2:6,output-2:3,input-3:3,output-3:3 3
+start_dev_kafka profanity_words:3,output-topic:3,input-2:6,output-2:3,input-3:3,output-3:3,headers-in:1 3
 
 "$FLOE" gen --count 30000 --seed 11 --match-ratio 0.2 --bad-ratio 0.01 --late-ratio 0.01 \
   --output "$WORK/in.jsonl" --expect-out "$WORK/expected.jsonl" 2>"$WORK/gen.txt"
@@ -68,7 +68,6 @@ pass "a second run adds nothing"
 # Two processes in one group, over 6 partitions: between them every message once.
 "$FLOE" gen --count 30000 --seed 12 --match-ratio 0.2 --bad-ratio 0.01 \
   --output "$WORK/in-2.jsonl" --expect-out "$WORK/expected-2.jsonl" 2>/dev/null
-produce_spread input-2 6 "$WORK/in-2.jsonl"
 two() {
   env WAREHOUSE="$WORK/w-two" CHECKPOINT_INTERVAL=1s GROUP_ID=two "$FLOE" run "$JOB" \
     --set sources.messages.properties.topics=input-2 --set sinks.output.topic=output-2 \
@@ -78,6 +77,13 @@ two a &
 a=$!
 two b &
 b=$!
+# The input comes once both have joined and the group has split the partitions between them
+# (each logs "worker 0: assigned ..."), so that neither can read it all alone first.
+for _ in $(seq 1 300); do
+  grep -q "assigned" "$WORK/run-two-a.err" 2>/dev/null && grep -q "assigned" "$WORK/run-two-b.err" 2>/dev/null && break
+  sleep 0.1
+done
+produce_spread input-2 6 "$WORK/in-2.jsonl"
 wait $a || { grep -v "^%" "$WORK/run-two-a.err" >&2; fail "process a failed"; }
 wait $b || { grep -v '^%' "$WORK/run-two-b.err" >&2; fail "process b failed"; }
 in_a=$(summary_field two-a in)
@@ -124,5 +130,42 @@ wait $job || code=$?
 [ "$code" = 0 ] || { grep -v '^%' "$WORK/run-term.err" >&2; fail "SIGTERM: exit $code, expected 0"; }
 verify "$WORK/w-term" raw_messages.filtered_messages "$WORK/expected-3.jsonl"
 pass "SIGTERM commits what the job holds (checkpoint interval 1h) and exits 0"
+
+# Headers as metadata columns: all of them as a JSON object, and one by name.
+cat >"$WORK/headers.yaml" <<YAML
+job: {name: headers}
+sources:
+  messages:
+    type: kafka
+    format: json
+    schema:
+      - {name: message_id, type: string}
+      - {name: all_headers, type: string, metadata: headers}
+      - {name: trace, type: string, metadata: 'header:trace-id'}
+    properties:
+      topics: headers-in
+      bootstrap.servers: $KAFKA_BOOTSTRAP_SERVERS
+sinks:
+  out: {type: jsonl, path: $WORK/headers.jsonl}
+YAML
+echo '{"message_id":"1"}' | kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t headers-in -P -H trace-id=t1 -H app=x -H app=y
+echo '{"message_id":"2"}' | kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t headers-in -P
+printf '{"message_id":"3"}\n' | kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t headers-in -P -H $'trace-id=caf\xe9'
+"$FLOE" run "$WORK/headers.yaml" --stop-when-idle 3s >"$WORK/run-headers.txt" 2>"$WORK/run-headers.err" ||
+  { grep -v '^%' "$WORK/run-headers.err" >&2; fail "the headers job failed"; }
+node -e '
+  const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse)
+    .sort((a, b) => a.message_id.localeCompare(b.message_id));
+  const want = [
+    {message_id: "1", all_headers: "{\"app\":\"y\",\"trace-id\":\"t1\"}", trace: "t1"},
+    {message_id: "2", all_headers: null, trace: null},
+    {message_id: "3", all_headers: "{\"trace-id\":\"caf\ufffd\"}", trace: "caf\ufffd"},  // not UTF-8
+  ];
+  for (let i = 0; i < want.length; i++) for (const k of Object.keys(want[i])) {
+    const got = rows[i] && rows[i][k] !== undefined ? rows[i][k] : null;
+    if (got !== want[i][k]) { console.error("row", i, k, JSON.stringify(got), "!=", JSON.stringify(want[i][k])); process.exit(1); }
+  }
+' "$WORK/headers.jsonl" || fail "header columns differ from the headers sent"
+pass "headers as metadata columns: all as a JSON object (the last of a repeated name), one by name, null when absent"
 
 echo "kafka_job_test: $checks checks passed"

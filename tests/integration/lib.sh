@@ -11,7 +11,11 @@ cleanup() {
   pids=$(jobs -p)
   [ -z "$pids" ] || kill $pids 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  if [ -n "${FLOE_KEEP_WORK:-}" ]; then
+    echo "kept $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT
 checks=0

@@ -11,6 +11,10 @@
 #include <unordered_map>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "format/json/base64.h"
 #include "format/json/decimal.h"
 #include "format/json/temporal.h"
@@ -36,9 +40,21 @@ constexpr int32_t kNotCached = -2;
 bool IsJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Whether `text` holds a '\\', eight bytes at a time: most strings have none, and a library call
-// per short string costs more than the scan.
+// Whether `text` holds a '\\': most strings have none, and a library call per short string costs
+// more than the scan. The text lies inside a record followed by the parser's padding, so blocks
+// may read up to 15 bytes past its end (those bytes are masked off).
 inline bool HasBackslash(std::string_view text) {
+#if defined(__SSE2__)
+  constexpr size_t kLanes = 16;
+  const __m128i backslashes = _mm_set1_epi8('\\');
+  for (size_t at = 0; at < text.size(); at += kLanes) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+    auto found = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, backslashes)));
+    if (text.size() - at < kLanes) found &= (1u << (text.size() - at)) - 1;
+    if (found != 0) return true;
+  }
+  return false;
+#else
   constexpr uint64_t kOnes = 0x0101010101010101;
   constexpr uint64_t kHighBits = 0x8080808080808080;
   constexpr uint64_t kBackslashes = kOnes * static_cast<uint8_t>('\\');
@@ -54,23 +70,30 @@ inline bool HasBackslash(std::string_view text) {
     if (text[at] == '\\') return true;
   }
   return false;
+#endif
 }
 
-// Equality of short strings (keys) without a library call, eight bytes at a time.
+// Equality of short strings (keys) without a library call, eight bytes at a time; the last
+// word overlaps the one before it rather than ending in a loop over single bytes.
 bool SameBytes(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  size_t at = 0;
-  for (; at + sizeof(uint64_t) <= a.size(); at += sizeof(uint64_t)) {
-    uint64_t x;
-    uint64_t y;
-    std::memcpy(&x, a.data() + at, sizeof(x));
-    std::memcpy(&y, b.data() + at, sizeof(y));
-    if (x != y) return false;
+  const size_t size = a.size();
+  const auto word_at = [](std::string_view text, size_t at) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + at, sizeof(word));
+    return word;
+  };
+  if (size < sizeof(uint64_t)) {
+    for (size_t at = 0; at < size; ++at) {
+      if (a[at] != b[at]) return false;
+    }
+    return true;
   }
-  for (; at < a.size(); ++at) {
-    if (a[at] != b[at]) return false;
+  for (size_t at = 0; at + sizeof(uint64_t) < size; at += sizeof(uint64_t)) {
+    if (word_at(a, at) != word_at(b, at)) return false;
   }
-  return true;
+  const size_t last = size - sizeof(uint64_t);
+  return word_at(a, last) == word_at(b, last);
 }
 
 std::string_view TrimTrailingWhitespace(std::string_view text) {
@@ -226,13 +249,25 @@ std::string_view RecordErrorTypeName(RecordErrorType type) {
 
 void DecodedBatch::Clear() {
   for (ColumnVector& column : columns) column.Clear();
+  for (std::vector<std::string_view>& views : deferred) views.clear();
+  unescaped.clear();
   positions.clear();
   errors.clear();
+}
+
+void DecodedBatch::MaterializeDeferred(size_t field, Selection rows, ColumnVector* out) const {
+  out->AppendViews(deferred[field].data(), rows);
 }
 
 struct BatchDecoder::Impl {
   std::vector<FieldSpec> fields;
   std::vector<ColumnKind> column_kinds;
+  std::vector<bool> deferred;  // per field: may be deferred (Defer)
+  // The fields by how Commit takes them into the batch being decoded, whose is_deferred was
+  // `committing_deferred`.
+  std::vector<bool> committing_deferred;
+  std::vector<size_t> eager_fields;
+  std::vector<size_t> deferred_fields;
   std::unordered_map<std::string, int32_t, NameHash, std::equal_to<>> index_by_name;
   bool any_required = false;
 
@@ -241,6 +276,11 @@ struct BatchDecoder::Impl {
   std::vector<Slot> slots;
   uint64_t epoch = 0;
   std::vector<char> padded;  // DecodeOne's copy of a message, and the last lines of a buffer
+  // The record being decoded: the parser's copy of it, and the caller's bytes (the same bytes
+  // when parsed in place), so that deferred values can point at the caller's.
+  const char* record_data = nullptr;
+  size_t record_length = 0;
+  const char* record_raw = nullptr;
 
   // Why the current record failed.
   RecordErrorType failure_type = RecordErrorType::kValidation;
@@ -257,7 +297,9 @@ struct BatchDecoder::Impl {
                 simdjson::error_message(error));
   }
 
-  Status CheckBatch(const DecodedBatch* batch) const;
+  // Checks that `batch` fits this decoder, settles which fields it defers (when it is empty) and
+  // prepares Commit for that.
+  Status StartBatch(DecodedBatch* batch);
   void DecodeAndAppend(const char* data, size_t length, size_t allocated, std::string_view raw,
                        int64_t position, DecodedBatch* batch);
   bool DecodeRecord(const char* data, size_t length, size_t allocated);
@@ -283,6 +325,9 @@ struct BatchDecoder::Impl {
   bool WrongType(const FieldSpec& spec, std::string_view expected, std::string_view token);
   bool RequiredPresent();
   void Commit(int64_t position, DecodedBatch* batch);
+  // A deferred field's value as it will stay valid: in the caller's bytes, or copied into the
+  // batch when it was unescaped (into the parser's buffer, which the next record overwrites).
+  std::string_view DeferredView(const Slot& slot, DecodedBatch* batch);
 };
 
 Result<BatchDecoder> BatchDecoder::Make(std::vector<FieldSpec> fields) {
@@ -296,6 +341,7 @@ Result<BatchDecoder> BatchDecoder::Make(std::vector<FieldSpec> fields) {
     impl->any_required = impl->any_required || fields[i].required;
   }
   impl->slots.resize(fields.size());
+  impl->deferred.assign(fields.size(), false);
   impl->fields = std::move(fields);
   if (simdjson::error_code error = impl->parser.allocate(kInitialParserCapacity)) {
     return Internal("json parser allocation failed: {}", simdjson::error_message(error));
@@ -310,16 +356,32 @@ BatchDecoder::~BatchDecoder() = default;
 
 const std::vector<FieldSpec>& BatchDecoder::fields() const { return impl_->fields; }
 
+Status BatchDecoder::Defer(const std::vector<int>& fields) {
+  for (int index : fields) {
+    if (index < 0 || static_cast<size_t>(index) >= impl_->fields.size()) {
+      return InvalidArgument("json decoder: no field {} to defer", index);
+    }
+    if (impl_->fields[index].kind != ValueKind::kString) {
+      return InvalidArgument("json decoder: field '{}' is {}; only strings can be deferred",
+                             impl_->fields[index].name, ValueKindName(impl_->fields[index].kind));
+    }
+  }
+  for (int index : fields) impl_->deferred[index] = true;
+  return Status::Ok();
+}
+
 DecodedBatch BatchDecoder::NewBatch() const {
   DecodedBatch batch;
   batch.columns.reserve(impl_->fields.size());
   for (const FieldSpec& spec : impl_->fields) batch.columns.push_back(MakeColumn(spec));
+  batch.is_deferred = impl_->deferred;
+  batch.deferred.resize(impl_->fields.size());
   return batch;
 }
 
 Status BatchDecoder::DecodeLines(std::string_view buffer, int64_t first_line_number,
                                  DecodedBatch* batch) {
-  FLOE_RETURN_IF_ERROR(impl_->CheckBatch(batch));
+  FLOE_RETURN_IF_ERROR(impl_->StartBatch(batch));
   const char* const end = buffer.data() + buffer.size();
   const char* line = buffer.data();
   int64_t line_number = first_line_number;
@@ -349,7 +411,7 @@ Status BatchDecoder::DecodeLines(std::string_view buffer, int64_t first_line_num
 }
 
 Status BatchDecoder::DecodeOne(std::string_view message, int64_t position, DecodedBatch* batch) {
-  FLOE_RETURN_IF_ERROR(impl_->CheckBatch(batch));
+  FLOE_RETURN_IF_ERROR(impl_->StartBatch(batch));
   impl_->padded.assign(message.begin(), message.end());
   impl_->padded.resize(message.size() + kPaddingBytes, '\0');
   impl_->DecodeAndAppend(impl_->padded.data(), message.size(), impl_->padded.size(), message,
@@ -357,18 +419,33 @@ Status BatchDecoder::DecodeOne(std::string_view message, int64_t position, Decod
   return Status::Ok();
 }
 
-Status BatchDecoder::Impl::CheckBatch(const DecodedBatch* batch) const {
+Status BatchDecoder::Impl::StartBatch(DecodedBatch* batch) {
   if (batch == nullptr) return InvalidArgument("json decoder: no output batch");
-  if (batch->columns.size() != fields.size()) {
+  if (batch->columns.size() != fields.size() || batch->is_deferred.size() != fields.size() ||
+      batch->deferred.size() != fields.size()) {
     return InvalidArgument("json decoder: the batch has {} columns for {} fields",
                            batch->columns.size(), fields.size());
   }
+  // An empty batch takes the mode its `defer` asks for; one with rows keeps the mode it has.
+  if (batch->num_rows() == 0) {
+    for (size_t i = 0; i < fields.size(); ++i) batch->is_deferred[i] = deferred[i] && batch->defer;
+  }
   for (size_t i = 0; i < fields.size(); ++i) {
     const ColumnVector& column = batch->columns[i];
+    const bool is_deferred = batch->is_deferred[i];
+    const size_t rows = is_deferred ? batch->deferred[i].size() : column.size();
     if (column.kind() != column_kinds[i] || column.fixed_width() != FixedWidthOf(fields[i]) ||
-        column.size() != batch->num_rows()) {
+        rows != batch->num_rows() || (is_deferred && (!deferred[i] || !column.empty()))) {
       return InvalidArgument("json decoder: column {} does not match field '{}' ({})", i,
                              fields[i].name, ValueKindName(fields[i].kind));
+    }
+  }
+  if (batch->is_deferred != committing_deferred) {
+    committing_deferred = batch->is_deferred;
+    eager_fields.clear();
+    deferred_fields.clear();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      (committing_deferred[i] ? deferred_fields : eager_fields).push_back(i);
     }
   }
   return Status::Ok();
@@ -377,6 +454,9 @@ Status BatchDecoder::Impl::CheckBatch(const DecodedBatch* batch) const {
 void BatchDecoder::Impl::DecodeAndAppend(const char* data, size_t length, size_t allocated,
                                          std::string_view raw, int64_t position,
                                          DecodedBatch* batch) {
+  record_data = data;
+  record_length = length;
+  record_raw = raw.data();
   if (DecodeRecord(data, length, allocated) && RequiredPresent()) {
     Commit(position, batch);
     return;
@@ -754,7 +834,8 @@ bool BatchDecoder::Impl::RequiredPresent() {
 }
 
 void BatchDecoder::Impl::Commit(int64_t position, DecodedBatch* batch) {
-  for (size_t i = 0; i < fields.size(); ++i) {
+  for (size_t i : deferred_fields) batch->deferred[i].push_back(DeferredView(slots[i], batch));
+  for (size_t i : eager_fields) {
     const Slot& slot = slots[i];
     ColumnVector& column = batch->columns[i];
     if (slot.epoch != epoch || slot.is_null) {
@@ -784,6 +865,16 @@ void BatchDecoder::Impl::Commit(int64_t position, DecodedBatch* batch) {
     }
   }
   batch->positions.push_back(position);
+}
+
+std::string_view BatchDecoder::Impl::DeferredView(const Slot& slot, DecodedBatch* batch) {
+  if (slot.epoch != epoch || slot.is_null) return {};
+  const auto at = reinterpret_cast<uintptr_t>(slot.bytes.data());
+  const auto begin = reinterpret_cast<uintptr_t>(record_data);
+  if (at >= begin && at - begin + slot.bytes.size() <= record_length) {
+    return {record_raw + (at - begin), slot.bytes.size()};
+  }
+  return batch->unescaped.emplace_back(slot.bytes);
 }
 
 }  // namespace floe::json

@@ -6,6 +6,7 @@
 // the same order) is the fast one.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,15 +34,29 @@ struct RecordError {
   std::string message;  // "field 'ts': unparseable timestamp '2025-13-01T00:00:00Z' (month 13)"
 };
 
-/// The decoder's output: columns[i] holds field i's values; every column has num_rows() rows,
-/// positions[r] is where row r came from. Errors accumulate alongside. Reuse one batch across
-/// calls (Clear() keeps capacity) to avoid allocation.
+/// The decoder's output: columns[i] holds field i's values; every column but a deferred one
+/// has num_rows() rows, positions[r] is where row r came from. Errors accumulate alongside.
+/// Reuse one batch across calls (Clear() keeps capacity) to avoid allocation.
+///
+/// A deferred field (BatchDecoder::Defer) is validated like any other but not copied: its
+/// column stays empty and deferred[i] holds one view per row instead, into the caller's input
+/// (or into `unescaped` for a value with escapes), with a null view (data() == nullptr) for a
+/// null. The views are valid while that input is; MaterializeDeferred copies the rows wanted.
+/// Whether the fields are deferred is settled when decoding into the batch while it is empty,
+/// from `defer`: a caller that keeps most rows clears it, since copying every row later costs
+/// more than copying it at once.
 struct DecodedBatch {
   std::vector<ColumnVector> columns;
+  bool defer = true;                                    // see above; Clear() keeps it
+  std::vector<bool> is_deferred;                        // per field, in the current rows
+  std::vector<std::vector<std::string_view>> deferred;  // per field: its views, when deferred
+  std::deque<std::string> unescaped;                    // deferred values that had escapes
   std::vector<int64_t> positions;
   std::vector<RecordError> errors;
 
   size_t num_rows() const { return positions.size(); }
+  /// Appends the values of deferred field `field` at `rows` to `out`, a kBytes column.
+  void MaterializeDeferred(size_t field, Selection rows, ColumnVector* out) const;
   void Clear();
 };
 
@@ -62,6 +77,12 @@ class BatchDecoder {
   ~BatchDecoder();
 
   const std::vector<FieldSpec>& fields() const;
+
+  /// Defers the listed fields (indexes into fields(), each of kind kString): their values are
+  /// checked as before but left in place, as views, until the caller materialises the rows it
+  /// keeps (late materialisation: a filter reads the other columns first), in batches whose
+  /// `defer` is set. InvalidArgument for an index out of range or another kind.
+  Status Defer(const std::vector<int>& fields);
 
   /// An empty batch with one column of the right kind per field.
   DecodedBatch NewBatch() const;

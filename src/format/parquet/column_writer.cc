@@ -56,6 +56,10 @@ void ForEachPresentRow(const ColumnVector& values, const Selection& selection, s
   }
 }
 
+// Room before a page's PLAIN values for its definition levels: their length and a few RLE runs
+// (when few values are null), so that the page is compressed in one piece.
+constexpr size_t kPageHeadroom = 64;
+
 // Dictionary indices of one page, bit-packed at the width the dictionary needs.
 void EncodeIndices(const std::vector<uint32_t>& indices, size_t dictionary_size, std::string* out) {
   int width = RleEncoder::BitWidth(dictionary_size > 0 ? dictionary_size - 1 : 0);
@@ -172,21 +176,28 @@ class NumericColumnWriter final : public ColumnWriter {
   }
   int64_t EstimatedPageValueBytes() const override {
     return dictionary_mode_ ? IndexBytesEstimate(indices_.size(), dictionary_.size())
-                            : static_cast<int64_t>(plain_.size());
+                            : static_cast<int64_t>(plain_.size() - kPageHeadroom);
   }
   bool dictionary_mode() const override { return dictionary_mode_; }
   int64_t DictionaryBytes() const override { return dictionary_.plain_size_bytes(); }
   size_t DictionarySize() const override { return dictionary_.size(); }
   int64_t PlainBytesSeen() const override { return values_seen_ * static_cast<int64_t>(sizeof(T)); }
   std::string_view PageValues(std::string* scratch) override {
-    if (!dictionary_mode_) return plain_;
+    if (!dictionary_mode_) return std::string_view(plain_).substr(kPageHeadroom);
     scratch->clear();
     EncodeIndices(indices_, dictionary_.size(), scratch);
     return *scratch;
   }
+  std::string_view PageInOnePiece(std::string_view levels) override {
+    if (dictionary_mode_ || levels.size() > kPageHeadroom) return {};
+    // The levels go into the room before the values.
+    char* start = plain_.data() + (kPageHeadroom - levels.size());
+    if (!levels.empty()) std::memcpy(start, levels.data(), levels.size());
+    return {start, plain_.size() - (kPageHeadroom - levels.size())};
+  }
   void ClearPageValues() override {
     indices_.clear();
-    plain_.clear();
+    plain_.resize(kPageHeadroom);
   }
   void AppendDictionaryPage(std::string* out) override {
     out->append(reinterpret_cast<const char*>(dictionary_.entries()),
@@ -230,7 +241,7 @@ class NumericColumnWriter final : public ColumnWriter {
   bool dictionary_mode_;
   NumericDictionary<Key> dictionary_;
   std::vector<uint32_t> indices_;
-  std::string plain_;
+  std::string plain_ = std::string(kPageHeadroom, '\0');  // the room, then PLAIN values
   bool has_min_max_ = false;
   T min_{};
   T max_{};
@@ -261,21 +272,28 @@ class BytesColumnWriter final : public ColumnWriter {
   }
   int64_t EstimatedPageValueBytes() const override {
     return dictionary_mode_ ? IndexBytesEstimate(indices_.size(), dictionary_.size())
-                            : static_cast<int64_t>(plain_.size());
+                            : static_cast<int64_t>(plain_.size() - kPageHeadroom);
   }
   bool dictionary_mode() const override { return dictionary_mode_; }
   int64_t DictionaryBytes() const override { return dictionary_.plain_size_bytes(); }
   size_t DictionarySize() const override { return dictionary_.size(); }
   int64_t PlainBytesSeen() const override { return plain_bytes_seen_; }
   std::string_view PageValues(std::string* scratch) override {
-    if (!dictionary_mode_) return plain_;
+    if (!dictionary_mode_) return std::string_view(plain_).substr(kPageHeadroom);
     scratch->clear();
     EncodeIndices(indices_, dictionary_.size(), scratch);
     return *scratch;
   }
+  std::string_view PageInOnePiece(std::string_view levels) override {
+    if (dictionary_mode_ || levels.size() > kPageHeadroom) return {};
+    // The levels go into the room before the values.
+    char* start = plain_.data() + (kPageHeadroom - levels.size());
+    if (!levels.empty()) std::memcpy(start, levels.data(), levels.size());
+    return {start, plain_.size() - (kPageHeadroom - levels.size())};
+  }
   void ClearPageValues() override {
     indices_.clear();
-    plain_.clear();
+    plain_.resize(kPageHeadroom);
   }
   void AppendDictionaryPage(std::string* out) override { out->append(dictionary_.plain()); }
   void FallBackToPlain() override { dictionary_mode_ = false; }
@@ -392,7 +410,7 @@ class BytesColumnWriter final : public ColumnWriter {
   bool dictionary_mode_;
   BytesDictionary dictionary_;
   std::vector<uint32_t> indices_;
-  std::string plain_;
+  std::string plain_ = std::string(kPageHeadroom, '\0');  // the room, then PLAIN values
   bool has_min_max_ = false;
   std::string min_;
   std::string max_;
@@ -526,12 +544,18 @@ Status ColumnWriter::AppendPage(thrift::PageHeader header, std::string_view firs
   }
   header.uncompressed_page_size = static_cast<int32_t>(uncompressed);
   if (compressor_) {
-    page_body_.assign(first);
-    page_body_.append(second);
-    FLOE_RETURN_IF_ERROR_CTX(compressor_->Compress(page_body_, &compressed_),
-                             fmt::format("column '{}'", column_.name));
-    header.compressed_page_size = static_cast<int32_t>(compressed_.size());
-    first = compressed_;
+    std::string_view body = first;
+    if (!second.empty()) {
+      page_body_.assign(first);
+      page_body_.append(second);
+      body = page_body_;
+    }
+    Result<std::string_view> compressed = compressor_->Compress(body);
+    if (!compressed.ok()) {
+      return compressed.status().WithContext(fmt::format("column '{}'", column_.name));
+    }
+    header.compressed_page_size = static_cast<int32_t>(compressed->size());
+    first = *compressed;
     second = {};
   } else {
     header.compressed_page_size = static_cast<int32_t>(uncompressed);
@@ -562,6 +586,13 @@ Status ColumnWriter::FlushPage() {
   bool dictionary = dictionary_mode() && DictionarySize() > 0;
   std::string_view values;
   if (dictionary || !dictionary_mode()) values = PageValues(&values_scratch_);
+  // The levels go in the room before PLAIN values when they fit: the page is then one piece.
+  std::string_view first = levels_;
+  const std::string_view whole = dictionary ? std::string_view() : PageInOnePiece(levels_);
+  if (whole.data() != nullptr) {
+    first = whole;
+    values = {};
+  }
   thrift::PageHeader header;
   header.type = thrift::PageType::kDataPage;
   thrift::DataPageHeader data;
@@ -572,7 +603,7 @@ Status ColumnWriter::FlushPage() {
   header.data_page_header = data;
   int64_t compressed = 0;
   Status status =
-      AppendPage(header, levels_, values, &chunk_pages_, &compressed, &chunk_uncompressed_bytes_);
+      AppendPage(header, first, values, &chunk_pages_, &compressed, &chunk_uncompressed_bytes_);
   ClearPageValues();
   FLOE_RETURN_IF_ERROR(status);
   (dictionary ? used_dictionary_pages_ : used_plain_pages_) = true;

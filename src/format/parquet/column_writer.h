@@ -58,6 +58,10 @@ class ColumnWriter {
   /// The current page's encoded values (bit width + indices, or PLAIN), in `scratch` or in the
   /// writer's own buffer; valid until ClearPageValues().
   virtual std::string_view PageValues(std::string* scratch) = 0;
+  /// The current page as one piece, `levels` then the values, when the writer keeps PLAIN
+  /// values with room in front for them (the page is then compressed without being copied);
+  /// a null view otherwise (dictionary indices, booleans, levels too long).
+  virtual std::string_view PageInOnePiece(std::string_view /*levels*/) { return {}; }
   virtual void ClearPageValues() = 0;
   virtual void AppendDictionaryPage(std::string* out) = 0;
   virtual void FallBackToPlain() = 0;
@@ -95,7 +99,6 @@ class ColumnWriter {
   std::string levels_;
   std::string values_scratch_;
   std::string page_body_;
-  std::string compressed_;
   std::string header_;
 };
 

@@ -49,26 +49,32 @@ Result<std::unique_ptr<Compressor>> Compressor::Make(Codec codec, int level) {
   return c;
 }
 
-Status Compressor::Compress(std::string_view input, std::string* out) {
+char* Compressor::OutputRoom(size_t bytes) {
+  if (bytes > output_capacity_) {
+    output_ = std::make_unique_for_overwrite<char[]>(bytes);
+    output_capacity_ = bytes;
+  }
+  return output_.get();
+}
+
+Result<std::string_view> Compressor::Compress(std::string_view input) {
   switch (codec_) {
     case Codec::kUncompressed:
-      out->assign(input);
-      return Status::Ok();
+      return input;
     case Codec::kSnappy: {
-      out->resize(snappy::MaxCompressedLength(input.size()));
+      char* out = OutputRoom(snappy::MaxCompressedLength(input.size()));
       size_t size = 0;
-      snappy::RawCompress(input.data(), input.size(), out->data(), &size);
-      out->resize(size);
-      return Status::Ok();
+      snappy::RawCompress(input.data(), input.size(), out, &size);
+      return std::string_view(out, size);
     }
     case Codec::kZstd: {
-      out->resize(ZSTD_compressBound(input.size()));
-      size_t size = ZSTD_compressCCtx(contexts_->zstd.get(), out->data(), out->size(), input.data(),
-                                      input.size(), level_);
+      const size_t bound = ZSTD_compressBound(input.size());
+      char* out = OutputRoom(bound);
+      size_t size =
+          ZSTD_compressCCtx(contexts_->zstd.get(), out, bound, input.data(), input.size(), level_);
       if (ZSTD_isError(size))
         return Internal("zstd compression failed: {}", ZSTD_getErrorName(size));
-      out->resize(size);
-      return Status::Ok();
+      return std::string_view(out, size);
     }
     case Codec::kGzip: {
       z_stream z{};
@@ -76,17 +82,17 @@ Status Compressor::Compress(std::string_view input, std::string* out) {
                        Z_DEFAULT_STRATEGY) != Z_OK) {
         return Internal("cannot start gzip compression");
       }
-      out->resize(deflateBound(&z, static_cast<uLong>(input.size())));
+      const size_t bound = deflateBound(&z, static_cast<uLong>(input.size()));
+      char* out = OutputRoom(bound);
       z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
       z.avail_in = static_cast<uInt>(input.size());
-      z.next_out = reinterpret_cast<Bytef*>(out->data());
-      z.avail_out = static_cast<uInt>(out->size());
+      z.next_out = reinterpret_cast<Bytef*>(out);
+      z.avail_out = static_cast<uInt>(bound);
       int rc = deflate(&z, Z_FINISH);
       size_t size = z.total_out;
       deflateEnd(&z);
       if (rc != Z_STREAM_END) return Internal("gzip compression failed ({})", rc);
-      out->resize(size);
-      return Status::Ok();
+      return std::string_view(out, size);
     }
   }
   return Internal("unknown codec");

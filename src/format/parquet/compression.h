@@ -30,15 +30,21 @@ class Compressor {
   Compressor& operator=(const Compressor&) = delete;
 
   Codec codec() const { return codec_; }
-  /// Replaces `out` with the compressed form of `input`.
-  Status Compress(std::string_view input, std::string* out);
+  /// The compressed form of `input`, in a buffer of the compressor's (or `input` itself when
+  /// uncompressed): valid until the next call.
+  Result<std::string_view> Compress(std::string_view input);
 
  private:
   struct Contexts;
 
+  // Room for at least `bytes` of output, not zeroed: pages are large and written over at once.
+  char* OutputRoom(size_t bytes);
+
   Codec codec_;
   int level_;
   std::unique_ptr<Contexts> contexts_;
+  std::unique_ptr<char[]> output_;
+  size_t output_capacity_ = 0;
 };
 
 /// Decompresses a page whose uncompressed size the page header gives; a size mismatch is Corrupt.

@@ -110,7 +110,8 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     entries.push_back(std::move(entry));
   }
   const std::string metadata_dir = MetadataDirectory(first);
-  const std::string manifest_location = fmt::format("{}/{}-m0.avro", metadata_dir, commit_uuid);
+  const std::string manifest_location =
+      fmt::format("{}/{}{}-m0.avro", metadata_dir, options.file_prefix, commit_uuid);
   ManifestWriteContext manifest_context;
   manifest_context.format_version = first.format_version;
   manifest_context.schema = schema;
@@ -158,7 +159,8 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     }
 
     snapshot.manifest_list =
-        fmt::format("{}/snap-{}-{}-{}.avro", metadata_dir, snapshot_id, attempt + 1, commit_uuid);
+        fmt::format("{}/{}snap-{}-{}-{}.avro", metadata_dir, options.file_prefix, snapshot_id,
+                    attempt + 1, commit_uuid);
     ManifestListWriteContext list_context;
     list_context.format_version = metadata.format_version;
     list_context.snapshot_id = snapshot_id;

@@ -31,6 +31,9 @@ struct AppendOptions {
   bool allow_empty = false;
   int64_t min_retry_wait_ms = 50;
   int64_t max_retry_wait_ms = 2000;
+  /// Starts the names of the manifest and the manifest lists it writes (as the writer's data
+  /// files: orphan_files.h).
+  std::string file_prefix;
   /// The new snapshot's id (0: a new random one). A caller that must find out later whether an
   /// append whose outcome was unknown landed picks it, and looks for it.
   int64_t snapshot_id = 0;

@@ -35,15 +35,24 @@ Result<std::vector<std::string>> ReferencedFiles(io::FileIO& io, const TableMeta
   return std::vector<std::string>(referenced.begin(), referenced.end());
 }
 
-Result<OrphanCleanup> DeleteOrphanDataFiles(io::FileIO& io, const TableMetadata& table,
-                                            const std::string& file_prefix,
-                                            int64_t modified_before_ms) {
+Result<OrphanCleanup> DeleteOrphanFiles(io::FileIO& io, const TableMetadata& table,
+                                        const std::string& file_prefix,
+                                        int64_t modified_before_ms) {
   if (file_prefix.empty()) {
     return InvalidArgument("deleting orphan files of {}: no file-name prefix", table.location);
   }
-  std::string data_location = table.Property("write.data.path", table.location + "/data");
-  while (!data_location.empty() && data_location.back() == '/') data_location.pop_back();
-  FLOE_ASSIGN_OR_RAISE(std::vector<io::FileInfo> listed, io.ListFiles(data_location + "/"));
+  const auto directory = [&](const char* property, const char* fallback) {
+    std::string location = table.Property(property, table.location + fallback);
+    while (!location.empty() && location.back() == '/') location.pop_back();
+    return location + "/";
+  };
+  FLOE_ASSIGN_OR_RAISE(std::vector<io::FileInfo> listed,
+                       io.ListFiles(directory("write.data.path", "/data")));
+  FLOE_ASSIGN_OR_RAISE(std::vector<io::FileInfo> metadata_files,
+                       io.ListFiles(directory("write.metadata.path", "/metadata")));
+  for (io::FileInfo& file : metadata_files) {
+    if (file.location.ends_with(".avro")) listed.push_back(std::move(file));
+  }
 
   OrphanCleanup cleanup;
   std::vector<const io::FileInfo*> candidates;
@@ -62,7 +71,7 @@ Result<OrphanCleanup> DeleteOrphanDataFiles(io::FileIO& io, const TableMetadata&
     } else if (file->modified_ms == 0 || file->modified_ms >= modified_before_ms) {
       ++cleanup.too_young;  // a live writer may still commit it (or its age is unknown)
     } else {
-      FLOE_RETURN_IF_ERROR_CTX(io.DeleteFile(file->location), "deleting an orphan data file");
+      FLOE_RETURN_IF_ERROR_CTX(io.DeleteFile(file->location), "deleting an orphan file");
       ++cleanup.deleted;
     }
   }

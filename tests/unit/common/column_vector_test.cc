@@ -64,6 +64,62 @@ TEST(ColumnVectorTest, SelectionMapsIndices) {
   EXPECT_EQ(all.count, 5u);
 }
 
+TEST(ColumnVectorTest, AppendViewsTakesTheSelectedRowsAndNulls) {
+  const std::string_view views[] = {std::string_view(), "b", "", "dd", std::string_view()};
+  ColumnVector column(ColumnKind::kBytes);
+  const uint32_t rows[] = {0, 3, 4};
+  column.AppendViews(views, Selection{rows, 3});
+  ASSERT_EQ(column.size(), 3u);
+  EXPECT_TRUE(column.IsNull(0));
+  EXPECT_EQ(column.GetBytes(1), "dd");
+  EXPECT_TRUE(column.IsNull(2));
+  EXPECT_EQ(column.null_count(), 2u);
+  column.AppendViews(views, Selection::All(3));
+  ASSERT_EQ(column.size(), 6u);
+  EXPECT_TRUE(column.IsNull(3));
+  EXPECT_EQ(column.GetBytes(4), "b");
+  EXPECT_FALSE(column.IsNull(5));  // an empty string is not a null
+  EXPECT_EQ(column.GetBytes(5), "");
+  EXPECT_EQ(column.null_count(), 3u);
+
+  ColumnVector no_nulls(ColumnKind::kBytes);
+  no_nulls.AppendViews(views + 1, Selection::All(3));
+  EXPECT_EQ(no_nulls.validity(), nullptr);
+  EXPECT_EQ(no_nulls.GetBytes(2), "dd");
+}
+
+TEST(ColumnVectorTest, KeepRowsCompactsInPlace) {
+  ColumnVector bytes(ColumnKind::kBytes);
+  for (std::string_view value : {"zero", "one", "", "three", "four"}) bytes.AppendBytes(value);
+  bytes.AppendNull();
+  const uint32_t keep[] = {1, 3, 5};
+  bytes.KeepRows(keep, 3);
+  ASSERT_EQ(bytes.size(), 3u);
+  EXPECT_EQ(bytes.GetBytes(0), "one");
+  EXPECT_EQ(bytes.GetBytes(1), "three");
+  EXPECT_TRUE(bytes.IsNull(2));
+  EXPECT_EQ(bytes.null_count(), 1u);
+  EXPECT_EQ(bytes.bytes_size(), 8u);
+
+  const uint32_t present[] = {0, 1};
+  bytes.KeepRows(present, 2);
+  EXPECT_EQ(bytes.validity(), nullptr);  // no null left
+  EXPECT_EQ(bytes.GetBytes(1), "three");
+  bytes.AppendBytes("x");
+  EXPECT_EQ(bytes.GetBytes(2), "x");
+
+  ColumnVector longs(ColumnKind::kInt64);
+  for (int64_t v : {10, 20, 30, 40}) longs.Append<int64_t>(v);
+  const uint32_t prefix_then_gap[] = {0, 1, 3};
+  longs.KeepRows(prefix_then_gap, 3);
+  ASSERT_EQ(longs.size(), 3u);
+  EXPECT_EQ(longs.Value<int64_t>(0), 10);
+  EXPECT_EQ(longs.Value<int64_t>(1), 20);
+  EXPECT_EQ(longs.Value<int64_t>(2), 40);
+  longs.KeepRows(nullptr, 0);
+  EXPECT_TRUE(longs.empty());
+}
+
 }  // namespace
 TEST(ColumnVectorTest, AppendRowsGathersValuesAndNulls) {
   ColumnVector bytes(ColumnKind::kBytes);

@@ -555,7 +555,9 @@ TEST(JobLoaderTest, MetadataColumnsEnrichAndKafkaKeys) {
   std::string text = Edit("      - {name: account_id, type: string}\n",
                           "      - {name: account_id, type: string}\n"
                           "      - {name: kafka_offset, type: long, metadata: offset}\n"
-                          "      - {name: kafka_key, type: string, metadata: key}\n");
+                          "      - {name: kafka_key, type: string, metadata: key}\n"
+                          "      - {name: all_headers, type: string, metadata: headers}\n"
+                          "      - {name: trace, type: string, metadata: 'header:trace-id'}\n");
   text.replace(text.find("  - project:"), 12, "  - enrich:");
   text.replace(
       text.find("    type: jsonl\n    path: ${OUTPUT_PATH:-./output/output-topic.jsonl}"),
@@ -565,10 +567,13 @@ TEST(JobLoaderTest, MetadataColumnsEnrichAndKafkaKeys) {
   auto job = Load(text);
   ASSERT_TRUE(job.ok()) << job.status().ToString();
   const auto& schema = job->sources[0].schema;
-  ASSERT_EQ(schema.size(), 5u);
+  ASSERT_EQ(schema.size(), 7u);
   EXPECT_EQ(schema[0].metadata, SourceMetadata::kNone);
   EXPECT_EQ(schema[1].metadata, SourceMetadata::kOffset);
   EXPECT_EQ(schema[2].metadata, SourceMetadata::kKey);
+  EXPECT_EQ(schema[3].metadata, SourceMetadata::kHeaders);
+  EXPECT_EQ(schema[4].metadata, SourceMetadata::kHeader);
+  EXPECT_EQ(schema[4].header, "trace-id");
   EXPECT_EQ(job->transforms[1].type, TransformType::kProject);
   EXPECT_EQ(job->transforms[1].project.add[0].name, "processed_at");
   const SinkConfig* output = job->FindSink("output");
@@ -586,6 +591,17 @@ TEST(JobLoaderTest, MetadataColumnsEnrichAndKafkaKeys) {
                                    "      - {name: o, type: long, metadata: ofset}\n"));
   EXPECT_NE(bad.find("sources.messages.schema[1].metadata"), std::string::npos) << bad;
   EXPECT_NE(bad.find("ofset"), std::string::npos) << bad;
+  EXPECT_EQ(LoadError(Edit("      - {name: account_id, type: string}\n",
+                           "      - {name: account_id, type: string}\n"
+                           "      - {name: h, type: string, metadata: 'header:'}\n")),
+            "job.yaml:27:43: sources.messages.schema[1].metadata: expected header:NAME, the name "
+            "of a Kafka header");
+  EXPECT_EQ(
+      LoadError(Edit("      - {name: account_id, type: string}\n",
+                     "      - {name: account_id, type: string}\n"
+                     "      - {name: h, type: long, metadata: headers}\n")),
+      "job.yaml:27:25: sources.messages.schema[1].type: metadata column 'h' (headers) must be "
+      "of type string");
 }
 
 }  // namespace

@@ -311,23 +311,29 @@ TEST_F(IcebergSinkTest, OrphansOfAttemptsThatDiedAreDeleted) {
   ASSERT_TRUE(sink.ok());
   ASSERT_TRUE((*sink)->Write(Batch(0, 2), Selection::All(2)).ok());
   ASSERT_TRUE((*sink)->Commit(Checkpoint(2, {{{"in", 0}, 2}})).ok());
-  // Another writer's file, unreferenced too, is not this job's to delete.
+  // Another writer's files, unreferenced too, are not this job's to delete.
   const fs::path data = dir_ / "raw" / "events" / "data";
+  const fs::path metadata = dir_ / "raw" / "events" / "metadata";
   ASSERT_TRUE(fs::exists(data)) << data;
   std::ofstream(data / "00000-0-someone-else.parquet") << "x";
+  std::ofstream(metadata / "someone-else-m0.avro") << "x";
+  // A manifest of this job's that a crash left behind (after-manifest).
+  std::ofstream(metadata / "floe-job-crashed-m0.avro") << "x";
   ASSERT_EQ(ParquetFiles(), 3u);
 
   auto young = (*sink)->DeleteOrphanFiles(/*modified_before_ms=*/0);
   ASSERT_TRUE(young.ok()) << young.status().ToString();
   EXPECT_EQ(young->deleted, 0);
-  EXPECT_EQ(young->too_young, 1);
-  EXPECT_EQ(young->referenced, 1);
+  EXPECT_EQ(young->too_young, 2);
+  EXPECT_EQ(young->referenced, 3);  // the data file, its manifest and manifest list
 
   auto old = (*sink)->DeleteOrphanFiles(NowMillis() + 1000);
   ASSERT_TRUE(old.ok());
-  EXPECT_EQ(old->deleted, 1);
+  EXPECT_EQ(old->deleted, 2);
   EXPECT_EQ(ParquetFiles(), 2u);
+  EXPECT_FALSE(fs::exists(metadata / "floe-job-crashed-m0.avro"));
   EXPECT_TRUE(fs::exists(data / "00000-0-someone-else.parquet"));
+  EXPECT_TRUE(fs::exists(metadata / "someone-else-m0.avro"));
   auto table = catalog_->LoadTable(options.table);
   EXPECT_EQ(TotalRecords(table->metadata), 2);
 }

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -597,6 +598,119 @@ TEST(BatchDecoderOne, SeedMessage) {
   ASSERT_EQ(batch.num_rows(), 4u) << (batch.errors.empty() ? "" : batch.errors[0].message);
   EXPECT_EQ(batch.columns[2].GetBytes(3), "spaced");
   EXPECT_TRUE(batch.columns[0].IsNull(3));
+}
+
+// Whether `view` lies inside `input` (deferred values point at the caller's bytes).
+bool Inside(std::string_view view, std::string_view input) {
+  return std::less_equal<const char*>()(input.data(), view.data()) &&
+         std::less_equal<const char*>()(view.data() + view.size(), input.data() + input.size());
+}
+
+TEST(BatchDecoderDefer, SameValuesAsDecodingEverything) {
+  const std::vector<FieldSpec> fields = {
+      {"a", ValueKind::kString}, {"b", ValueKind::kString}, {"n", ValueKind::kInt64}};
+  BatchDecoder eager = MakeDecoder(fields);
+  BatchDecoder late = MakeDecoder(fields);
+  ASSERT_TRUE(late.Defer({0}).ok());
+  // Plain, escaped, null, missing, duplicated, a bad record (rolled back), and a last line short
+  // enough to be parsed from the decoder's padded copy.
+  const std::string lines =
+      "{\"a\":\"plain\",\"b\":\"x\",\"n\":1}\n"
+      "{\"a\":\"q\\\"u\\u00e9\",\"b\":\"y\",\"n\":2}\n"
+      "{\"a\":null,\"b\":\"z\",\"n\":3}\n"
+      "{\"b\":\"w\",\"n\":4}\n"
+      "{\"a\":\"first\",\"a\":\"\",\"n\":5}\n"
+      "{\"a\":\"rolled back\",\"n\":\"six\"}\n"
+      "{\"a\":\"tail\"}";
+  DecodedBatch all = DecodeLines(eager, lines);
+  DecodedBatch some = DecodeLines(late, lines);
+  ASSERT_EQ(some.num_rows(), 6u);
+  ASSERT_EQ(all.positions, some.positions);
+  ASSERT_EQ(some.errors.size(), 1u);
+  EXPECT_EQ(some.errors[0].position, 6);
+  EXPECT_TRUE(some.is_deferred[0]);
+  EXPECT_FALSE(some.is_deferred[1]);
+  EXPECT_TRUE(some.columns[0].empty());
+  ASSERT_EQ(some.deferred[0].size(), 6u);
+  EXPECT_EQ(some.columns[1].size(), 6u);
+  EXPECT_TRUE(Inside(some.deferred[0][0], lines));
+  EXPECT_FALSE(Inside(some.deferred[0][1], lines));  // unescaped: owned by the batch
+  EXPECT_EQ(some.deferred[0][1], "q\"u\u00e9");
+  EXPECT_EQ(some.deferred[0][2].data(), nullptr);
+  EXPECT_EQ(some.deferred[0][3].data(), nullptr);
+  EXPECT_NE(some.deferred[0][4].data(), nullptr);
+  EXPECT_TRUE(Inside(some.deferred[0][5], lines));  // through the padded copy, then mapped back
+
+  ColumnVector every(ColumnKind::kBytes);
+  some.MaterializeDeferred(0, Selection::All(some.num_rows()), &every);
+  ASSERT_EQ(every.size(), all.columns[0].size());
+  for (size_t row = 0; row < every.size(); ++row) {
+    EXPECT_EQ(every.IsNull(row), all.columns[0].IsNull(row)) << row;
+    EXPECT_EQ(every.GetBytes(row), all.columns[0].GetBytes(row)) << row;
+  }
+  const uint32_t rows[] = {1, 2, 5};
+  ColumnVector picked(ColumnKind::kBytes);
+  some.MaterializeDeferred(0, Selection{rows, 3}, &picked);
+  ASSERT_EQ(picked.size(), 3u);
+  EXPECT_EQ(picked.GetBytes(0), "q\"u\u00e9");
+  EXPECT_TRUE(picked.IsNull(1));
+  EXPECT_EQ(picked.GetBytes(2), "tail");
+
+  some.Clear();
+  EXPECT_TRUE(some.deferred[0].empty());
+  EXPECT_TRUE(some.unescaped.empty());
+  ASSERT_TRUE(late.DecodeLines("{\"a\":\"again\"}\n", 1, &some).ok());
+  EXPECT_EQ(some.deferred[0].size(), 1u);
+}
+
+TEST(BatchDecoderDefer, MessagesPointIntoTheCallersBytes) {
+  BatchDecoder decoder = MakeDecoder({{"a", ValueKind::kString}, {"b", ValueKind::kString}});
+  ASSERT_TRUE(decoder.Defer({1}).ok());
+  DecodedBatch batch = decoder.NewBatch();
+  const std::string first = R"({"a":"1","b":"kept"})";
+  const std::string second = R"({"b":"also","a":"2"})";
+  ASSERT_TRUE(decoder.DecodeOne(first, 10, &batch).ok());
+  ASSERT_TRUE(decoder.DecodeOne(second, 11, &batch).ok());
+  ASSERT_EQ(batch.deferred[1].size(), 2u);
+  EXPECT_TRUE(Inside(batch.deferred[1][0], first));
+  EXPECT_TRUE(Inside(batch.deferred[1][1], second));
+  EXPECT_EQ(batch.deferred[1][0], "kept");
+  EXPECT_EQ(batch.deferred[1][1], "also");
+  EXPECT_EQ(batch.columns[0].GetBytes(1), "2");
+}
+
+TEST(BatchDecoderDefer, OnlyStringFieldsThatExist) {
+  BatchDecoder decoder = MakeDecoder({{"a", ValueKind::kString}, {"n", ValueKind::kInt64}});
+  EXPECT_EQ(decoder.Defer({1}).kind(), ErrorKind::kInvalidArgument);
+  EXPECT_EQ(decoder.Defer({2}).kind(), ErrorKind::kInvalidArgument);
+  EXPECT_EQ(decoder.Defer({-1}).kind(), ErrorKind::kInvalidArgument);
+  // An empty batch takes the decoder's mode, whenever it was made.
+  DecodedBatch before = decoder.NewBatch();
+  ASSERT_TRUE(decoder.Defer({0}).ok());
+  ASSERT_TRUE(decoder.DecodeLines("{\"a\":\"x\"}", 1, &before).ok());
+  EXPECT_TRUE(before.is_deferred[0]);
+  EXPECT_EQ(before.deferred[0].size(), 1u);
+}
+
+TEST(BatchDecoderDefer, TheBatchChoosesWhileEmpty) {
+  BatchDecoder decoder = MakeDecoder({{"a", ValueKind::kString}, {"b", ValueKind::kString}});
+  ASSERT_TRUE(decoder.Defer({0}).ok());
+  DecodedBatch batch = decoder.NewBatch();
+  batch.defer = false;
+  ASSERT_TRUE(decoder.DecodeLines("{\"a\":\"x\",\"b\":\"y\"}", 1, &batch).ok());
+  EXPECT_FALSE(batch.is_deferred[0]);
+  EXPECT_EQ(batch.columns[0].GetBytes(0), "x");
+  // Rows decoded already keep their mode.
+  batch.defer = true;
+  ASSERT_TRUE(decoder.DecodeLines("{\"a\":\"z\"}", 2, &batch).ok());
+  EXPECT_FALSE(batch.is_deferred[0]);
+  EXPECT_EQ(batch.columns[0].GetBytes(1), "z");
+  batch.Clear();
+  EXPECT_TRUE(batch.defer);
+  ASSERT_TRUE(decoder.DecodeLines("{\"a\":\"w\"}", 3, &batch).ok());
+  EXPECT_TRUE(batch.is_deferred[0]);
+  EXPECT_TRUE(batch.columns[0].empty());
+  EXPECT_EQ(batch.deferred[0][0], "w");
 }
 
 }  // namespace

@@ -188,8 +188,9 @@ TEST(FileReader, DecodesDataPageV2WithCompressedValues) {
   for (int32_t v : {10, 30, 50}) values.append(reinterpret_cast<const char*>(&v), 4);
   auto compressor = Compressor::Make(Codec::kZstd, 0);
   ASSERT_TRUE(compressor.ok());
-  std::string compressed;
-  ASSERT_TRUE((*compressor)->Compress(values, &compressed).ok());
+  Result<std::string_view> compressed_view = (*compressor)->Compress(values);
+  ASSERT_TRUE(compressed_view.ok());
+  const std::string compressed(*compressed_view);
   thrift::PageHeader header;
   header.type = thrift::PageType::kDataPageV2;
   thrift::DataPageHeaderV2 v2;
