@@ -617,6 +617,10 @@ Status JobRunner::CloseAll() {
   return closed;
 }
 
+Clock::time_point JobRunner::LastRecordOfAnyWorker() const {
+  return Clock::time_point(std::chrono::microseconds(counters_->last_record_micros.load()));
+}
+
 Status JobRunner::Run() {
   if (!source_) return InvalidArgument("job {}: no source", options_.job_id);
   const Clock::time_point started = Clock::now();
@@ -654,7 +658,10 @@ Status JobRunner::Run() {
       while (previous < done &&
              !counters_->last_record_micros.compare_exchange_weak(previous, done)) {
       }
-    } else if (options_.stop_when_idle && now - last_record >= *options_.stop_when_idle) {
+    } else if (options_.stop_when_idle && now - last_record >= *options_.stop_when_idle &&
+               now - LastRecordOfAnyWorker() >= *options_.stop_when_idle) {
+      // Idle means the whole job is: while another worker still gets records, this one stays
+      // (its partitions may be slow to deliver, or move to it when that one's go).
       // Before its first assignment a consumer may still be joining its group (the broker
       // waits a few seconds for more members): give that a grace period of its own.
       if (ever_assigned_ || now - started >= *options_.stop_when_idle + kJoinGrace) break;

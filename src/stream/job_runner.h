@@ -145,6 +145,8 @@ class JobRunner final : public PartitionListener {
   Status Checkpoint(bool final);
   /// The last checkpoint, tried again while it fails tolerably.
   Status FinalCheckpoint();
+  /// When a worker of the job (sharing counters_) last finished a chunk of records.
+  std::chrono::steady_clock::time_point LastRecordOfAnyWorker() const;
   Status CloseAll();
   /// Tells options_.info "worker N: <what> K partitions: t[0,1]".
   void Note(std::string_view what, const std::vector<TopicPartition>& partitions) const;

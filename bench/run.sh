@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# Issue 8's side-by-side benchmark: floe against the limits of the machine and against DuckDB,
+# on the same `floe gen --seed 42` messages file, at 10% and 100% matching.
+#
+#   floe         file → decode → filter → Iceberg (zstd), bench/file_iceberg_job.yaml, wall clock
+#                of `floe run` (process start and commit included) and its peak RSS
+#   parse_limit  simdjson on-demand parse of every line, every field touched (bench/limit/)
+#   read_limit   read the file in large blocks, count the line breaks
+#   zstd_limit   zstd level 3 over all of the file's bytes
+#   duckdb       the same filter, COPY ... TO parquet (zstd) by DuckDB (bench/duckdb_peer.mjs), the
+#                COPY statement alone timed, with floe's thread count
+#   kafka        floe, mock Kafka (`floe dev kafka`) → Iceberg, bench/kafka_iceberg_job.yaml, over
+#                the job's active span
+#   rss          floe's file job at 10% on 1M and 10M messages: peak RSS
+#
+# Every case runs RUNS times, interleaved; the figures are medians. It prints a table, writes every
+# figure to a JSON file and replaces the marked section of BENCHMARKS.md
+# (bench/run_report.mjs). Run `bench/run.sh --help` for the options.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: bench/run.sh [OPTIONS]
+
+Measures floe's file → Iceberg job side by side with the limits of the machine (read, simdjson
+parse, zstd) and DuckDB on the same generated messages, plus floe on a mock Kafka and its peak
+RSS at 1M and 10M messages. Prints a table, writes a JSON file of every figure and the section
+between <!-- bench/run.sh begin --> and <!-- bench/run.sh end --> in BENCHMARKS.md.
+
+Options:
+  --messages N         messages in the file cases (default 5000000)
+  --runs R             runs of each case, the median reported (default 3)
+  --kafka-messages N   messages in the Kafka case (default 1000000; the mock keeps ~5 MB a partition)
+  --quick              200000 messages, 1 run, 100000 on Kafka, no 10M RSS case: checks the harness
+  --build DIR          build folder with floe and bench/*_limit (default: build)
+  --floe FILE          the floe binary (default: DIR/floe)
+  --limits DIR         folder of read_limit, parse_limit, zstd_limit (default: DIR/bench)
+  --json FILE          where to write the figures (default: bench/results.json)
+  --markdown FILE      the file whose marked section to replace (default: BENCHMARKS.md)
+  --no-write           do not touch the markdown file
+  -h, --help           this help
+
+The limit programs are CMake targets: cmake --build build --target read_limit parse_limit zstd_limit
+DuckDB comes from ../shared/peer (scripts/install-deps.sh installs it).
+EOF
+}
+
+die() {
+  echo "bench/run.sh: $*" >&2
+  exit 1
+}
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+messages=5000000
+runs=3
+kafka_messages=1000000
+rss_counts="1000000 10000000"
+build=$here/build
+floe=
+limits=
+json=$here/bench/results.json
+markdown=$here/BENCHMARKS.md
+write=1
+quick=0
+explicit=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --messages | --runs | --kafka-messages | --build | --floe | --limits | --json | --markdown)
+      [ $# -ge 2 ] || die "$1 needs a value"
+      case $1 in
+        --messages) messages=$2 ;;
+        --runs) runs=$2 ;;
+        --kafka-messages) kafka_messages=$2 ;;
+        --build) build=$2 ;;
+        --floe) floe=$2 ;;
+        --limits) limits=$2 ;;
+        --json) json=$2 ;;
+        --markdown) markdown=$2 ;;
+      esac
+      explicit+=("$1")
+      shift 2
+      ;;
+    --quick) quick=1 && shift ;;
+    --no-write) write=0 && shift ;;
+    -h | --help) usage && exit 0 ;;
+    *) die "unknown option '$1' (see bench/run.sh --help)" ;;
+  esac
+done
+given() { [[ " ${explicit[*]} " == *" $1 "* ]]; }
+if [ "$quick" = 1 ]; then
+  given --messages || messages=200000
+  given --runs || runs=1
+  given --kafka-messages || kafka_messages=100000
+  rss_counts=1000000
+fi
+for n in "$messages" "$runs" "$kafka_messages"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || die "counts must be positive integers, got '$n'"
+done
+floe=${floe:-$build/floe}
+limits=${limits:-$build/bench}
+# floe's file job runs one worker thread (write_parallelism 1); DuckDB gets as many.
+threads=1
+
+[ -x "$floe" ] || die "no floe binary at $floe (build it, or pass --build DIR / --floe FILE)"
+for program in read_limit parse_limit zstd_limit; do
+  [ -x "$limits/$program" ] ||
+    die "no $program in $limits (build: cmake --build BUILD --target read_limit parse_limit zstd_limit)"
+done
+[ -x /usr/bin/time ] || die "needs /usr/bin/time (apt-get install time)"
+command -v node >/dev/null || die "needs node (scripts/install-deps.sh)"
+command -v kcat >/dev/null || die "needs kcat (scripts/install-deps.sh)"
+json_dir=$(dirname "$json")
+[ -d "$json_dir" ] || die "no folder $json_dir for --json $json"
+[ "$write" = 0 ] || [ -f "$markdown" ] || die "no markdown file $markdown (or pass --no-write)"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/floe-bench-run.XXXXXX")
+cleanup() {
+  [ -z "${kafka_pid:-}" ] || kill "$kafka_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# shellcheck source=bench/kafka_job.sh
+source "$here/bench/kafka_job.sh"
+
+# One figure per line, "CASE RUN KEY VALUE" (tab-separated), and the run's facts, "KEY VALUE".
+figures=$work/figures.tsv
+meta=$work/meta.tsv
+: >"$figures"
+: >"$meta"
+figure() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$figures"; }
+fact() { printf '%s\t%s\n' "$1" "$2" >>"$meta"; }
+now() { date +%s.%N; }
+# field LINE NAME: the value of NAME=VALUE in LINE.
+field() { echo "$1" | sed -n "s/.*\b$2=\([^ ]*\).*/\1/p"; }
+
+# generate COUNT RATIO FILE: the seed messages.
+generate() {
+  "$floe" gen --count "$1" --seed 42 --match-ratio "$2" --output "$3" 2>"$work/gen.log" ||
+    die "floe gen failed: $(cat "$work/gen.log")"
+}
+
+# run_floe CASE RUN INPUT COUNT: the file job; checks that it read every message. Sets
+# floe_written to the rows it wrote.
+run_floe() {
+  local start end line in user system rss_kb
+  rm -rf "$work/warehouse"
+  start=$(now)
+  WAREHOUSE=$work/warehouse INPUT_PATH=$3 /usr/bin/time -f '%U %S %M' -o "$work/time" \
+    "$floe" run "$here/bench/file_iceberg_job.yaml" >"$work/floe.out" 2>"$work/floe.err" ||
+    die "floe run failed on $3: $(tail -n 5 "$work/floe.err")"
+  end=$(now)
+  line=$(grep '^summary:' "$work/floe.out") || die "floe run printed no summary: $(cat "$work/floe.out")"
+  in=$(field "$line" in)
+  [ "$in" = "$4" ] || die "floe read $in of $4 messages"
+  read -r user system rss_kb < <(tail -n 1 "$work/time")
+  figure "$1" "$2" seconds "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", e - s }')"
+  figure "$1" "$2" cpu_seconds "$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')"
+  figure "$1" "$2" rss_kb "$rss_kb"
+  floe_written=$(field "$line" written)
+  figure "$1" "$2" written "$floe_written"
+}
+
+# run_duckdb CASE RUN INPUT EXPECTED_ROWS: the peer; it must keep as many rows as floe wrote.
+run_duckdb() {
+  local line rows user system rss_kb
+  rm -f "$work/duckdb.parquet"
+  /usr/bin/time -f '%U %S %M' -o "$work/time" node "$here/bench/duckdb_peer.mjs" "$3" \
+    "$work/duckdb.parquet" --threads "$threads" >"$work/duckdb.out" 2>"$work/duckdb.err" ||
+    die "duckdb_peer.mjs failed: $(tail -n 5 "$work/duckdb.err")"
+  line=$(grep '^duckdb:' "$work/duckdb.out")
+  rows=$(field "$line" rows)
+  [ "$rows" = "$4" ] || die "DuckDB kept $rows rows where floe wrote $4: not the same work"
+  read -r user system rss_kb < <(tail -n 1 "$work/time")
+  figure "$1" "$2" seconds "$(field "$line" seconds)"
+  figure "$1" "$2" cpu_seconds "$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')"
+  figure "$1" "$2" rss_kb "$rss_kb"
+  figure "$1" "$2" written "$rows"
+  duckdb_version=$(field "$line" version)
+}
+
+# run_limit PROGRAM CASE RUN INPUT COUNT: one limit program; the line counters must agree.
+run_limit() {
+  local line records
+  line=$("$limits/$1" "$4") || die "$1 failed on $4"
+  records=$(field "$line" records)
+  [ -z "$records" ] || [ "$records" = "$5" ] || die "$1 counted $records of $5 records"
+  figure "$2" "$3" seconds "$(field "$line" seconds)"
+}
+
+# The file cases, at 10% and 100% matching, the runs of all programs interleaved.
+started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
+for ratio in 0.1 1.0; do
+  pct=$(awk -v r="$ratio" 'BEGIN { printf "%d", r * 100 }')
+  echo "bench/run.sh: $messages messages, $pct% matching, $runs run(s)" >&2
+  input=$work/in.jsonl
+  generate "$messages" "$ratio" "$input"
+  fact "input.$pct.messages" "$messages"
+  fact "input.$pct.bytes" "$(stat -c %s "$input")"
+  for run in $(seq "$runs"); do
+    run_floe "floe.$pct" "$run" "$input" "$messages"
+    run_duckdb "duckdb.$pct" "$run" "$input" "$floe_written"
+    for program in parse_limit read_limit zstd_limit; do
+      run_limit "$program" "$program.$pct" "$run" "$input" "$messages"
+    done
+  done
+  rm -f "$input"
+done
+
+# Mock Kafka → Iceberg: the mock keeps about 5 MB per partition, so 4 MB of messages to each.
+for ratio in 0.1 1.0; do
+  pct=$(awk -v r="$ratio" 'BEGIN { printf "%d", r * 100 }')
+  echo "bench/run.sh: mock Kafka, $kafka_messages messages, $pct% matching" >&2
+  input=$work/kafka.jsonl
+  generate "$kafka_messages" "$ratio" "$input"
+  bytes=$(stat -c %s "$input")
+  partitions=$(((bytes + 3999999) / 4000000))
+  fact "kafka.$pct.messages" "$kafka_messages"
+  fact "kafka.$pct.bytes" "$bytes"
+  fact "kafka.$pct.partitions" "$partitions"
+  kafka_split "$input" "$partitions" "$work"
+  rm -f "$input"
+  for run in $(seq "$runs"); do
+    kafka_run_once "$floe" "$here/bench/kafka_iceberg_job.yaml" "$work" "$partitions" "$work"
+    [ "$kafka_in" = "$kafka_messages" ] || die "the Kafka job read $kafka_in of $kafka_messages messages"
+    figure "kafka.$pct" "$run" seconds "$kafka_active_seconds"
+    figure "kafka.$pct" "$run" rss_kb "$kafka_rss_kb"
+  done
+  rm -f "$work"/part-*
+done
+
+# Peak RSS of the file job at 10% as the input grows.
+for count in $rss_counts; do
+  label=$((count / 1000000))M
+  echo "bench/run.sh: peak RSS, $count messages" >&2
+  input=$work/rss.jsonl
+  generate "$count" 0.1 "$input"
+  fact "rss.$label.messages" "$count"
+  fact "rss.$label.bytes" "$(stat -c %s "$input")"
+  for run in $(seq "$runs"); do run_floe "rss.$label" "$run" "$input" "$count"; done
+  rm -f "$input"
+done
+
+fact started_at "$started_at"
+fact finished_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+fact load_before "$load_before"
+fact load_after "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --quick"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages"
+fact messages "$messages"
+fact runs "$runs"
+fact quick "$quick"
+fact threads "$threads"
+fact machine.cpu "$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)"
+fact machine.cores "$(nproc)"
+fact machine.memory_bytes "$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)"
+fact machine.kernel "$(uname -r)"
+fact machine.os "$(. /etc/os-release && echo "$PRETTY_NAME")"
+fact versions.gxx "$(g++ --version | head -n 1)"
+fact versions.floe_commit "$(git -C "$here" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+fact versions.floe_tree "$(if [ -n "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ]; then echo modified; else echo clean; fi)"
+fact versions.simdjson "$(pkg-config --modversion simdjson 2>/dev/null || echo unknown)"
+fact versions.zstd "$(pkg-config --modversion libzstd 2>/dev/null || echo unknown)"
+fact versions.duckdb "$duckdb_version"
+fact versions.node "$(node --version)"
+
+report=(node "$here/bench/run_report.mjs" --figures "$figures" --meta "$meta" --json "$json")
+[ "$write" = 0 ] || report+=(--markdown "$markdown")
+"${report[@]}"
