@@ -17,8 +17,10 @@ Result<std::vector<std::string>> Expand(const std::string& pattern) {
   if (pattern == "-") return std::vector<std::string>{"-"};
   if (!IsGlob(pattern)) {
     std::error_code error;
-    if (!std::filesystem::is_regular_file(pattern, error)) {
-      return NotFound("input file {} does not exist or is not a regular file", pattern);
+    const std::filesystem::file_status status = std::filesystem::status(pattern, error);
+    if (!std::filesystem::is_regular_file(status) && !std::filesystem::is_fifo(status)) {
+      return NotFound("input file {} does not exist or is neither a regular file nor a pipe",
+                      pattern);
     }
     return std::vector<std::string>{pattern};
   }
@@ -45,7 +47,13 @@ Result<std::vector<std::string>> Expand(const std::string& pattern) {
 Result<std::unique_ptr<FileSource>> FileSource::Open(std::string name, const std::string& pattern,
                                                      PartitionListener* listener) {
   FLOE_ASSIGN_OR_RAISE(std::vector<std::string> files, Expand(pattern));
-  return std::unique_ptr<FileSource>(new FileSource(std::move(name), std::move(files), listener));
+  std::set<std::string> pipes;
+  for (const std::string& file : files) {
+    std::error_code error;
+    if (file != "-" && std::filesystem::is_fifo(file, error)) pipes.insert(file);
+  }
+  return std::unique_ptr<FileSource>(
+      new FileSource(std::move(name), std::move(files), std::move(pipes), listener));
 }
 
 Status FileSource::OpenNext() {

@@ -2,10 +2,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace floe::stream {
 namespace {
@@ -101,6 +103,27 @@ TEST_F(FileSourceTest, StdinIsReadButNeverResumed) {
   ASSERT_TRUE(source.ok());
   EXPECT_FALSE((*source)->Resumable({kStdinTopic, 0}));
   EXPECT_TRUE((*source)->Resumable({"/x.jsonl", 0}));
+}
+
+TEST_F(FileSourceTest, APipeIsReadButNeverResumed) {
+  const std::string fifo = (dir_ / "in.fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo) << "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n"; });
+  Listener listener;
+  listener.resume[{fifo, 0}] = 3;  // must not skip: a pipe gives other lines next time
+  auto source = FileSource::Open("in", fifo, &listener);
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  EXPECT_FALSE((*source)->Resumable({fifo, 0}));
+  SourceChunk chunk;
+  std::string read;
+  for (;;) {
+    auto more = (*source)->Next(std::chrono::milliseconds(100), &chunk);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
+    read += chunk.lines;
+  }
+  writer.join();
+  EXPECT_EQ(read, "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n");
 }
 
 TEST_F(FileSourceTest, MissingInputIsAClearError) {
