@@ -53,6 +53,12 @@ constexpr const char* kDataPathProperty = "write.data.path";
 
 }  // namespace
 
+std::string DataDirectory(const TableMetadata& metadata) {
+  std::string directory = metadata.Property(kDataPathProperty, metadata.location + "/data");
+  while (!directory.empty() && directory.back() == '/') directory.pop_back();
+  return directory;
+}
+
 std::string PartitionPath(const PartitionSpec& spec, const Schema& schema,
                           const std::vector<Scalar>& partition) {
   std::string path;
@@ -108,8 +114,7 @@ Result<std::unique_ptr<PartitionedWriter>> PartitionedWriter::Make(std::shared_p
   FLOE_ASSIGN_OR_RAISE(parquet::WriterProperties properties,
                        ParquetPropertiesFromTable(metadata.properties));
   FLOE_ASSIGN_OR_RAISE(int64_t target, TargetFileSize(metadata.properties));
-  std::string data_location = metadata.Property(kDataPathProperty, metadata.location + "/data");
-  while (!data_location.empty() && data_location.back() == '/') data_location.pop_back();
+  std::string data_location = DataDirectory(metadata);
 
   auto writer = std::unique_ptr<PartitionedWriter>(new PartitionedWriter(
       std::move(io), *schema, *spec, std::move(data_location), target, std::move(properties)));

@@ -22,6 +22,9 @@ namespace floe::iceberg {
 /// Iceberg's default write.target-file-size-bytes (512 MiB).
 inline constexpr int64_t kDefaultTargetFileSizeBytes = 512LL * 1024 * 1024;
 
+/// The directory data files go to: write.data.path, else <location>/data (no trailing '/').
+std::string DataDirectory(const TableMetadata& metadata);
+
 /// "name=value/name=value" for a partition tuple: human forms, percent-encoded (see the .cc).
 std::string PartitionPath(const PartitionSpec& spec, const Schema& schema,
                           const std::vector<Scalar>& partition);

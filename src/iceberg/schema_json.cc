@@ -272,6 +272,27 @@ Result<std::string> JsonString(const json& value, const JsonLocation& at) {
   return value.get<std::string>();
 }
 
+Result<std::map<std::string, std::string>> JsonStringMap(const json& value,
+                                                         const JsonLocation& at) {
+  FLOE_RETURN_IF_ERROR(ExpectObject(value, at));
+  std::map<std::string, std::string> out;
+  for (const auto& [key, item] : value.items()) {
+    FLOE_ASSIGN_OR_RAISE(out[key], JsonString(item, at.Key(key)));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> JsonStringList(const json& value, const JsonLocation& at) {
+  FLOE_RETURN_IF_ERROR(ExpectArray(value, at));
+  std::vector<std::string> out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    FLOE_ASSIGN_OR_RAISE(std::string text, JsonString(value[i], at.Index(i)));
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
 Result<bool> JsonBool(const json& value, const JsonLocation& at) {
   if (!value.is_boolean()) {
     return at.Error(fmt::format("expected a boolean, found {}", JsonKindName(value)));

@@ -3,9 +3,11 @@
 // JSON forms of types, schemas, partition specs and sort orders (spec "Appendix C: JSON
 // serialization"). Parsing errors name the JSON path ("fields[3].type: unknown type 'strng'").
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "iceberg/partition_spec.h"
 #include "iceberg/schema.h"
@@ -64,6 +66,12 @@ Result<int32_t> JsonInt32(const nlohmann::json& value, const JsonLocation& at);
 Result<int64_t> JsonInt64(const nlohmann::json& value, const JsonLocation& at);
 Result<std::string> JsonString(const nlohmann::json& value, const JsonLocation& at);
 Result<bool> JsonBool(const nlohmann::json& value, const JsonLocation& at);
+/// An object whose values are all strings (properties, summaries, config).
+Result<std::map<std::string, std::string>> JsonStringMap(const nlohmann::json& value,
+                                                         const JsonLocation& at);
+/// An array of strings.
+Result<std::vector<std::string>> JsonStringList(const nlohmann::json& value,
+                                                const JsonLocation& at);
 /// Required members of an object, typed: JsonRequired then the typed read at "path.key".
 Result<int32_t> RequiredInt32(const nlohmann::json& object, std::string_view key,
                               const JsonLocation& at);

@@ -16,6 +16,8 @@ using json_util::JsonInt64;
 using json_util::JsonOptional;
 using json_util::JsonRequired;
 using json_util::JsonString;
+using json_util::JsonStringList;
+using json_util::JsonStringMap;
 using json_util::ParseJsonText;
 using json_util::RequiredInt32;
 using json_util::RequiredInt64;
@@ -94,17 +96,6 @@ Result<std::optional<int32_t>> OptionalInt32(const json& object, std::string_vie
   return std::optional<int32_t>(value);
 }
 
-// An object whose values are all strings (properties, snapshot summaries).
-Result<std::map<std::string, std::string>> StringMapFromJson(const json& value,
-                                                             const JsonLocation& at) {
-  FLOE_RETURN_IF_ERROR(ExpectObject(value, at));
-  std::map<std::string, std::string> out;
-  for (const auto& [key, item] : value.items()) {
-    FLOE_ASSIGN_OR_RAISE(out[key], JsonString(item, at.Key(key)));
-  }
-  return out;
-}
-
 json StringMapToJson(const std::map<std::string, std::string>& map) {
   json out = json::object();
   for (const auto& [key, value] : map) out[key] = value;
@@ -147,7 +138,7 @@ Result<Snapshot> SnapshotFromJsonAt(const json& value, const JsonLocation& at) {
   }
   FLOE_ASSIGN_OR_RAISE(snapshot.manifest_list, RequiredString(value, kManifestList, at));
   if (const json* summary = JsonOptional(value, kSummary)) {
-    FLOE_ASSIGN_OR_RAISE(snapshot.summary, StringMapFromJson(*summary, at.Key(kSummary)));
+    FLOE_ASSIGN_OR_RAISE(snapshot.summary, JsonStringMap(*summary, at.Key(kSummary)));
   }
   FLOE_ASSIGN_OR_RAISE(snapshot.schema_id, OptionalInt32(value, kSchemaId, at));
   FLOE_ASSIGN_OR_RAISE(snapshot.first_row_id, OptionalInt64(value, kFirstRowId, at));
@@ -422,7 +413,7 @@ Result<TableMetadata> TableMetadataFromJsonAt(const json& root, const JsonLocati
   FLOE_RETURN_IF_ERROR(ReadSpecs(root, at, metadata));
   FLOE_RETURN_IF_ERROR(ReadSortOrders(root, at, metadata));
   if (const json* properties = JsonOptional(root, kProperties)) {
-    FLOE_ASSIGN_OR_RAISE(metadata.properties, StringMapFromJson(*properties, at.Key(kProperties)));
+    FLOE_ASSIGN_OR_RAISE(metadata.properties, JsonStringMap(*properties, at.Key(kProperties)));
   }
   FLOE_RETURN_IF_ERROR(ReadSnapshots(root, at, metadata));
   if (metadata.format_version >= kFormatV3) {

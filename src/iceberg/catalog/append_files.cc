@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/fault.h"
 #include "common/uuid.h"
+#include "iceberg/catalog/catalog_internal.h"
 #include "iceberg/manifest_avro.h"
 
 namespace floe::iceberg {
@@ -18,7 +19,6 @@ namespace {
 
 constexpr const char* kEngineName = "floe";
 constexpr const char* kEngineVersion = "0.1.0";
-constexpr const char* kMetadataPathProperty = "write.metadata.path";
 constexpr int32_t kRowLineageFormatVersion = 3;
 
 int64_t SummaryValue(const Snapshot* snapshot, const std::string& key) {
@@ -28,12 +28,6 @@ int64_t SummaryValue(const Snapshot* snapshot, const std::string& key) {
   int64_t value = 0;
   std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
   return value;
-}
-
-std::string MetadataDirectory(const TableMetadata& metadata) {
-  std::string dir = metadata.Property(kMetadataPathProperty, metadata.location + "/metadata");
-  while (!dir.empty() && dir.back() == '/') dir.pop_back();
-  return dir;
 }
 
 /// Builds the metadata of `base` with `snapshot` as its new current snapshot on main.
@@ -109,7 +103,7 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     entry.data_file = file;
     entries.push_back(std::move(entry));
   }
-  const std::string metadata_dir = MetadataDirectory(first);
+  const std::string metadata_dir = internal::MetadataDirectory(first);
   const std::string manifest_location =
       fmt::format("{}/{}{}-m0.avro", metadata_dir, options.file_prefix, commit_uuid);
   ManifestWriteContext manifest_context;

@@ -5,7 +5,9 @@
 #include <set>
 #include <string_view>
 
+#include "iceberg/catalog/catalog_internal.h"
 #include "iceberg/manifest_avro.h"
+#include "iceberg/partitioned_writer.h"
 
 namespace floe::iceberg {
 
@@ -41,15 +43,9 @@ Result<OrphanCleanup> DeleteOrphanFiles(io::FileIO& io, const TableMetadata& tab
   if (file_prefix.empty()) {
     return InvalidArgument("deleting orphan files of {}: no file-name prefix", table.location);
   }
-  const auto directory = [&](const char* property, const char* fallback) {
-    std::string location = table.Property(property, table.location + fallback);
-    while (!location.empty() && location.back() == '/') location.pop_back();
-    return location + "/";
-  };
-  FLOE_ASSIGN_OR_RAISE(std::vector<io::FileInfo> listed,
-                       io.ListFiles(directory("write.data.path", "/data")));
+  FLOE_ASSIGN_OR_RAISE(std::vector<io::FileInfo> listed, io.ListFiles(DataDirectory(table) + "/"));
   FLOE_ASSIGN_OR_RAISE(std::vector<io::FileInfo> metadata_files,
-                       io.ListFiles(directory("write.metadata.path", "/metadata")));
+                       io.ListFiles(internal::MetadataDirectory(table) + "/"));
   for (io::FileInfo& file : metadata_files) {
     if (file.location.ends_with(".avro")) listed.push_back(std::move(file));
   }

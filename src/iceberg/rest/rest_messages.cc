@@ -13,6 +13,8 @@ using json_util::JsonInt64;
 using json_util::JsonOptional;
 using json_util::JsonRequired;
 using json_util::JsonString;
+using json_util::JsonStringList;
+using json_util::JsonStringMap;
 using json_util::RequiredString;
 using nlohmann::json;
 
@@ -48,32 +50,12 @@ Status CheckDepth(std::string_view text, std::string_view what) {
   return Status::Ok();
 }
 
-Result<std::map<std::string, std::string>> StringMap(const json& value, const JsonLocation& at) {
-  FLOE_RETURN_IF_ERROR(ExpectObject(value, at));
-  std::map<std::string, std::string> out;
-  for (const auto& [key, item] : value.items()) {
-    FLOE_ASSIGN_OR_RAISE(std::string text, JsonString(item, at.Key(key)));
-    out.emplace(key, std::move(text));
-  }
-  return out;
-}
-
 Result<std::map<std::string, std::string>> OptionalStringMap(const json& object,
                                                              std::string_view key,
                                                              const JsonLocation& at) {
   const json* value = JsonOptional(object, key);
   if (value == nullptr) return std::map<std::string, std::string>{};
-  return StringMap(*value, at.Key(key));
-}
-
-Result<std::vector<std::string>> StringList(const json& value, const JsonLocation& at) {
-  FLOE_RETURN_IF_ERROR(ExpectArray(value, at));
-  std::vector<std::string> out;
-  for (size_t i = 0; i < value.size(); ++i) {
-    FLOE_ASSIGN_OR_RAISE(std::string text, JsonString(value[i], at.Index(i)));
-    out.push_back(std::move(text));
-  }
-  return out;
+  return JsonStringMap(*value, at.Key(key));
 }
 
 /// The root of a request body: an object, parsed with the depth limit.
@@ -127,7 +109,7 @@ std::string DumpJson(const json& value) {
 json NamespaceToJson(const Namespace& ns) { return ns.levels; }
 
 Result<Namespace> NamespaceFromJson(const json& value, const JsonLocation& at) {
-  FLOE_ASSIGN_OR_RAISE(std::vector<std::string> levels, StringList(value, at));
+  FLOE_ASSIGN_OR_RAISE(std::vector<std::string> levels, JsonStringList(value, at));
   if (levels.empty()) return at.Error("empty namespace");
   for (size_t i = 0; i < levels.size(); ++i) {
     if (levels[i].empty()) return at.Index(i).Error("empty namespace level");
@@ -210,7 +192,7 @@ Result<UpdateNamespacePropertiesRequest> ParseUpdateNamespacePropertiesRequest(
   const JsonLocation at{kWhat, ""};
   UpdateNamespacePropertiesRequest request;
   if (const json* removals = JsonOptional(root, "removals")) {
-    FLOE_ASSIGN_OR_RAISE(request.removals, StringList(*removals, at.Key("removals")));
+    FLOE_ASSIGN_OR_RAISE(request.removals, JsonStringList(*removals, at.Key("removals")));
   }
   FLOE_ASSIGN_OR_RAISE(request.updates, OptionalStringMap(root, "updates", at));
   return request;
@@ -396,7 +378,7 @@ Result<CatalogConfig> ParseCatalogConfig(std::string_view text) {
   FLOE_ASSIGN_OR_RAISE(config.defaults, OptionalStringMap(root, "defaults", at));
   FLOE_ASSIGN_OR_RAISE(config.overrides, OptionalStringMap(root, "overrides", at));
   if (const json* endpoints = JsonOptional(root, "endpoints")) {
-    FLOE_ASSIGN_OR_RAISE(config.endpoints, StringList(*endpoints, at.Key("endpoints")));
+    FLOE_ASSIGN_OR_RAISE(config.endpoints, JsonStringList(*endpoints, at.Key("endpoints")));
   }
   return config;
 }

@@ -15,6 +15,8 @@ using json_util::JsonInt64;
 using json_util::JsonOptional;
 using json_util::JsonRequired;
 using json_util::JsonString;
+using json_util::JsonStringList;
+using json_util::JsonStringMap;
 using json_util::RequiredInt32;
 using json_util::RequiredInt64;
 using json_util::RequiredString;
@@ -50,26 +52,6 @@ constexpr std::array<ActionName, 15> kActions = {{
     {Kind::kSetProperties, "set-properties"},
     {Kind::kRemoveProperties, "remove-properties"},
 }};
-
-Result<std::map<std::string, std::string>> StringMap(const json& value, const JsonLocation& at) {
-  FLOE_RETURN_IF_ERROR(ExpectObject(value, at));
-  std::map<std::string, std::string> out;
-  for (const auto& [key, item] : value.items()) {
-    FLOE_ASSIGN_OR_RAISE(std::string text, JsonString(item, at.Key(key)));
-    out.emplace(key, std::move(text));
-  }
-  return out;
-}
-
-Result<std::vector<std::string>> StringList(const json& value, const JsonLocation& at) {
-  FLOE_RETURN_IF_ERROR(ExpectArray(value, at));
-  std::vector<std::string> out;
-  for (size_t i = 0; i < value.size(); ++i) {
-    FLOE_ASSIGN_OR_RAISE(std::string text, JsonString(value[i], at.Index(i)));
-    out.push_back(std::move(text));
-  }
-  return out;
-}
 
 json RefMembers(const SnapshotRef& ref) {
   json out = json::object();
@@ -252,12 +234,12 @@ Result<TableUpdate> TableUpdateFromJson(const json& value, const JsonLocation& a
     }
     case Kind::kSetProperties: {
       FLOE_ASSIGN_OR_RAISE(const json* updates, JsonRequired(value, "updates", at));
-      FLOE_ASSIGN_OR_RAISE(update.updates, StringMap(*updates, at.Key("updates")));
+      FLOE_ASSIGN_OR_RAISE(update.updates, JsonStringMap(*updates, at.Key("updates")));
       break;
     }
     case Kind::kRemoveProperties: {
       FLOE_ASSIGN_OR_RAISE(const json* removals, JsonRequired(value, "removals", at));
-      FLOE_ASSIGN_OR_RAISE(update.removals, StringList(*removals, at.Key("removals")));
+      FLOE_ASSIGN_OR_RAISE(update.removals, JsonStringList(*removals, at.Key("removals")));
       break;
     }
   }
