@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "stream/expression.h"
+#include "stream/expr/expression.h"
 
 namespace {
 

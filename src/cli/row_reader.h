@@ -10,7 +10,7 @@
 #include "common/result.h"
 #include "format/json/batch_decoder.h"
 #include "iceberg/schema.h"
-#include "stream/line_chunk_reader.h"
+#include "stream/source/line_chunk_reader.h"
 
 namespace floe::cli {
 

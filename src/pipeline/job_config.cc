@@ -31,24 +31,6 @@ const SinkConfig* JobConfig::FindSink(std::string_view name) const {
   return FindByName(sinks, name);
 }
 
-iceberg::TypeId MetadataTypeId(SourceMetadata metadata) {
-  switch (metadata) {
-    case SourceMetadata::kPartition:
-      return iceberg::TypeId::kInt;
-    case SourceMetadata::kOffset:
-      return iceberg::TypeId::kLong;
-    case SourceMetadata::kTimestamp:
-      return iceberg::TypeId::kTimestampTz;
-    case SourceMetadata::kNone:
-    case SourceMetadata::kTopic:
-    case SourceMetadata::kKey:
-    case SourceMetadata::kHeaders:
-    case SourceMetadata::kHeader:
-      break;
-  }
-  return iceberg::TypeId::kString;
-}
-
 std::string_view CatalogTypeName(CatalogType type) {
   switch (type) {
     case CatalogType::kSql:

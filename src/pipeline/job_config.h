@@ -1,10 +1,12 @@
 #pragma once
 
 // A job definition as typed values: what the YAML job file says once it has been interpolated,
-// overridden and validated (job_loader.h). The runtime builds its graph from these and never
-// looks at YAML; every value here has already been checked, except the expression texts and
-// the partition spec, which keep their location so the runtime can report errors in the same
-// "file:line:col: path: message" form.
+// overridden and validated (job_loader.h). The job builder (job_builder.h) makes the graph from
+// these and never looks at YAML; every value here has already been checked, except the
+// expression texts and the partition spec, which keep their location so that their errors read
+// "file:line:col: path: message" too. Source metadata columns and transform steps are the
+// runtime's own types (stream/source/metadata_column.h, stream/expr/transform_spec.h): there is
+// one description of each, whichever front end fills it.
 
 #include <chrono>
 #include <cstdint>
@@ -16,6 +18,8 @@
 
 #include "iceberg/catalog/catalog.h"
 #include "iceberg/type.h"
+#include "stream/expr/transform_spec.h"
+#include "stream/source/metadata_column.h"
 
 namespace floe::pipeline {
 
@@ -59,30 +63,12 @@ struct CatalogConfig {
   PropertyMap properties;
 };
 
-/// Where a source column's values come from: the record's JSON (by the column's name), or the
-/// record's position and envelope (Kafka: topic, partition, offset, timestamp, key, headers;
-/// files: the path as topic, partition 0, the line number as offset). kHeaders is every header
-/// as a JSON object; kHeader the value of the one named in ColumnConfig::header.
-enum class SourceMetadata : uint8_t {
-  kNone,
-  kTopic,
-  kPartition,
-  kOffset,
-  kTimestamp,
-  kKey,
-  kHeaders,
-  kHeader
-};
-
-/// The type a metadata column must have: string, int, long, timestamptz, string.
-iceberg::TypeId MetadataTypeId(SourceMetadata metadata);
-
 /// One decoded column of a source, in order.
 struct ColumnConfig {
   std::string name;
   iceberg::TypePtr type;
   bool required = false;
-  SourceMetadata metadata = SourceMetadata::kNone;
+  stream::MetadataColumn metadata = stream::MetadataColumn::kNone;
   std::string header;  // kHeader: the header's name ("metadata: header:NAME")
 };
 
@@ -104,37 +90,6 @@ struct SourceConfig {
   std::optional<EventTimeConfig> event_time;
   /// Kafka sources: topics, group.id, start_offsets and librdkafka properties.
   PropertyMap properties;
-};
-
-struct FilterConfig {
-  ConfigText where;
-};
-
-/// A named expression or type, kept in file order (the order of `add` is the column order).
-struct NamedText {
-  std::string name;
-  ConfigText value;
-};
-
-struct CastConfig {
-  std::string column;
-  iceberg::TypePtr type;
-};
-
-struct ProjectConfig {
-  std::vector<NamedText> add;
-  std::vector<std::pair<std::string, std::string>> rename;  // from, to
-  std::vector<std::string> drop;
-  std::vector<CastConfig> cast;
-};
-
-enum class TransformType : uint8_t { kFilter, kProject };
-
-struct TransformConfig {
-  TransformType type = TransformType::kFilter;
-  FilterConfig filter;    // when type == kFilter
-  ProjectConfig project;  // when type == kProject
-  ConfigLocation location;
 };
 
 enum class SinkType : uint8_t { kIceberg, kJsonl, kKafka };
@@ -165,7 +120,7 @@ struct JobConfig {
   CheckpointConfig checkpoint;
   std::vector<CatalogConfig> catalogs;
   std::vector<SourceConfig> sources;
-  std::vector<TransformConfig> transforms;
+  std::vector<stream::TransformSpec> transforms;
   std::vector<SinkConfig> sinks;
   std::optional<SinkConfig> dead_letter;
 

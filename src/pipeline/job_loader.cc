@@ -146,7 +146,7 @@ class JobDecoder {
     YAML::Node transforms = root["transforms"];
     if (IsPresent(transforms)) {
       for (size_t i = 0; i < transforms.size(); ++i) {
-        FLOE_ASSIGN_OR_RAISE(TransformConfig transform,
+        FLOE_ASSIGN_OR_RAISE(stream::TransformSpec transform,
                              DecodeTransform(transforms[i], IndexPath("transforms", i)));
         job.transforms.push_back(std::move(transform));
       }
@@ -506,24 +506,24 @@ class JobDecoder {
         const YAML::Node metadata_node = column_node["metadata"];
         constexpr std::string_view kHeaderPrefix = "header:";
         if (metadata_node.IsScalar() && metadata_node.Scalar().starts_with(kHeaderPrefix)) {
-          column.metadata = SourceMetadata::kHeader;
+          column.metadata = stream::MetadataColumn::kHeader;
           column.header = metadata_node.Scalar().substr(kHeaderPrefix.size());
           if (column.header.empty()) {
             return Fail(metadata_node, metadata_path,
                         "expected header:NAME, the name of a Kafka header");
           }
         } else {
-          FLOE_ASSIGN_OR_RAISE(
-              column.metadata,
-              Choice<SourceMetadata>(column_node, "metadata", column_path, "source metadata",
-                                     {{"topic", SourceMetadata::kTopic},
-                                      {"partition", SourceMetadata::kPartition},
-                                      {"offset", SourceMetadata::kOffset},
-                                      {"timestamp", SourceMetadata::kTimestamp},
-                                      {"key", SourceMetadata::kKey},
-                                      {"headers", SourceMetadata::kHeaders}}));
+          FLOE_ASSIGN_OR_RAISE(column.metadata,
+                               Choice<stream::MetadataColumn>(
+                                   column_node, "metadata", column_path, "source metadata",
+                                   {{"topic", stream::MetadataColumn::kTopic},
+                                    {"partition", stream::MetadataColumn::kPartition},
+                                    {"offset", stream::MetadataColumn::kOffset},
+                                    {"timestamp", stream::MetadataColumn::kTimestamp},
+                                    {"key", stream::MetadataColumn::kKey},
+                                    {"headers", stream::MetadataColumn::kHeaders}}));
         }
-        iceberg::TypeId expected = MetadataTypeId(column.metadata);
+        iceberg::TypeId expected = stream::MetadataTypeId(column.metadata);
         if (column.type->id() != expected) {
           return Fail(column_node["type"], JoinPath(column_path, "type"),
                       fmt::format("metadata column '{}' ({}) must be of type {}", column.name,
@@ -574,24 +574,26 @@ class JobDecoder {
     return source;
   }
 
-  Result<TransformConfig> DecodeTransform(const YAML::Node& node, const std::string& path) const {
-    TransformConfig transform;
-    transform.location = Locate(node, path);
+  Result<stream::TransformSpec> DecodeTransform(const YAML::Node& node,
+                                                const std::string& path) const {
+    stream::TransformSpec transform;
+    transform.label = Locate(node, path).ToString();
     if (!IsPresent(node)) {
       return Fail(node, path, "expected a transform: filter, project or enrich");
     }
     if (node["filter"].IsDefined()) {
-      transform.type = TransformType::kFilter;
+      transform.type = stream::TransformType::kFilter;
       std::string filter_path = JoinPath(path, "filter");
       YAML::Node filter = node["filter"];
       if (!IsPresent(filter)) return MissingKey(filter, filter_path, "where");
       FLOE_ASSIGN_OR_RAISE(transform.filter.where.text, RequiredText(filter, "where", filter_path));
-      transform.filter.where.location = Locate(filter["where"], JoinPath(filter_path, "where"));
+      transform.filter.where.label =
+          Locate(filter["where"], JoinPath(filter_path, "where")).ToString();
       return transform;
     }
 
     // `enrich` is `project` by another name: jobs read better with it when they only add.
-    transform.type = TransformType::kProject;
+    transform.type = stream::TransformType::kProject;
     const char* key = node["enrich"].IsDefined() ? "enrich" : "project";
     std::string project_path = JoinPath(path, key);
     YAML::Node project = node[key];
@@ -604,8 +606,8 @@ class JobDecoder {
       std::string column_path = JoinPath(add_path, entry.first.Scalar());
       if (!IsPresent(entry.second)) return Fail(entry.second, column_path, "missing expression");
       FLOE_ASSIGN_OR_RAISE(std::string text, Text(entry.second, column_path));
-      transform.project.add.push_back(
-          NamedText{entry.first.Scalar(), ConfigText{text, Locate(entry.second, column_path)}});
+      transform.project.add.push_back(stream::NamedExpression{
+          entry.first.Scalar(), {text, Locate(entry.second, column_path).ToString()}});
     }
     std::string rename_path = JoinPath(project_path, "rename");
     for (const auto& entry : project["rename"]) {
@@ -625,7 +627,7 @@ class JobDecoder {
       std::string column_path = JoinPath(cast_path, entry.first.Scalar());
       if (!IsPresent(entry.second)) return Fail(entry.second, column_path, "missing type");
       FLOE_ASSIGN_OR_RAISE(iceberg::TypePtr type, IcebergType(entry.second, column_path));
-      transform.project.cast.push_back(CastConfig{entry.first.Scalar(), std::move(type)});
+      transform.project.cast.push_back(stream::CastSpec{entry.first.Scalar(), std::move(type)});
     }
     return transform;
   }

@@ -137,12 +137,11 @@ TEST(JobLoaderTest, LoadsTheFullExample) {
   EXPECT_EQ(source.event_time->max_out_of_orderness, std::chrono::seconds(10));
 
   ASSERT_EQ(job.transforms.size(), 2u);
-  EXPECT_EQ(job.transforms[0].type, TransformType::kFilter);
+  EXPECT_EQ(job.transforms[0].type, stream::TransformType::kFilter);
   EXPECT_EQ(job.transforms[0].filter.where.text, "lower(message_body) LIKE '%gun%'");
-  EXPECT_EQ(job.transforms[0].filter.where.location.ToString(),
-            "job.yaml:33:21: transforms[0].filter.where");
-  const ProjectConfig& project = job.transforms[1].project;
-  EXPECT_EQ(job.transforms[1].type, TransformType::kProject);
+  EXPECT_EQ(job.transforms[0].filter.where.label, "job.yaml:33:21: transforms[0].filter.where");
+  const stream::ProjectSpec& project = job.transforms[1].project;
+  EXPECT_EQ(job.transforms[1].type, stream::TransformType::kProject);
   ASSERT_EQ(project.add.size(), 1u);
   EXPECT_EQ(project.add[0].name, "processed_at");
   EXPECT_EQ(project.add[0].value.text, "now()");
@@ -413,7 +412,9 @@ TEST(JobLoaderTest, OverridesReplaceScalars) {
   EXPECT_EQ(job->sinks[0].table.ToString(), "x.y");
   EXPECT_EQ(job->checkpoint.interval, std::chrono::seconds(1));
   EXPECT_EQ(job->transforms[0].filter.where.text, "true");
-  EXPECT_TRUE(job->transforms[0].filter.where.location.from_override);
+  // The override is where the text came from (ConfigLocation::from_override, in its label).
+  EXPECT_EQ(job->transforms[0].filter.where.label,
+            "job.yaml: transforms[0].filter.where (from --set)");
   EXPECT_EQ(job->transforms[1].project.drop, (std::vector<std::string>{"z"}));
   EXPECT_TRUE(job->sources[0].schema[0].required);
   EXPECT_EQ(job->name, "other");
@@ -568,13 +569,13 @@ TEST(JobLoaderTest, MetadataColumnsEnrichAndKafkaKeys) {
   ASSERT_TRUE(job.ok()) << job.status().ToString();
   const auto& schema = job->sources[0].schema;
   ASSERT_EQ(schema.size(), 7u);
-  EXPECT_EQ(schema[0].metadata, SourceMetadata::kNone);
-  EXPECT_EQ(schema[1].metadata, SourceMetadata::kOffset);
-  EXPECT_EQ(schema[2].metadata, SourceMetadata::kKey);
-  EXPECT_EQ(schema[3].metadata, SourceMetadata::kHeaders);
-  EXPECT_EQ(schema[4].metadata, SourceMetadata::kHeader);
+  EXPECT_EQ(schema[0].metadata, stream::MetadataColumn::kNone);
+  EXPECT_EQ(schema[1].metadata, stream::MetadataColumn::kOffset);
+  EXPECT_EQ(schema[2].metadata, stream::MetadataColumn::kKey);
+  EXPECT_EQ(schema[3].metadata, stream::MetadataColumn::kHeaders);
+  EXPECT_EQ(schema[4].metadata, stream::MetadataColumn::kHeader);
   EXPECT_EQ(schema[4].header, "trace-id");
-  EXPECT_EQ(job->transforms[1].type, TransformType::kProject);
+  EXPECT_EQ(job->transforms[1].type, stream::TransformType::kProject);
   EXPECT_EQ(job->transforms[1].project.add[0].name, "processed_at");
   const SinkConfig* output = job->FindSink("output");
   ASSERT_NE(output, nullptr);

@@ -1,5 +1,5 @@
-// The checkpoint coordinator of JobRunner: a real file source, a real Iceberg sink on a real
-// catalog whose commit answers can be lost or refused (LossyCatalog), and the job.checkpoint
+// The checkpoint coordinator (through a JobRunner): a real file source, a real Iceberg sink on a
+// real catalog whose commit answers can be lost or refused (LossyCatalog), and the job.checkpoint
 // settings: tolerable failures, retries of the final checkpoint, the minimum pause.
 
 #include <gtest/gtest.h>
@@ -9,9 +9,9 @@
 
 #include "../iceberg/catalog/lossy_catalog.h"
 #include "common/uuid.h"
-#include "stream/file_source.h"
-#include "stream/iceberg_sink.h"
 #include "stream/job_runner.h"
+#include "stream/sink/iceberg_sink.h"
+#include "stream/source/file_source.h"
 
 namespace floe::stream {
 namespace {
@@ -55,7 +55,7 @@ class CheckpointCoordinatorTest : public ::testing::Test {
     auto sink = IcebergSink::Open(lossy_, *schema_, sink_options);
     if (!sink.ok()) return sink.status();
     std::vector<SinkSlot> sinks;
-    sinks.push_back(SinkSlot{std::move(sink).value(), "table raw.events", true, {}, {}});
+    sinks.push_back(SinkSlot::ForTable(std::move(sink).value(), "table raw.events"));
     counters_.written["out"] = 0;
     options.job_id = "job";
     options.source_schema = schema_;
@@ -95,8 +95,8 @@ class CheckpointCoordinatorTest : public ::testing::Test {
 
 TEST_F(CheckpointCoordinatorTest, AToleratedFailureIsRetriedAndNothingIsLostOrDoubled) {
   JobRunnerOptions options;
-  options.checkpoint_interval = std::chrono::hours(1);  // only the final checkpoint
-  options.tolerable_checkpoint_failures = 2;
+  options.checkpoint.interval = std::chrono::hours(1);  // only the final checkpoint
+  options.checkpoint.tolerable_failures = 2;
   lossy_->Script({Lossy::Commit::kRefuse, Lossy::Commit::kRefuse});
   Status status = Run(options);
   ASSERT_TRUE(status.ok()) << status.ToString();
@@ -110,8 +110,8 @@ TEST_F(CheckpointCoordinatorTest, AToleratedFailureIsRetriedAndNothingIsLostOrDo
 
 TEST_F(CheckpointCoordinatorTest, OneFailureMoreThanTolerableFailsTheJobAndLeavesNoFiles) {
   JobRunnerOptions options;
-  options.checkpoint_interval = std::chrono::hours(1);
-  options.tolerable_checkpoint_failures = 1;
+  options.checkpoint.interval = std::chrono::hours(1);
+  options.checkpoint.tolerable_failures = 1;
   lossy_->Script({Lossy::Commit::kRefuse, Lossy::Commit::kRefuse});
   Status status = Run(options);
   ASSERT_FALSE(status.ok());
@@ -126,8 +126,8 @@ TEST_F(CheckpointCoordinatorTest, OneFailureMoreThanTolerableFailsTheJobAndLeave
 
 TEST_F(CheckpointCoordinatorTest, AnUnknownOutcomeIsResolvedAtTheNextCheckpoint) {
   JobRunnerOptions options;
-  options.checkpoint_interval = std::chrono::hours(1);
-  options.tolerable_checkpoint_failures = 3;
+  options.checkpoint.interval = std::chrono::hours(1);
+  options.checkpoint.tolerable_failures = 3;
   // The commit lands, its answer is lost, and the reload that would tell fails: the retry must
   // find the snapshot rather than append the rows again.
   lossy_->Script({Lossy::Commit::kLandThenLose});
@@ -144,7 +144,7 @@ TEST_F(CheckpointCoordinatorTest, AnUnknownOutcomeIsResolvedAtTheNextCheckpoint)
 
 TEST_F(CheckpointCoordinatorTest, TheMinimumPauseHoldsCheckpointsBack) {
   JobRunnerOptions eager;
-  eager.checkpoint_interval = std::chrono::milliseconds(0);
+  eager.checkpoint.interval = std::chrono::milliseconds(0);
   ASSERT_TRUE(Run(eager).ok());
   const int64_t without_pause = counters_.checkpoints;
   EXPECT_GE(without_pause, 2);  // after each chunk, and the final one
@@ -153,8 +153,8 @@ TEST_F(CheckpointCoordinatorTest, TheMinimumPauseHoldsCheckpointsBack) {
   SetUp();
   counters_.checkpoints = 0;
   JobRunnerOptions paused;
-  paused.checkpoint_interval = std::chrono::milliseconds(0);
-  paused.checkpoint_min_pause = std::chrono::hours(1);
+  paused.checkpoint.interval = std::chrono::milliseconds(0);
+  paused.checkpoint.min_pause = std::chrono::hours(1);
   ASSERT_TRUE(Run(paused).ok());
   EXPECT_EQ(counters_.checkpoints, 1);  // only the final one
   EXPECT_EQ(TableRows(), kRows);

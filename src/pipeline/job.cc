@@ -1,0 +1,164 @@
+#include "pipeline/job.h"
+
+#include <fmt/format.h>
+
+#include <condition_variable>
+#include <thread>
+
+#include "common/clock.h"
+
+namespace floe::pipeline {
+
+Job::Job(JobPlan plan, const RunOptions& options, std::ostream& out, std::ostream& err,
+         std::stop_token stop)
+    : builder_(std::move(plan), options.instance),
+      options_(options),
+      out_(out),
+      err_(err),
+      forward_stop_(std::move(stop), [this] { cancel_.request_stop(); }) {}
+
+void Job::Say(const std::string& line) {
+  std::lock_guard lock(err_mutex_);
+  err_ << line << "\n";
+  err_.flush();
+}
+
+Status Job::Open() {
+  builder_.InitCounters(&counters_);
+  stream::JobRunnerOptions runtime;
+  runtime.warn = [this](const std::string& message) { Say("floe: warning: " + message); };
+  runtime.info = [this](const std::string& message) { Say("floe: " + message); };
+  runtime.stop_when_idle = options_.stop_when_idle;
+  runtime.stop = cancel_.get_token();
+  for (int i = 0; i < builder_.plan().workers; ++i) {
+    FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> worker,
+                         builder_.BuildWorker(i, runtime, &counters_));
+    workers_.push_back(std::move(worker));
+  }
+  DeleteOrphans();
+  return Status::Ok();
+}
+
+void Job::DeleteOrphans() {
+  // A live process of this job commits or deletes its files within this long: each checkpoint
+  // ends within interval + timeout, and a file waits through at most tolerable_failures + 1 of
+  // them. Older unreferenced files of the job are from attempts that died.
+  const CheckpointConfig& checkpoint = builder_.plan().config->checkpoint;
+  const auto oldest_live = (checkpoint.interval + checkpoint.min_pause + checkpoint.timeout) *
+                           (checkpoint.tolerable_failures + 1);
+  const int64_t before_ms = NowMillis() - oldest_live.count();
+  const stream::JobRunner& first = *workers_.front();
+  std::vector<const stream::SinkSlot*> slots;
+  for (const stream::SinkSlot& slot : first.sinks()) slots.push_back(&slot);
+  if (first.dead_letter() != nullptr) slots.push_back(first.dead_letter());
+  for (const stream::SinkSlot* slot : slots) {
+    if (slot->table == nullptr) continue;
+    auto cleanup = slot->table->DeleteOrphanFiles(before_ms);
+    if (!cleanup.ok()) {
+      // Orphans only take space: say so and go on.
+      Say(fmt::format("floe: warning: sink '{}': could not delete orphan files: {}",
+                      slot->sink->name(), cleanup.status().message()));
+    } else if (cleanup->deleted > 0) {
+      Say(fmt::format("floe: sink '{}': deleted {} files of attempts that never committed from {}",
+                      slot->sink->name(), cleanup->deleted, slot->where));
+    }
+  }
+}
+
+RunCounters Job::Counters() const {
+  RunCounters counters;
+  counters.records_in = counters_.records_in;
+  counters.filtered_out = counters_.filtered_out;
+  counters.passed = counters_.passed;
+  counters.dead_lettered = counters_.dead_lettered;
+  counters.late_rows = counters_.late_rows;
+  counters.bytes_in = counters_.bytes_in;
+  counters.checkpoints = counters_.checkpoints;
+  counters.commit_seconds = static_cast<double>(counters_.commit_micros) / 1e6;
+  if (counters_.first_record_micros > 0) {
+    counters.active_seconds =
+        static_cast<double>(counters_.last_record_micros - counters_.first_record_micros) / 1e6;
+  }
+  counters.skipped_lines = counters_.skipped;
+  for (const auto& [name, written] : counters_.written) counters.written[name] = written;
+  return counters;
+}
+
+void Job::Progress(bool final) {
+  const RunCounters c = Counters();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const double rate = seconds > 0 ? static_cast<double>(c.records_in) / seconds : 0;
+  const double mb_rate = seconds > 0 ? static_cast<double>(c.bytes_in) / 1e6 / seconds : 0;
+  Say(fmt::format(
+      "{} {}: in={} passed={} filtered={} dead_lettered={} late={} bytes={} checkpoints={} "
+      "({:.1f} s, {:.0f} records/s, {:.1f} MB/s)",
+      final ? "done" : "running", builder_.plan().config->name, c.records_in, c.passed,
+      c.filtered_out, c.dead_lettered, c.late_rows, c.bytes_in, c.checkpoints, seconds, rate,
+      mb_rate));
+}
+
+Status Job::Run() {
+  std::mutex mutex;
+  std::condition_variable done_signal;
+  bool done = false;
+  std::thread reporter([&] {
+    std::unique_lock lock(mutex);
+    while (!done_signal.wait_for(lock, options_.progress_interval, [&] { return done; })) {
+      Progress(false);
+    }
+  });
+  std::vector<Status> results(workers_.size());
+  const auto run = [&](size_t i) {
+    results[i] = workers_[i]->Run();
+    if (!results[i].ok()) cancel_.request_stop();  // one worker failed: the others stop too
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < workers_.size(); ++i) threads.emplace_back(run, i);
+  run(0);
+  for (std::thread& thread : threads) thread.join();
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  done_signal.notify_all();
+  reporter.join();
+  for (const Status& status : results) FLOE_RETURN_IF_ERROR(status);
+  Progress(true);
+  Summary();
+  return Status::Ok();
+}
+
+void Job::Summary() {
+  const RunCounters c = Counters();
+  out_ << fmt::format(
+      "summary: in={} written={} filtered={} dead_lettered={} late={} bytes={} checkpoints={} "
+      "commit_seconds={:.3f} active_seconds={:.3f} skipped_lines={}\n",
+      c.records_in, c.passed, c.filtered_out, c.dead_lettered, c.late_rows, c.bytes_in,
+      c.checkpoints, c.commit_seconds, c.active_seconds, c.skipped_lines);
+  const stream::JobRunner& first = *workers_.front();
+  const auto describe = [&](const stream::SinkSlot& slot) {
+    std::string location;
+    if (slot.table != nullptr) {
+      location = fmt::format(" (metadata {})", slot.table->metadata_location());
+    }
+    out_ << fmt::format("sink {}: wrote {} rows to {}{}\n", slot.sink->name(),
+                        c.written.at(slot.sink->name()), slot.where, location);
+  };
+  for (const stream::SinkSlot& slot : first.sinks()) describe(slot);
+  if (first.dead_letter() != nullptr) describe(*first.dead_letter());
+  if (auto watermark = first.watermark()) {
+    out_ << fmt::format("watermark: {} (micros since the epoch)\n", *watermark);
+  }
+}
+
+Result<RunCounters> RunJob(const JobConfig& config, std::ostream& out, std::ostream& err,
+                           const RunOptions& options, std::stop_token stop) {
+  FLOE_ASSIGN_OR_RAISE(JobPlan plan, PlanJob(config));
+  Job job(std::move(plan), options, out, err, std::move(stop));
+  FLOE_RETURN_IF_ERROR(job.Open());
+  FLOE_RETURN_IF_ERROR(job.Run());
+  return job.Counters();
+}
+
+}  // namespace floe::pipeline

@@ -1,0 +1,320 @@
+#include "pipeline/job_builder.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "iceberg/rest/rest_catalog.h"
+#include "pipeline/job_loader.h"
+#include "stream/job_files.h"
+#include "stream/sink/dead_letter.h"
+#include "stream/sink/jsonl_sink.h"
+#include "stream/source/file_source.h"
+#include "stream/source/kafka_source.h"
+
+namespace floe::pipeline {
+
+namespace {
+
+// Keys of a Kafka source's or sink's properties that floe reads itself; the rest go to
+// librdkafka as they are.
+constexpr const char* kTopicsKey = "topics";
+constexpr const char* kStartOffsetsKey = "start_offsets";
+constexpr const char* kErrorTimeoutKey = "error_timeout";
+constexpr const char* kBootstrapKey = "bootstrap.servers";
+constexpr const char* kGroupKey = "group.id";
+constexpr const char* kTransactionalKey = "transactional";
+
+/// Removes `key` from `properties` (floe reads it; librdkafka must not see it), returning it.
+std::optional<std::string> TakeProperty(std::map<std::string, std::string>* properties,
+                                        const char* key) {
+  auto found = properties->find(key);
+  if (found == properties->end()) return std::nullopt;
+  std::string value = std::move(found->second);
+  properties->erase(found);
+  return value;
+}
+
+/// Splits "a, b,c" on commas, trimming spaces; empty entries are dropped.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(item);
+    start = comma + 1;
+  }
+  return items;
+}
+
+/// The source schema, its metadata columns and the event time of `plan->source`.
+Status PlanSource(const JobConfig& config, JobPlan* plan) {
+  std::vector<iceberg::NestedField> fields;
+  int32_t id = 1;
+  for (const ColumnConfig& column : plan->source->schema) {
+    fields.push_back(iceberg::NestedField{id++, column.name, column.required, column.type, ""});
+    plan->metadata.push_back(column.metadata);
+    plan->header_names.push_back(column.header);
+  }
+  plan->source_schema = std::make_shared<const iceberg::Schema>(0, std::move(fields));
+  if (!plan->source->event_time) return Status::Ok();
+  const EventTimeConfig& event_time = *plan->source->event_time;
+  const iceberg::NestedField* field = plan->source_schema->FindFieldByName(event_time.column);
+  if (field == nullptr) {
+    return InvalidArgument("{}: unknown event-time column '{}'", config.file, event_time.column);
+  }
+  plan->event_time_column = plan->source_schema->FieldIndexById(field->id);
+  const bool nanos = field->type->id() == iceberg::TypeId::kTimestampNs ||
+                     field->type->id() == iceberg::TypeId::kTimestampTzNs;
+  plan->event_time_units_per_micro = nanos ? 1000 : 1;
+  plan->max_out_of_orderness =
+      std::chrono::duration_cast<std::chrono::microseconds>(event_time.max_out_of_orderness)
+          .count() *
+      plan->event_time_units_per_micro;
+  return Status::Ok();
+}
+
+/// <host>-<pid>: unique among the processes of a job.
+std::string DefaultInstance() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') std::strcpy(host, "host");
+  return fmt::format("{}-{}", host, getpid());
+}
+
+}  // namespace
+
+Result<kafka::ConsumerOptions> ConsumerOptionsFor(const JobConfig& config,
+                                                  const SourceConfig& source) {
+  const std::string where = fmt::format("{}: source '{}'", config.file, source.name);
+  kafka::ConsumerOptions options;
+  options.properties = source.properties;
+  const auto take = [&](const char* key) { return TakeProperty(&options.properties, key); };
+  options.topics = SplitList(take(kTopicsKey).value_or(""));
+  if (options.topics.empty()) return InvalidArgument("{}: properties.topics is empty", where);
+  auto bootstrap = take(kBootstrapKey);
+  if (!bootstrap || bootstrap->empty()) {
+    return InvalidArgument("{}: properties.{} is missing (e.g. ${{KAFKA_BOOTSTRAP_SERVERS}})",
+                           where, kBootstrapKey);
+  }
+  options.bootstrap_servers = *bootstrap;
+  // The group defaults to the job's name: workers and processes of one job share partitions.
+  options.group_id = take(kGroupKey).value_or(config.name);
+  options.client_id = fmt::format("floe-{}", config.name);
+  if (auto start = take(kStartOffsetsKey)) {
+    FLOE_RETURN_IF_ERROR_CTX(stream::ParseStartOffsets(*start, &options), where);
+  }
+  if (auto timeout = take(kErrorTimeoutKey)) {
+    auto parsed = ParseDuration(*timeout);
+    if (!parsed.ok()) {
+      return InvalidArgument("{}: properties.{}: {}", where, kErrorTimeoutKey,
+                             parsed.status().message());
+    }
+    options.error_timeout = *parsed;
+  }
+  return options;
+}
+
+Result<JobPlan> PlanJob(const JobConfig& config) {
+  JobPlan plan;
+  plan.config = &config;
+  if (config.sources.size() != 1) {
+    return NotSupported("{}: a job with {} sources: floe run takes exactly one for now",
+                        config.file, config.sources.size());
+  }
+  plan.source = &config.sources.front();
+  const bool kafka_source = plan.source->type == SourceType::kKafka;
+  if (kafka_source) {
+    FLOE_ASSIGN_OR_RAISE(plan.consumer, ConsumerOptionsFor(config, *plan.source));
+    plan.workers = config.parallelism;
+  } else if (config.parallelism > 1) {
+    return NotSupported("{}: job.parallelism {} needs a kafka source (a file is read in order)",
+                        config.file, config.parallelism);
+  }
+  FLOE_RETURN_IF_ERROR(PlanSource(config, &plan));
+  FLOE_ASSIGN_OR_RAISE(stream::TransformChain chain,
+                       stream::TransformChain::Make(plan.source_schema, config.transforms));
+  plan.transforms = std::make_shared<const stream::TransformChain>(std::move(chain));
+
+  for (const SinkConfig& sink : config.sinks) {
+    if (sink.type == SinkType::kKafka && !kafka_source) {
+      return NotSupported(
+          "{}: sink '{}': a kafka sink records its progress as consumer-group offsets of the "
+          "source's topics, so it needs a kafka source",
+          config.file, sink.name);
+    }
+    if (sink.type == SinkType::kJsonl && plan.workers > 1) {
+      return NotSupported("{}: sink '{}': a jsonl file takes one writer; set job.parallelism to 1",
+                          config.file, sink.name);
+    }
+  }
+  if (config.dead_letter && config.dead_letter->type != SinkType::kIceberg) {
+    return NotSupported("{}: dead_letter must be an iceberg sink", config.file);
+  }
+  return plan;
+}
+
+Result<stream::KafkaSinkOptions> KafkaSinkOptionsFor(const JobPlan& plan, const SinkConfig& sink,
+                                                     const std::string& instance, int worker) {
+  stream::KafkaSinkOptions options;
+  options.name = sink.name;
+  options.topic = sink.topic;
+  options.properties = sink.properties;
+  const auto take = [&](const char* key) { return TakeProperty(&options.properties, key); };
+  // The sink's brokers default to the source's.
+  options.bootstrap_servers = take(kBootstrapKey).value_or(plan.consumer.bootstrap_servers);
+  std::string transactional = take(kTransactionalKey).value_or("false");
+  if (transactional != "true" && transactional != "false") {
+    return InvalidArgument("properties.{}: expected true or false, got '{}'", kTransactionalKey,
+                           transactional);
+  }
+  options.transactional = transactional == "true";
+  if (sink.key) options.key_expression = sink.key->text;
+  options.offsets_group = fmt::format("{}.{}", plan.config->name, sink.name);
+  // Unique per process and worker (two processes of one id would fence each other); stable
+  // across restarts only when the user names the instance.
+  options.transactional_id = fmt::format("{}.{}.{}.{}", plan.config->name, sink.name,
+                                         instance.empty() ? DefaultInstance() : instance, worker);
+  options.source_topics = plan.consumer.topics;
+  options.mirror_offsets = options.transactional;
+  return options;
+}
+
+stream::IcebergSinkOptions IcebergSinkOptionsFor(const JobConfig& config, const SinkConfig& sink,
+                                                 const std::string& name) {
+  stream::IcebergSinkOptions options;
+  options.name = name;
+  options.job_id = config.name;
+  options.table = sink.table;
+  options.create_if_missing = sink.create_if_missing;
+  if (sink.partition_by) options.partition_by = sink.partition_by->text;
+  options.properties = sink.properties;
+  options.offsets_group = config.name;
+  options.data_file_prefix = stream::JobFilePrefix(config.name);
+  options.write_parallelism = sink.write_parallelism;
+  return options;
+}
+
+Result<std::shared_ptr<iceberg::Catalog>> JobBuilder::CatalogFor(const std::string& name) {
+  auto found = catalogs_.find(name);
+  if (found != catalogs_.end()) return found->second;
+  const JobConfig& config = *plan_.config;
+  const CatalogConfig* catalog_config = config.FindCatalog(name);
+  if (catalog_config == nullptr) {
+    return InvalidArgument("{}: unknown catalog '{}'", config.file, name);
+  }
+  const PropertyMap& properties = catalog_config->properties;
+  Result<std::shared_ptr<iceberg::Catalog>> opened = std::shared_ptr<iceberg::Catalog>();
+  if (catalog_config->type == CatalogType::kRest) {
+    opened = iceberg::OpenRestCatalog(properties);
+  } else {
+    // sql and hadoop catalogs keep their tables under a warehouse location.
+    auto warehouse = properties.find("warehouse");
+    if (warehouse == properties.end()) {
+      return InvalidArgument("{}: catalog '{}' has no warehouse", config.file, name);
+    }
+    opened = catalog_config->type == CatalogType::kSql
+                 ? iceberg::OpenWarehouseCatalog(warehouse->second, properties)
+                 : iceberg::OpenHadoopCatalog(warehouse->second);
+  }
+  if (!opened.ok()) return opened.status().WithContext(fmt::format("catalog '{}'", name));
+  std::shared_ptr<iceberg::Catalog> catalog = std::move(opened).value();
+  catalogs_[name] = catalog;
+  return catalog;
+}
+
+Result<stream::SinkSlot> JobBuilder::OpenSink(const SinkConfig& config,
+                                              const iceberg::Schema& schema,
+                                              const std::string& name, int worker) {
+  switch (config.type) {
+    case SinkType::kIceberg: {
+      FLOE_ASSIGN_OR_RAISE(std::shared_ptr<iceberg::Catalog> catalog, CatalogFor(config.catalog));
+      FLOE_ASSIGN_OR_RAISE(
+          std::unique_ptr<stream::IcebergSink> sink,
+          stream::IcebergSink::Open(catalog, schema,
+                                    IcebergSinkOptionsFor(*plan_.config, config, name)));
+      return stream::SinkSlot::ForTable(
+          std::move(sink),
+          fmt::format("table {} in catalog '{}'", config.table.ToString(), config.catalog));
+    }
+    case SinkType::kKafka: {
+      FLOE_ASSIGN_OR_RAISE(stream::KafkaSinkOptions options,
+                           KafkaSinkOptionsFor(plan_, config, instance_, worker));
+      FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSink> sink,
+                           stream::KafkaSink::Open(schema, std::move(options)));
+      return stream::SinkSlot::For(std::move(sink), fmt::format("topic {}", config.topic));
+    }
+    case SinkType::kJsonl:
+      break;
+  }
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JsonlSink> sink,
+                       stream::JsonlSink::Open(schema, {name, config.path}));
+  return stream::SinkSlot::For(std::move(sink), fmt::format("file {}", config.path));
+}
+
+Result<std::unique_ptr<stream::Source>> JobBuilder::OpenSource(
+    int worker, stream::PartitionListener* listener) const {
+  if (plan_.source->type == SourceType::kKafka) {
+    stream::KafkaSourceOptions options;
+    options.name = plan_.source->name;
+    options.consumer = plan_.consumer;
+    options.consumer.client_id = fmt::format("{}-{}", plan_.consumer.client_id, worker);
+    FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSource> source,
+                         stream::KafkaSource::Open(std::move(options), listener));
+    return std::unique_ptr<stream::Source>(std::move(source));
+  }
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::FileSource> source,
+                       stream::FileSource::Open(plan_.source->name, plan_.source->path, listener));
+  return std::unique_ptr<stream::Source>(std::move(source));
+}
+
+void JobBuilder::InitCounters(stream::JobCounters* counters) const {
+  for (const SinkConfig& sink : plan_.config->sinks) counters->written[sink.name] = 0;
+  counters->written[kDeadLetterSinkName] = 0;
+}
+
+Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
+                                                                   stream::JobRunnerOptions runtime,
+                                                                   stream::JobCounters* counters) {
+  const JobConfig& config = *plan_.config;
+  const iceberg::Schema& output = *plan_.transforms->output_schema();
+  std::vector<stream::SinkSlot> sinks;
+  for (const SinkConfig& sink : config.sinks) {
+    auto slot = OpenSink(sink, output, sink.name, index);
+    if (!slot.ok()) return slot.status().WithContext(fmt::format("sink '{}'", sink.name));
+    sinks.push_back(std::move(slot).value());
+  }
+  std::optional<stream::SinkSlot> dead_letter;
+  if (config.dead_letter) {
+    auto slot =
+        OpenSink(*config.dead_letter, *stream::DeadLetterSchema(), kDeadLetterSinkName, index);
+    if (!slot.ok()) return slot.status().WithContext("dead_letter");
+    dead_letter = std::move(slot).value();
+  }
+  stream::JobRunnerOptions options = std::move(runtime);
+  options.job_id = config.name;
+  options.source_schema = plan_.source_schema;
+  options.metadata = plan_.metadata;
+  options.header_names = plan_.header_names;
+  options.transforms = plan_.transforms;
+  options.event_time_column = plan_.event_time_column;
+  options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
+  options.event_time_units_per_micro = plan_.event_time_units_per_micro;
+  options.checkpoint.interval = config.checkpoint.interval;
+  options.checkpoint.min_pause = config.checkpoint.min_pause;
+  options.checkpoint.timeout = config.checkpoint.timeout;
+  options.checkpoint.tolerable_failures = config.checkpoint.tolerable_failures;
+  options.worker = index;
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> runner,
+                       stream::JobRunner::Make(std::move(options), std::move(sinks),
+                                               std::move(dead_letter), counters));
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::Source> source, OpenSource(index, runner.get()));
+  runner->set_source(std::move(source));
+  return runner;
+}
+
+}  // namespace floe::pipeline

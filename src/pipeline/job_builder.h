@@ -1,0 +1,91 @@
+#pragma once
+
+// From a job definition (JobConfig, whichever front end made it) to the runnable graph: the
+// plan (source schema, bound transforms, event time, the checks that need no I/O), then the
+// workers (catalogs, sources, sinks, dead letters, Kafka options) that stream::JobRunner runs.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "iceberg/catalog/catalog.h"
+#include "kafka/consumer.h"
+#include "pipeline/job_config.h"
+#include "stream/job_counters.h"
+#include "stream/job_runner.h"
+#include "stream/sink/iceberg_sink.h"
+#include "stream/sink/kafka_sink.h"
+
+namespace floe::pipeline {
+
+/// The name of the dead-letter sink in counters and summaries.
+inline constexpr const char* kDeadLetterSinkName = "dead_letter";
+
+/// What can be checked without touching any file, catalog or broker: the source schema, the
+/// bound transforms, the kinds of sinks. Errors here are the job definition's fault.
+struct JobPlan {
+  const JobConfig* config = nullptr;  // outlives the plan
+  const SourceConfig* source = nullptr;
+  std::shared_ptr<const iceberg::Schema> source_schema;
+  std::vector<stream::MetadataColumn> metadata;
+  std::vector<std::string> header_names;  // per source column: kHeader's header name
+  std::shared_ptr<const stream::TransformChain> transforms;
+  std::optional<int> event_time_column;
+  int64_t max_out_of_orderness = 0;  // in the event-time column's unit
+  int64_t event_time_units_per_micro = 1;
+  int workers = 1;
+  /// Kafka sources: the consumer, as the job configures it (every worker joins one group).
+  kafka::ConsumerOptions consumer;
+};
+
+/// InvalidArgument / NotSupported when the job cannot run as written.
+Result<JobPlan> PlanJob(const JobConfig& config);
+
+/// A Kafka source's consumer: topics, brokers, group (default: the job's name), start offsets,
+/// error timeout; the other properties go to librdkafka as they are.
+Result<kafka::ConsumerOptions> ConsumerOptionsFor(const JobConfig& config,
+                                                  const SourceConfig& source);
+/// A Kafka sink's producer for one worker; `instance` names this process in transactional ids.
+Result<stream::KafkaSinkOptions> KafkaSinkOptionsFor(const JobPlan& plan, const SinkConfig& sink,
+                                                     const std::string& instance, int worker);
+/// An Iceberg sink (or the dead-letter table) named `name`.
+stream::IcebergSinkOptions IcebergSinkOptionsFor(const JobConfig& config, const SinkConfig& sink,
+                                                 const std::string& name);
+
+/// Opens what a planned job reads and writes and makes its workers.
+/// Thread safety: one thread. Lifetime: keeps the catalogs it opened (shared with the sinks).
+class JobBuilder {
+ public:
+  /// `instance` names this process in Kafka transactional ids.
+  JobBuilder(JobPlan plan, std::string instance)
+      : plan_(std::move(plan)), instance_(std::move(instance)) {}
+
+  const JobPlan& plan() const { return plan_; }
+
+  /// Worker `index` with its own sinks and source. `runtime` holds what the caller decides
+  /// (warn, info, stop, stop_when_idle); the rest comes from the plan. `counters` must hold
+  /// every sink's name (InitCounters).
+  Result<std::unique_ptr<stream::JobRunner>> BuildWorker(int index,
+                                                         stream::JobRunnerOptions runtime,
+                                                         stream::JobCounters* counters);
+  /// Adds a written-rows counter per sink and for the dead letters.
+  void InitCounters(stream::JobCounters* counters) const;
+
+ private:
+  Result<std::shared_ptr<iceberg::Catalog>> CatalogFor(const std::string& name);
+  Result<stream::SinkSlot> OpenSink(const SinkConfig& config, const iceberg::Schema& schema,
+                                    const std::string& name, int worker);
+  Result<std::unique_ptr<stream::Source>> OpenSource(int worker,
+                                                     stream::PartitionListener* listener) const;
+
+  JobPlan plan_;
+  std::string instance_;
+  std::map<std::string, std::shared_ptr<iceberg::Catalog>> catalogs_;
+};
+
+}  // namespace floe::pipeline

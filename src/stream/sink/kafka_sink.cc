@@ -1,0 +1,170 @@
+#include "stream/sink/kafka_sink.h"
+
+#include <cstring>
+
+#include "stream/json_fields.h"
+#include "stream/offsets_json.h"
+
+namespace floe::stream {
+
+KafkaSink::KafkaSink(KafkaSinkOptions options, json::RowEncoder encoder,
+                     std::unique_ptr<BoundExpression> key,
+                     std::unique_ptr<kafka::Producer> producer,
+                     std::unique_ptr<kafka::GroupOffsets> group, OffsetMap offsets)
+    : options_(std::move(options)),
+      encoder_(std::move(encoder)),
+      key_(std::move(key)),
+      producer_(std::move(producer)),
+      group_(std::move(group)),
+      offsets_(std::move(offsets)) {}
+
+KafkaSink::~KafkaSink() = default;  // the producer drops what was not committed
+
+std::string KafkaSink::Where() const {
+  return fmt::format("sink '{}' (kafka topic '{}')", options_.name, options_.topic);
+}
+
+Result<std::unique_ptr<KafkaSink>> KafkaSink::Open(const iceberg::Schema& input_schema,
+                                                   KafkaSinkOptions options) {
+  const std::string where =
+      fmt::format("sink '{}' (kafka topic '{}')", options.name, options.topic);
+  if (options.topic.empty()) return InvalidArgument("sink '{}': no kafka topic", options.name);
+  if (options.bootstrap_servers.empty()) {
+    return InvalidArgument("{}: no bootstrap servers", where);
+  }
+  if (options.offsets_group.empty()) {
+    return InvalidArgument("{}: no consumer group for the sink's offsets", where);
+  }
+  auto fields = JsonFieldsFor(input_schema);
+  if (!fields.ok()) return fields.status().WithContext(where);
+  FLOE_ASSIGN_OR_RAISE(json::RowEncoder encoder, json::RowEncoder::Make(std::move(*fields)));
+
+  std::unique_ptr<BoundExpression> key;
+  if (!options.key_expression.empty()) {
+    // Bound as written first, so that errors point into the user's text.
+    auto bound = BoundExpression::Bind(options.key_expression, input_schema);
+    if (!bound.ok()) return bound.status().WithContext(fmt::format("{}: key", where));
+    if ((*bound)->type().id() == iceberg::TypeId::kString) {
+      key = std::move(*bound);
+    } else {
+      auto cast = BoundExpression::Bind(fmt::format("CAST(({}) AS string)", options.key_expression),
+                                        input_schema);
+      if (!cast.ok()) return cast.status().WithContext(fmt::format("{}: key", where));
+      key = std::move(*cast);
+    }
+  }
+
+  kafka::ProducerOptions producer_options;
+  producer_options.bootstrap_servers = options.bootstrap_servers;
+  producer_options.client_id = fmt::format("floe-{}", options.name);
+  producer_options.properties = options.properties;
+  producer_options.timeout = options.timeout;
+  if (options.transactional) {
+    producer_options.transactional_id =
+        options.transactional_id.empty() ? options.offsets_group : options.transactional_id;
+  }
+  auto producer = kafka::Producer::Make(std::move(producer_options));
+  if (!producer.ok()) return producer.status().WithContext(where);
+  auto partitions = (*producer)->PartitionCount(options.topic);
+  if (!partitions.ok()) return partitions.status().WithContext(where);
+
+  auto group = kafka::GroupOffsets::Make(options.bootstrap_servers, options.properties,
+                                         options.offsets_group);
+  if (!group.ok()) return group.status().WithContext(where);
+  auto offsets = (*group)->Committed(options.source_topics, options.timeout);
+  if (!offsets.ok()) return offsets.status().WithContext(where);
+
+  return std::unique_ptr<KafkaSink>(new KafkaSink(std::move(options), std::move(encoder),
+                                                  std::move(key), std::move(*producer),
+                                                  std::move(*group), std::move(*offsets)));
+}
+
+Status KafkaSink::Write(const RecordBatch& batch, Selection selection) {
+  if (closed_) return Internal("{}: Write after Close", Where());
+  if (selection.count == 0) return Status::Ok();
+  if (options_.transactional && !producer_->in_transaction()) {
+    FLOE_RETURN_IF_ERROR_CTX(producer_->BeginTransaction(), Where());
+  }
+  if (key_ != nullptr) {
+    FLOE_RETURN_IF_ERROR_CTX(key_->Evaluate(batch, selection, eval_context_, &keys_),
+                             fmt::format("{}: key", Where()));
+  }
+  std::vector<const ColumnVector*> columns;
+  columns.reserve(batch.columns.size());
+  for (const ColumnVector& column : batch.columns) columns.push_back(&column);
+  // One encoding pass for the batch; each row ends at its '\n' (JSON escapes those in values).
+  encoded_.clear();
+  FLOE_RETURN_IF_ERROR_CTX(encoder_.EncodeLines(columns, selection, &encoded_), Where());
+  const char* row_start = encoded_.data();
+  const char* const end = encoded_.data() + encoded_.size();
+  for (size_t i = 0; i < selection.count; ++i) {
+    const char* row_end = static_cast<const char*>(std::memchr(row_start, '\n', end - row_start));
+    if (row_end == nullptr) return Internal("{}: encoded rows out of step", Where());
+    std::optional<std::string_view> key;
+    if (key_ != nullptr) {
+      const size_t row = selection.Row(i);
+      if (!keys_.IsNull(row)) key = keys_.GetBytes(row);
+    }
+    FLOE_RETURN_IF_ERROR_CTX(
+        producer_->Produce(options_.topic, key,
+                           std::string_view(row_start, static_cast<size_t>(row_end - row_start))),
+        Where());
+    row_start = row_end + 1;
+  }
+  rows_written_ += static_cast<int64_t>(selection.count);
+  written_since_commit_ = true;
+  return Status::Ok();
+}
+
+Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
+  if (closed_) return Internal("{}: Commit after Close", Where());
+  const OffsetMap merged = MergeOffsets(offsets_, checkpoint.offsets);
+  const bool offsets_changed = merged != offsets_;
+  if (options_.transactional) {
+    if (!producer_->in_transaction()) {
+      if (!offsets_changed) return Status::Ok();
+      FLOE_RETURN_IF_ERROR_CTX(producer_->BeginTransaction(), Where());
+    }
+    if (offsets_changed) {
+      FLOE_RETURN_IF_ERROR_CTX(producer_->SendOffsetsToTransaction(merged, options_.offsets_group),
+                               Where());
+    }
+    FLOE_RETURN_IF_ERROR_CTX(producer_->CommitTransaction(), Where());
+    if (options_.mirror_offsets && offsets_changed) {
+      FLOE_RETURN_IF_ERROR_CTX(group_->Commit(merged, options_.timeout), Where());
+    }
+  } else {
+    if (written_since_commit_)
+      FLOE_RETURN_IF_ERROR_CTX(producer_->Flush(options_.timeout), Where());
+    if (offsets_changed) {
+      FLOE_RETURN_IF_ERROR_CTX(group_->Commit(merged, options_.timeout), Where());
+    }
+  }
+  offsets_ = std::move(merged);
+  written_since_commit_ = false;
+  return Status::Ok();
+}
+
+Status KafkaSink::Close() {
+  if (closed_) return Status::Ok();
+  closed_ = true;
+  written_since_commit_ = false;
+  // Uncommitted rows are discarded: an aborted transaction's messages are never visible to
+  // read_committed consumers. (Without transactions, what was produced may still arrive.)
+  if (options_.transactional) FLOE_RETURN_IF_ERROR_CTX(producer_->AbortTransaction(), Where());
+  return Status::Ok();
+}
+
+Result<OffsetMap> KafkaSink::CommittedOffsets() {
+  auto stored = group_->Committed(options_.source_topics, options_.timeout);
+  if (!stored.ok()) return stored.status().WithContext(Where());
+  // Offsets only move forward; keep the larger of what the group says and what this sink
+  // committed itself (a transactional commit may not show in the group at once).
+  for (const auto& [partition, offset] : *stored) {
+    auto [entry, inserted] = offsets_.try_emplace(partition, offset);
+    if (!inserted && offset > entry->second) entry->second = offset;
+  }
+  return offsets_;
+}
+
+}  // namespace floe::stream

@@ -1,0 +1,128 @@
+#include "stream/sink/parallel_writer.h"
+
+namespace floe::stream {
+
+namespace {
+
+// Batches waiting per writer: enough to keep it busy, few enough to bound memory.
+constexpr size_t kQueueDepth = 2;
+
+}  // namespace
+
+Result<std::unique_ptr<ParallelWriter>> ParallelWriter::Make(std::shared_ptr<io::FileIO> io,
+                                                             const iceberg::TableMetadata& metadata,
+                                                             int threads,
+                                                             const std::string& file_prefix) {
+  if (threads < 1) return InvalidArgument("write parallelism {}: must be at least 1", threads);
+  auto writer = std::unique_ptr<ParallelWriter>(new ParallelWriter());
+  writer->io_ = io;
+  for (int i = 0; i < threads; ++i) {
+    auto worker = std::make_unique<Worker>();
+    FLOE_ASSIGN_OR_RAISE(worker->writer, iceberg::PartitionedWriter::Make(io, metadata));
+    worker->writer->set_file_prefix(file_prefix);
+    writer->workers_.push_back(std::move(worker));
+  }
+  for (auto& worker : writer->workers_) {
+    Worker* raw = worker.get();
+    worker->thread = std::thread([w = writer.get(), raw] { w->Loop(raw); });
+  }
+  return writer;
+}
+
+ParallelWriter::~ParallelWriter() { (void)Abort(); }
+
+void ParallelWriter::Loop(Worker* worker) {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !worker->queue.empty(); });
+    if (worker->queue.empty()) return;  // stopping, and nothing left to write
+    std::vector<ColumnVector> batch = std::move(worker->queue.front());
+    worker->queue.pop_front();
+    worker->busy = true;
+    changed_.notify_all();  // room in the queue
+    lock.unlock();
+    std::vector<const ColumnVector*> columns;
+    columns.reserve(batch.size());
+    for (const ColumnVector& column : batch) columns.push_back(&column);
+    const size_t rows = batch.empty() ? 0 : batch.front().size();
+    Status status = worker->writer->Write(columns, Selection::All(rows));
+    lock.lock();
+    worker->busy = false;
+    if (!status.ok() && error_.ok()) error_ = status;
+    changed_.notify_all();
+  }
+}
+
+Status ParallelWriter::Write(std::span<const ColumnVector* const> columns, Selection selection) {
+  if (selection.count == 0) return Status::Ok();
+  std::vector<ColumnVector> copy;
+  copy.reserve(columns.size());
+  for (const ColumnVector* column : columns) {
+    copy.emplace_back(column->kind(), column->fixed_width());
+    copy.back().AppendRows(*column, selection.indices, selection.count);
+  }
+  std::unique_lock lock(mutex_);
+  FLOE_RETURN_IF_ERROR(error_);
+  if (stopping_) return Internal("write after the writer was finished");
+  Worker& worker = *workers_[next_];
+  next_ = (next_ + 1) % workers_.size();
+  changed_.wait(lock, [&] { return worker.queue.size() < kQueueDepth || !error_.ok(); });
+  FLOE_RETURN_IF_ERROR(error_);
+  worker.queue.push_back(std::move(copy));
+  rows_queued_ += static_cast<int64_t>(selection.count);
+  changed_.notify_all();
+  return Status::Ok();
+}
+
+Status ParallelWriter::StopThreads() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return error_;
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (auto& worker : workers_) {
+    if (worker->thread.joinable()) worker->thread.join();
+  }
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+Result<std::vector<iceberg::DataFile>> ParallelWriter::Finish() {
+  Status status = StopThreads();  // the threads drain their queues before they stop
+  if (!status.ok()) {
+    (void)Abort();
+    return status;
+  }
+  std::vector<iceberg::DataFile> files;
+  for (auto& worker : workers_) {
+    if (worker->writer == nullptr) continue;
+    auto finished = worker->writer->Finish();
+    worker->writer.reset();
+    if (!finished.ok()) {
+      (void)Abort();
+      for (const iceberg::DataFile& file : files) (void)io_->DeleteFile(file.file_path);
+      return finished.status();
+    }
+    files.insert(files.end(), finished->begin(), finished->end());
+  }
+  return files;
+}
+
+Status ParallelWriter::Abort() {
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& worker : workers_) worker->queue.clear();
+  }
+  (void)StopThreads();
+  Status result = Status::Ok();
+  for (auto& worker : workers_) {
+    if (worker->writer == nullptr) continue;
+    Status status = worker->writer->Abort();
+    worker->writer.reset();
+    if (result.ok()) result = status;
+  }
+  return result;
+}
+
+}  // namespace floe::stream

@@ -1,0 +1,69 @@
+#pragma once
+
+// Sinks: where rows leave a job. Each sink commits its own progress atomically with its output
+// (DESIGN.md "Exactly once"): what it wrote and the source positions it covers become visible
+// together, at a checkpoint.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/offsets.h"
+#include "common/result.h"
+#include "stream/record_batch.h"
+
+namespace floe::stream {
+
+using floe::OffsetMap;
+using floe::TopicPartition;
+
+/// What a checkpoint commits.
+struct CheckpointInfo {
+  std::string job_id;
+  int64_t checkpoint_id = 0;
+  /// Next offsets per source partition, as of the rows written before this checkpoint.
+  OffsetMap offsets;
+  /// The event-time watermark at the checkpoint (micros since the epoch), if the job has one.
+  std::optional<int64_t> watermark_micros;
+  /// The last checkpoint of a run (end of bounded input, or a stop): sinks record moved offsets
+  /// even when they wrote nothing, so the next run does not read that input again.
+  bool final = false;
+  /// When the checkpoint times out: sinks stop retrying past it and fail the commit.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// The operators' state written for this checkpoint (state.h): state name → location. A
+  /// table sink names them in its commit; other sinks ignore them.
+  std::map<std::string, std::string> state_locations;
+};
+
+/// Thread safety: a sink is driven by one thread (the job's runtime); Write and Commit are never
+/// called concurrently. Lifetime: Close() before destruction; destruction without Close()
+/// discards what was not committed.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+
+  virtual const std::string& name() const = 0;
+  /// Writes (or buffers) the selected rows of a batch. Not visible before Commit().
+  virtual Status Write(const RecordBatch& batch, Selection selection) = 0;
+  /// Makes everything written since the last commit durable and visible, together with the
+  /// checkpoint's offsets. Nothing written and nothing to record: a no-op.
+  virtual Status Commit(const CheckpointInfo& checkpoint) = 0;
+  /// The offsets of the last commit this sink made, read back from its own output (recovery
+  /// seeks the source to the smallest of all sinks' offsets).
+  virtual Result<OffsetMap> CommittedOffsets() = 0;
+  /// The state locations of the last commit this sink made (CheckpointInfo::state_locations),
+  /// read back from its own output like the offsets; empty when it keeps none.
+  virtual Result<std::map<std::string, std::string>> CommittedState() {
+    return std::map<std::string, std::string>{};
+  }
+  /// Whether a failed Commit leaves the sink as it was, so that the next Commit commits the
+  /// failed one's rows too (a failed checkpoint is then tolerable). Otherwise a failed commit
+  /// ends the job, and recovery starts from the committed offsets.
+  virtual bool RetriesFailedCommits() const { return false; }
+  /// Rows written since the last commit are discarded; committed ones stay.
+  virtual Status Close() = 0;
+};
+
+}  // namespace floe::stream
