@@ -8,7 +8,6 @@
 #include <map>
 
 #include "common/fault.h"
-#include "stream/json_fields.h"
 
 namespace floe::stream {
 
@@ -56,49 +55,17 @@ DeadLetterSource SourceOf(const SourceChunk& chunk, int64_t offset) {
   return source;
 }
 
-/// Fills the deferred columns of `batch` (late materialisation: only the filters' columns were
-/// decoded into it) for the rows of `selection`, and returns the selection that now applies.
-/// When some rows were dropped the batch keeps the selected ones only, so that no column holds
-/// rows nobody reads.
-Selection MaterializeSelected(const json::DecodedBatch& decoded,
-                              const std::vector<int>& json_columns, RecordBatch* batch,
-                              Selection selection) {
-  const size_t rows = batch->num_rows();
-  const bool all = selection.count == rows;  // the rows of a selection are increasing
-  if (!all) {
-    for (size_t c = 0; c < batch->columns.size(); ++c) {
-      const int field = json_columns[c];
-      if (field < 0 || !decoded.is_deferred[field]) {
-        batch->columns[c].KeepRows(selection.indices, selection.count);
-      }
-    }
-    for (size_t i = 0; i < selection.count; ++i) {
-      batch->offsets[i] = batch->offsets[selection.indices[i]];
-    }
-    batch->offsets.resize(selection.count);
-  }
-  for (size_t c = 0; c < batch->columns.size(); ++c) {
-    const int field = json_columns[c];
-    if (field >= 0 && decoded.is_deferred[field]) {
-      decoded.MaterializeDeferred(field, selection, &batch->columns[c]);
-    }
-  }
-  return Selection::All(selection.count);
-}
-
 }  // namespace
 
 JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
                      std::optional<SinkSlot> dead_letter, JobCounters* counters,
-                     json::BatchDecoder decoder, EnvelopeColumns envelope)
+                     RecordDecoder decoder)
     : options_(std::move(options)),
       coordinator_(CoordinatorOptions(options_), std::move(sinks), std::move(dead_letter),
                    counters),
       counters_(counters),
       decoder_(std::move(decoder)),
-      envelope_(std::move(envelope)),
       watermarks_(options_.max_out_of_orderness_micros) {
-  decoded_ = decoder_.NewBatch();
   for (StatefulOperator* op : options_.operators) coordinator_.Register(op);
 }
 
@@ -106,55 +73,21 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
                                                    std::vector<SinkSlot> sinks,
                                                    std::optional<SinkSlot> dead_letter,
                                                    JobCounters* counters) {
-  const iceberg::Schema& schema = *options.source_schema;
-  auto envelope = EnvelopeColumns::Make(schema, options.metadata, options.header_names);
-  if (!envelope.ok()) return envelope.status().WithContext(fmt::format("job {}", options.job_id));
-  std::vector<iceberg::NestedField> json_fields;
-  std::vector<int> json_columns;
-  for (size_t i = 0; i < schema.fields().size(); ++i) {
-    if (options.metadata[i] != MetadataColumn::kNone) {
-      json_columns.push_back(-1);
-      continue;
-    }
-    json_columns.push_back(static_cast<int>(json_fields.size()));
-    json_fields.push_back(schema.fields()[i]);
-  }
-  if (json_fields.empty()) {
-    return InvalidArgument("job {}: the source decodes no column from the records", options.job_id);
-  }
-  FLOE_ASSIGN_OR_RAISE(std::vector<json::FieldSpec> fields,
-                       JsonFieldsFor(iceberg::Schema(0, std::move(json_fields))));
-  FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
-  // Late materialisation: when the transforms are filters only, the string columns they do not
-  // read (nor the event time) are copied for the rows that pass only. Every record is still
-  // parsed and checked in full, so the same ones fail.
   std::optional<std::vector<int>> filter_columns;
   if (options.transforms && !options.transforms->empty()) {
     filter_columns = options.transforms->FilterColumns();
   }
-  if (filter_columns) {
-    std::vector<int> deferred;
-    for (size_t c = 0; c < json_columns.size(); ++c) {
-      const int field = json_columns[c];
-      if (field < 0 || decoder.fields()[field].kind != json::ValueKind::kString ||
-          std::binary_search(filter_columns->begin(), filter_columns->end(), static_cast<int>(c)) ||
-          options.event_time_column == static_cast<int>(c)) {
-        continue;
-      }
-      deferred.push_back(field);
-    }
-    FLOE_RETURN_IF_ERROR(decoder.Defer(deferred));
-  }
+  auto decoder = RecordDecoder::Make(options.source_schema, options.metadata, options.header_names,
+                                     filter_columns, options.event_time_column);
+  if (!decoder.ok()) return decoder.status().WithContext(fmt::format("job {}", options.job_id));
   for (const SinkSlot& slot : sinks) {
     if (!counters->written.contains(slot.sink->name())) {
       return InvalidArgument("job {}: no counter for sink '{}'", options.job_id, slot.sink->name());
     }
   }
-  auto runner = std::unique_ptr<JobRunner>(
-      new JobRunner(std::move(options), std::move(sinks), std::move(dead_letter), counters,
-                    std::move(decoder), std::move(envelope).value()));
-  runner->json_columns_ = std::move(json_columns);
-  return runner;
+  return std::unique_ptr<JobRunner>(new JobRunner(std::move(options), std::move(sinks),
+                                                  std::move(dead_letter), counters,
+                                                  std::move(decoder).value()));
 }
 
 std::optional<int64_t> JobRunner::watermark() const {
@@ -217,31 +150,6 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
   return Status::Ok();
 }
 
-Status JobRunner::Decode(const SourceChunk& chunk) {
-  decoded_.Clear();
-  if (chunk.is_lines()) return decoder_.DecodeLines(chunk.lines, chunk.first_line, &decoded_);
-  for (size_t i = 0; i < chunk.payloads.size(); ++i) {
-    FLOE_RETURN_IF_ERROR(decoder_.DecodeOne(chunk.payloads[i], chunk.offsets[i], &decoded_));
-  }
-  return Status::Ok();
-}
-
-void JobRunner::AssembleBatch(const SourceChunk& chunk, RecordBatch* batch) {
-  const iceberg::Schema& schema = *options_.source_schema;
-  batch->schema = options_.source_schema;
-  batch->offsets = std::move(decoded_.positions);
-  batch->columns.clear();
-  batch->columns.reserve(schema.fields().size());
-  envelope_.Begin(chunk, batch->offsets);
-  for (size_t c = 0; c < schema.fields().size(); ++c) {
-    if (envelope_.metadata(c) == MetadataColumn::kNone) {
-      batch->columns.push_back(std::move(decoded_.columns[json_columns_[c]]));
-    } else {
-      batch->columns.push_back(envelope_.Column(c, chunk, batch->offsets));
-    }
-  }
-}
-
 std::string_view JobRunner::RawRecord(const SourceChunk& chunk, int64_t offset) const {
   if (chunk.is_lines()) return LineAt(chunk.lines, chunk.first_line, offset);
   auto found = std::lower_bound(chunk.offsets.begin(), chunk.offsets.end(), offset);
@@ -273,9 +181,10 @@ Status JobRunner::WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection se
 }
 
 Status JobRunner::Process(const SourceChunk& chunk) {
-  FLOE_RETURN_IF_ERROR(Decode(chunk));
-  const int64_t good = static_cast<int64_t>(decoded_.num_rows());
-  const int64_t bad = static_cast<int64_t>(decoded_.errors.size());
+  RecordBatch batch;
+  FLOE_RETURN_IF_ERROR(decoder_.Decode(chunk, &batch));
+  const int64_t good = static_cast<int64_t>(batch.offsets.size());
+  const int64_t bad = static_cast<int64_t>(decoder_.errors().size());
   counters_->records_in += good + bad;
   counters_->bytes_in += static_cast<int64_t>(chunk.bytes);
 
@@ -283,15 +192,13 @@ Status JobRunner::Process(const SourceChunk& chunk) {
   SourcePosition position{source_ ? source_->name() : "", chunk.partition.topic,
                           chunk.partition.partition};
   DeadLetterBuilder dead_letters(position);
-  for (const json::RecordError& error : decoded_.errors) {
+  for (const json::RecordError& error : decoder_.errors()) {
     DeadLetterType type = error.type == json::RecordErrorType::kDeserialization
                               ? DeadLetterType::kDeserialization
                               : DeadLetterType::kValidation;
     dead_letters.Add(type, error.message, error.raw, SourceOf(chunk, error.position));
   }
 
-  RecordBatch batch;
-  AssembleBatch(chunk, &batch);
   batch.position = position;
   if (options_.event_time_column) {
     counters_->late_rows +=
@@ -314,7 +221,7 @@ Status JobRunner::Process(const SourceChunk& chunk) {
   }
   counters_->dead_lettered += bad + static_cast<int64_t>(failed_.size());
   if (status.ok()) status = Deliver(batch, rows);
-  Recycle(batch);
+  decoder_.Recycle(batch);
   FLOE_RETURN_IF_ERROR(status);
 
   if (dead_letters.size() > 0) {
@@ -335,32 +242,12 @@ Status JobRunner::Process(const SourceChunk& chunk) {
 }
 
 Status JobRunner::Deliver(RecordBatch& batch, const RowSet& rows) {
-  Selection selection = rows.selection(batch.num_rows());
-  const bool deferring = std::find(decoded_.is_deferred.begin(), decoded_.is_deferred.end(),
-                                   true) != decoded_.is_deferred.end();
-  // Late materialisation pays when the filter drops most rows; when it keeps most, the next
-  // batch copies each value straight away instead of once more afterwards.
-  decoded_.defer = selection.count * 2 < batch.num_rows();
-  if (deferring && selection.count > 0) {
-    selection = MaterializeSelected(decoded_, json_columns_, &batch, selection);
-  }
+  const Selection selection = decoder_.Materialize(&batch, rows.selection(batch.num_rows()));
   counters_->passed += static_cast<int64_t>(selection.count);
   for (SinkSlot& slot : coordinator_.sinks()) {
     FLOE_RETURN_IF_ERROR(WriteTo(slot, batch, selection));
   }
   return Status::Ok();
-}
-
-void JobRunner::Recycle(RecordBatch& batch) {
-  // A project step replaced the source's columns: those buffers are gone.
-  if (batch.schema != options_.source_schema) {
-    decoded_ = decoder_.NewBatch();
-    return;
-  }
-  for (size_t c = 0; c < json_columns_.size(); ++c) {
-    if (json_columns_[c] >= 0) decoded_.columns[json_columns_[c]] = std::move(batch.columns[c]);
-  }
-  decoded_.positions = std::move(batch.offsets);
 }
 
 Status JobRunner::Checkpoint(bool final) {

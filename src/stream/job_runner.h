@@ -14,14 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "format/json/batch_decoder.h"
 #include "stream/checkpoint_coordinator.h"
 #include "stream/expr/transform_chain.h"
 #include "stream/job_counters.h"
 #include "stream/sink/dead_letter.h"
 #include "stream/sink/sink.h"
-#include "stream/source/envelope_columns.h"
 #include "stream/source/metadata_column.h"
+#include "stream/source/record_decoder.h"
 #include "stream/source/source.h"
 #include "stream/state.h"
 #include "stream/watermark.h"
@@ -90,16 +89,11 @@ class JobRunner final : public PartitionListener {
 
  private:
   JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
-            std::optional<SinkSlot> dead_letter, JobCounters* counters, json::BatchDecoder decoder,
-            EnvelopeColumns envelope);
+            std::optional<SinkSlot> dead_letter, JobCounters* counters, RecordDecoder decoder);
 
   Status Process(const SourceChunk& chunk);
-  Status Decode(const SourceChunk& chunk);
-  void AssembleBatch(const SourceChunk& chunk, RecordBatch* batch);
   /// Sends the rows of `rows` that passed to every sink (after late materialisation).
   Status Deliver(RecordBatch& batch, const RowSet& rows);
-  /// Hands the decoded buffers back for reuse while `batch` still has the source's columns.
-  void Recycle(RecordBatch& batch);
   std::string_view RawRecord(const SourceChunk& chunk, int64_t offset) const;
   /// Writes the rows of `selection` that the sink has not committed yet (dedup by offset).
   Status WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection);
@@ -121,10 +115,7 @@ class JobRunner final : public PartitionListener {
   CheckpointCoordinator coordinator_;
   JobCounters* counters_;
   std::unique_ptr<Source> source_;
-  json::BatchDecoder decoder_;
-  json::DecodedBatch decoded_;
-  std::vector<int> json_columns_;  // per source column: its decoded column, or -1 (metadata)
-  EnvelopeColumns envelope_;       // fills the metadata columns
+  RecordDecoder decoder_;  // decode, envelope columns, late materialisation
   EvalContext eval_;
   WatermarkTracker watermarks_;
   OffsetMap positions_;  // per partition read: the next offset not yet handed to the sinks
