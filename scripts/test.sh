@@ -6,6 +6,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 bash scripts/install-deps.sh
 bash scripts/check-format.sh
+bash scripts/check-modules.sh
 bash scripts/build.sh
 cd build
 ctest --output-on-failure -j "$(nproc)" --timeout 900
