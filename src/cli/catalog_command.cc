@@ -3,9 +3,12 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdlib>
 #include <ctime>
+#include <iostream>
+#include <memory>
 #include <thread>
 
 #include "catalog_server/catalog_server.h"
@@ -15,7 +18,6 @@ namespace floe::cli {
 
 namespace {
 
-constexpr int kExitError = 1;
 /// How often the signal watcher looks whether the server stopped by itself.
 constexpr long kSignalPollNanos = 200'000'000;
 
@@ -27,10 +29,6 @@ std::string DatabaseForLog(const std::string& url) {
 }  // namespace
 
 int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
-  auto fail = [&](const Status& status) {
-    err << "floe: error: " << status.message() << " (" << ErrorKindName(status.kind()) << ")\n";
-    return kExitError;
-  };
   catalog_server::CatalogServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;
@@ -39,13 +37,13 @@ int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
   if (!options.bootstrap_credentials.empty()) {
     Result<catalog_server::ClientCredentials> credentials =
         catalog_server::ParseBootstrapCredentials(options.bootstrap_credentials);
-    if (!credentials.ok()) return fail(credentials.status());
+    if (!credentials.ok()) return PrintError(err, credentials.status());
     server_options.bootstrap = std::move(*credentials);
   } else if (const char* polaris = std::getenv("POLARIS_BOOTSTRAP_CREDENTIALS")) {
     Result<catalog_server::ClientCredentials> credentials =
         catalog_server::ParseBootstrapCredentials(polaris);
     if (!credentials.ok()) {
-      return fail(credentials.status().WithContext("POLARIS_BOOTSTRAP_CREDENTIALS"));
+      return PrintError(err, credentials.status().WithContext("POLARIS_BOOTSTRAP_CREDENTIALS"));
     }
     server_options.bootstrap = std::move(*credentials);
   }
@@ -60,9 +58,9 @@ int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
 
   Result<std::unique_ptr<catalog_server::CatalogServer>> server =
       catalog_server::CatalogServer::Make(server_options);
-  if (!server.ok()) return fail(server.status());
+  if (!server.ok()) return PrintError(err, server.status());
   Result<int> port = (*server)->Bind();
-  if (!port.ok()) return fail(port.status());
+  if (!port.ok()) return PrintError(err, port.status());
   err << fmt::format("floe catalog: listening on http://{}:{} (database {})\n", options.host, *port,
                      DatabaseForLog(options.database))
       << std::flush;
@@ -81,33 +79,35 @@ int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
   Status served = (*server)->Serve();
   done.store(true);
   watcher.join();
-  if (!served.ok()) return fail(served);
+  if (!served.ok()) return PrintError(err, served);
   err << "floe catalog: stopped\n";
   return 0;
 }
 
-void AddCatalogCommand(CLI::App& app, CatalogServeOptions& options, int& exit_code) {
+void RegisterCatalogCommand(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<CatalogServeOptions>();
   CLI::App* catalog = app.add_subcommand("catalog", "Run floe's Iceberg REST catalog server");
   catalog->require_subcommand(1);
   CLI::App* serve = catalog->add_subcommand(
       "serve",
       "Serve the Iceberg REST API under /api/catalog and a Polaris-compatible management API "
       "under /api/management/v1, with OAuth2 client credentials");
-  serve->add_option("--port", options.port, "Port to listen on (0: any free port)")
+  serve->add_option("--port", options->port, "Port to listen on (0: any free port)")
       ->capture_default_str();
-  serve->add_option("--host", options.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--host", options->host, "Address to listen on")->capture_default_str();
   serve
-      ->add_option("--database", options.database,
+      ->add_option("--database", options->database,
                    "Catalog database: sqlite:PATH or postgresql://user@host:port/db")
       ->capture_default_str();
-  serve->add_option("--bootstrap-credentials", options.bootstrap_credentials,
+  serve->add_option("--bootstrap-credentials", options->bootstrap_credentials,
                     "Credentials of the root principal, CLIENT_ID:SECRET (default: "
                     "$POLARIS_BOOTSTRAP_CREDENTIALS=realm,client_id,secret)");
   serve
-      ->add_option("--token-ttl-seconds", options.token_ttl_seconds,
+      ->add_option("--token-ttl-seconds", options->token_ttl_seconds,
                    "Lifetime of the bearer tokens it issues")
       ->capture_default_str();
-  serve->callback([&options, &exit_code] { exit_code = RunCatalogServe(options, std::cerr); });
+  serve->callback(
+      [&context, options] { context.exit_code = RunCatalogServe(*options, std::cerr); });
 }
 
 }  // namespace floe::cli

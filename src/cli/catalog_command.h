@@ -2,10 +2,11 @@
 
 // `floe catalog serve`: runs floe's Iceberg REST catalog server until SIGINT or SIGTERM.
 
-#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <ostream>
 #include <string>
+
+#include "cli/command.h"
 
 namespace floe::cli {
 
@@ -20,7 +21,7 @@ struct CatalogServeOptions {
 /// Serves until a signal; returns the exit code. Messages go to `err` (never a secret).
 int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err);
 
-/// Adds `catalog serve` to the command line; its callback stores the exit code.
-void AddCatalogCommand(CLI::App& app, CatalogServeOptions& options, int& exit_code);
+/// Adds `floe catalog serve` with its options.
+void RegisterCatalogCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace floe::cli

@@ -1,5 +1,6 @@
 #include "cli/dev_command.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -11,6 +12,7 @@
 #include <charconv>
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 #include "kafka/mock_cluster.h"
 
@@ -18,8 +20,6 @@ namespace floe::cli {
 
 namespace {
 
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
 constexpr size_t kReadChunk = 4096;
 
 std::string_view Trim(std::string_view text) {
@@ -105,11 +105,11 @@ Result<std::vector<std::pair<std::string, int>>> ParseTopicList(std::string_view
 int RunDevKafka(const DevKafkaOptions& options, std::ostream& out, std::ostream& err) {
   auto topics = ParseTopicList(options.topics);
   if (!topics.ok()) {
-    err << "floe: error: " << topics.status().message() << "\n";
+    PrintErrorMessage(err, topics.status().message());
     return kExitUsage;
   }
   if (options.brokers < 1) {
-    err << "floe: error: --brokers: '" << options.brokers << "': expected 1 or more\n";
+    PrintErrorMessage(err, fmt::format("--brokers: '{}': expected 1 or more", options.brokers));
     return kExitUsage;
   }
 
@@ -120,18 +120,18 @@ int RunDevKafka(const DevKafkaOptions& options, std::ostream& out, std::ostream&
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   if (pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr) != 0) {
-    err << "floe: error: cannot block SIGINT/SIGTERM\n";
+    PrintErrorMessage(err, "cannot block SIGINT/SIGTERM");
     return kExitError;
   }
   const int signal_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
   if (signal_fd < 0) {
-    err << "floe: error: signalfd: " << std::strerror(errno) << "\n";
+    PrintErrorMessage(err, fmt::format("signalfd: {}", std::strerror(errno)));
     return kExitError;
   }
 
   auto cluster = kafka::MockCluster::Start(options.brokers, *topics);
   if (!cluster.ok()) {
-    err << "floe: error: " << cluster.status().message() << "\n";
+    PrintErrorMessage(err, cluster.status().message());
     ::close(signal_fd);
     return kExitError;
   }
@@ -150,7 +150,7 @@ int RunDevKafka(const DevKafkaOptions& options, std::ostream& out, std::ostream&
   while (true) {
     if (::poll(fds.data(), watched, -1) < 0) {
       if (errno == EINTR) continue;
-      err << "floe: error: poll: " << std::strerror(errno) << "\n";
+      PrintErrorMessage(err, fmt::format("poll: {}", std::strerror(errno)));
       break;
     }
     if (fds[0].revents & POLLIN) break;  // SIGINT or SIGTERM: stop
@@ -176,7 +176,8 @@ int RunDevKafka(const DevKafkaOptions& options, std::ostream& out, std::ostream&
   return 0;
 }
 
-void AddDevCommands(CLI::App& app, DevKafkaOptions* kafka_options, int* exit_code) {
+void RegisterDevCommands(CLI::App& app, CommandContext& context) {
+  auto kafka_options = std::make_shared<DevKafkaOptions>();
   CLI::App* dev = app.add_subcommand(
       "dev", "Local stand-ins for outside services (a mock Kafka cluster), for tests");
   dev->require_subcommand(1);
@@ -186,8 +187,8 @@ void AddDevCommands(CLI::App& app, DevKafkaOptions* kafka_options, int* exit_cod
                     "Topics to create, NAME:PARTITIONS,... e.g. profanity_words:3,output-topic:1");
   kafka->add_option("--brokers", kafka_options->brokers, "Number of brokers (ids 1..N)")
       ->capture_default_str();
-  kafka->callback([kafka_options, exit_code] {
-    *exit_code = RunDevKafka(*kafka_options, std::cout, std::cerr);
+  kafka->callback([&context, kafka_options] {
+    context.exit_code = RunDevKafka(*kafka_options, std::cout, std::cerr);
   });
 }
 

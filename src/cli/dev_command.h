@@ -10,11 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "cli/command.h"
 #include "common/result.h"
-
-namespace CLI {
-class App;
-}
 
 namespace floe::cli {
 
@@ -33,7 +30,7 @@ Result<std::vector<std::pair<std::string, int>>> ParseTopicList(std::string_view
 /// SIGTERM does. Returns the exit code (0, 1 for a start failure, 2 for bad options).
 int RunDevKafka(const DevKafkaOptions& options, std::ostream& out, std::ostream& err);
 
-/// Adds `floe dev` and its subcommands to `app`; their callbacks set `*exit_code`.
-void AddDevCommands(CLI::App& app, DevKafkaOptions* kafka_options, int* exit_code);
+/// Adds `floe dev` and its subcommands (`floe dev kafka`).
+void RegisterDevCommands(CLI::App& app, CommandContext& context);
 
 }  // namespace floe::cli

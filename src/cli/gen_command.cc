@@ -2,15 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "cli/command.h"
+#include "common/civil_time.h"
 #include "common/numeric.h"
 #include "format/json/temporal.h"
 
@@ -81,20 +85,6 @@ uint64_t SplitMix64(uint64_t* state) {
 }
 
 uint64_t RotateLeft(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-/// Civil date from days since 1970-01-01 (H. Hinnant's "civil_from_days", proleptic
-/// Gregorian): the constants are the algorithm's (days to 0000-03-01, days per 400-year era, ...).
-void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *day = doy - (153 * mp + 2) / 5 + 1;
-  *month = mp < 10 ? mp + 3 : mp - 9;
-  *year = static_cast<int64_t>(yoe) + era * 400 + (*month <= 2 ? 1 : 0);
-}
 
 void AppendTwoDigits(std::string* out, int64_t value) {
   out->push_back(static_cast<char>('0' + value / 10));
@@ -360,14 +350,11 @@ void MessageGenerator::AppendBody(std::string* out, bool matching) {
 }
 
 void MessageGenerator::AppendTimestamp(std::string* out, int64_t micros) {
-  int64_t day = micros >= 0 ? micros / kMicrosPerDay : (micros - kMicrosPerDay + 1) / kMicrosPerDay;
+  int64_t day = FloorDiv(micros, kMicrosPerDay);
   int64_t time_of_day = micros - day * kMicrosPerDay;
   if (day != cached_day_) {
-    int64_t year = 0;
-    unsigned month = 0;
-    unsigned day_of_month = 0;
-    CivilFromDays(day, &year, &month, &day_of_month);
-    cached_date_ = fmt::format("{:04}-{:02}-{:02}T", year, month, day_of_month);
+    const CivilDate date = CivilFromDays(day);
+    cached_date_ = fmt::format("{:04}-{:02}-{:02}T", date.year, date.month, date.day);
     cached_day_ = day;
   }
   out->append(cached_date_);
@@ -539,6 +526,43 @@ Status RunGen(const GenOptions& options, std::ostream& summary_out) {
   summary_out << "floe gen: " << summary.ToString() << " -> "
               << (options.output == "-" ? "stdout" : options.output) << "\n";
   return Status::Ok();
+}
+
+void RegisterGenCommand(CLI::App& app, CommandContext& context) {
+  auto gen = std::make_shared<GenOptions>();
+  CLI::App* gen_cmd = app.add_subcommand(
+      "gen", "Write seed-like JSON messages for tests (deterministic for a seed)");
+  gen_cmd->add_option("--count", gen->count, "Number of lines")->capture_default_str();
+  gen_cmd->add_option("--seed", gen->seed, "Seed: the same seed gives byte-identical output")
+      ->capture_default_str();
+  gen_cmd
+      ->add_option("--match-ratio", gen->match_ratio,
+                   "Share of bodies containing \"gun\" in some case (the rest never do)")
+      ->capture_default_str();
+  gen_cmd
+      ->add_option("--bad-ratio", gen->bad_ratio,
+                   "Share of malformed records: truncated JSON, not an object, invalid UTF-8, "
+                   "wrong type, bad timestamp")
+      ->capture_default_str();
+  gen_cmd
+      ->add_option("--late-ratio", gen->late_ratio,
+                   "Share of records 1-60 s behind the running event time")
+      ->capture_default_str();
+  gen_cmd->add_option("--output", gen->output, "Output file, '-' for stdout")
+      ->capture_default_str();
+  gen_cmd->add_option("--expect-out", gen->expect_out,
+                      "Also write the good matching records, exactly as written (what a "
+                      "'gun' filter must output)");
+  gen_cmd->add_option("--start", gen->start, "Event time of the first record")
+      ->capture_default_str();
+  gen_cmd
+      ->add_option("--rate-per-second", gen->rate_per_second,
+                   "Event-time rate: timestamps advance 1/N s per record on average")
+      ->capture_default_str();
+  gen_cmd->callback([&context, gen] {
+    Status status = RunGen(*gen, std::cerr);
+    if (!status.ok()) context.exit_code = PrintError(std::cerr, status);
+  });
 }
 
 }  // namespace floe::cli

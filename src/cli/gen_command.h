@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/command.h"
 #include "common/result.h"
 
 namespace floe::cli {
@@ -103,5 +104,8 @@ class MessageGenerator {
 /// Runs `floe gen`: writes options.output (and options.expect_out), then the summary line to
 /// `summary` (stderr). Errors: bad options, unwritable files.
 Status RunGen(const GenOptions& options, std::ostream& summary);
+
+/// Adds `floe gen` with its options.
+void RegisterGenCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace floe::cli

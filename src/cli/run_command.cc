@@ -2,9 +2,11 @@
 
 #include <pthread.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <ctime>
+#include <iostream>
 #include <stop_token>
 #include <thread>
 
@@ -13,9 +15,6 @@
 namespace floe::cli {
 
 namespace {
-
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
 
 /// While it lives, SIGINT and SIGTERM request a stop instead of ending the process: they are
 /// blocked in this thread and in every thread started after it (the job's), and one thread of
@@ -55,10 +54,6 @@ class StopOnSignals {
   std::thread waiter_;
 };
 
-void PrintError(std::ostream& err, const Status& status) {
-  err << "floe: error: " << status.message() << " (" << ErrorKindName(status.kind()) << ")\n";
-}
-
 }  // namespace
 
 int RunJobCommand(const std::string& job_path, const std::vector<std::string>& overrides,
@@ -85,6 +80,56 @@ int RunJobCommand(const std::string& job_path, const std::vector<std::string>& o
     return kExitError;
   }
   return 0;
+}
+
+namespace {
+
+/// The arguments of `floe run`, owned by the callback that reads them.
+struct RunArgs {
+  std::string job_path;
+  std::vector<std::string> overrides;
+  std::string stop_when_idle;
+  std::string instance;
+};
+
+}  // namespace
+
+void RegisterRunCommand(CLI::App& app, CommandContext& context) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* run_cmd = app.add_subcommand(
+      "run",
+      "Run a streaming job exactly once: to the end of its input (files), or until "
+      "SIGINT/SIGTERM or --stop-when-idle (Kafka)");
+  run_cmd->add_option("JOB", args->job_path, "Job file (YAML), e.g. examples/profanity-local.yaml")
+      ->required();
+  AddRepeatedOption(*run_cmd, "--set", args->overrides,
+                    "Override a job key, path.to.key=value (repeatable), e.g. "
+                    "--set sinks.filtered.table=ns.t");
+  run_cmd->add_option("--stop-when-idle", args->stop_when_idle,
+                      "Commit and exit once no record has arrived for this long (e.g. 5s, "
+                      "500ms); for catch-up runs of unbounded (Kafka) sources");
+  run_cmd
+      ->add_option("--instance", args->instance,
+                   "This process's name among the job's processes, in its Kafka transactional "
+                   "ids (<job>.<sink>.<instance>.<worker>). Give a restarted process the name "
+                   "it had and Kafka aborts its unfinished transaction at once; unique per "
+                   "process. Default: <host>-<pid>")
+      ->envname("FLOE_INSTANCE");
+  run_cmd->callback([&context, args] {
+    RunOptions options;
+    options.instance = args->instance;
+    if (!args->stop_when_idle.empty()) {
+      auto idle = pipeline::ParseDuration(args->stop_when_idle);
+      if (!idle.ok()) {
+        PrintErrorMessage(std::cerr, "--stop-when-idle: " + idle.status().message());
+        context.exit_code = kExitUsage;
+        return;
+      }
+      options.stop_when_idle = *idle;
+    }
+    context.exit_code =
+        RunJobCommand(args->job_path, args->overrides, options, std::cout, std::cerr);
+  });
 }
 
 }  // namespace floe::cli

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command.h"
 #include "pipeline/job.h"
 
 namespace floe::cli {
@@ -18,5 +19,8 @@ using RunOptions = pipeline::RunOptions;
 /// 2 the job file or its expressions are wrong.
 int RunJobCommand(const std::string& job_path, const std::vector<std::string>& overrides,
                   const RunOptions& options, std::ostream& out, std::ostream& err);
+
+/// Adds `floe run JOB [--set k=v]... [--stop-when-idle D] [--instance NAME]`.
+void RegisterRunCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace floe::cli

@@ -1,9 +1,13 @@
 #include "cli/storage_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
+#include <iostream>
 #include <memory>
 #include <vector>
 
+#include "cli/command.h"
+#include "cli/table_commands.h"
 #include "io/file_io.h"
 #include "io/s3_file_io.h"
 
@@ -94,6 +98,55 @@ Status CopyStorage(const StorageCopyOptions& options, std::ostream& out) {
   out << "copied " << files << " file" << (files == 1 ? "" : "s") << ", " << bytes << " bytes"
       << S3Summary({from.get(), to.get()}) << '\n';
   return Status::Ok();
+}
+
+namespace {
+
+/// The arguments of `floe storage ...`, owned by the callbacks that read them.
+struct StorageArgs {
+  std::vector<std::string> properties;
+  std::string prefix;
+  StorageCopyOptions copy;
+};
+
+/// Runs a storage command with the --property settings; returns the exit code, printing the
+/// error if any.
+template <typename Fn>
+int RunWithProperties(const std::vector<std::string>& property_args, Fn&& command) {
+  auto properties = ParseProperties(property_args);
+  Status status = properties.ok() ? command(*properties) : properties.status();
+  return status.ok() ? kExitOk : PrintError(std::cerr, status);
+}
+
+}  // namespace
+
+void RegisterStorageCommands(CLI::App& app, CommandContext& context) {
+  auto args = std::make_shared<StorageArgs>();
+  CLI::App* storage_cmd = app.add_subcommand("storage", "List and copy files (local or s3://)");
+  storage_cmd->require_subcommand(1);
+  AddRepeatedOption(*storage_cmd, "--property", args->properties,
+                    "Storage setting key=value (repeatable), e.g. s3.endpoint=http://host:9000; "
+                    "unset ones come from S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY or AWS_*");
+  CLI::App* ls = storage_cmd->add_subcommand("ls", "List the files below a location");
+  ls->add_option("LOCATION", args->prefix, "e.g. s3://bucket/warehouse")->required();
+  CLI::App* cp = storage_cmd->add_subcommand("cp", "Copy a file, or a prefix (-r)");
+  cp->add_option("SOURCE", args->copy.source, "File or (with -r) prefix")->required();
+  cp->add_option("DESTINATION", args->copy.destination, "File or (with -r) prefix")->required();
+  cp->add_flag("-r,--recursive", args->copy.recursive,
+               "Copy every file below SOURCE to the same relative path below DESTINATION");
+  ls->callback([&context, args] {
+    context.exit_code = RunWithProperties(
+        args->properties, [&](const std::map<std::string, std::string>& properties) {
+          return ListStorage(args->prefix, properties, std::cout);
+        });
+  });
+  cp->callback([&context, args] {
+    context.exit_code = RunWithProperties(
+        args->properties, [&](const std::map<std::string, std::string>& properties) {
+          args->copy.properties = properties;
+          return CopyStorage(args->copy, std::cerr);
+        });
+  });
 }
 
 }  // namespace floe::cli

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 
+#include "cli/command.h"
 #include "common/result.h"
 
 namespace floe::cli {
@@ -28,5 +29,8 @@ Status ListStorage(const std::string& prefix, const std::map<std::string, std::s
 /// file of any size costs the same memory). Each destination file appears whole or not at all.
 /// Prints a summary (files, bytes, and the S3 requests and retries it took) to `out`.
 Status CopyStorage(const StorageCopyOptions& options, std::ostream& out);
+
+/// Adds `floe storage [--property k=v]... ls|cp`.
+void RegisterStorageCommands(CLI::App& app, CommandContext& context);
 
 }  // namespace floe::cli

@@ -1,10 +1,14 @@
 #include "cli/table_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <iostream>
+#include <memory>
 #include <sstream>
 
+#include "cli/command.h"
 #include "cli/row_reader.h"
 #include "iceberg/catalog/append_files.h"
 #include "iceberg/partitioned_writer.h"
@@ -216,6 +220,133 @@ Status ListTables(iceberg::Catalog& catalog, const std::string& ns, std::ostream
   FLOE_ASSIGN_OR_RAISE(auto tables, catalog.ListTables(parsed));
   for (const iceberg::TableIdentifier& id : tables) out << id.ToString() << "\n";
   return Status::Ok();
+}
+
+namespace {
+
+/// Runs a command against the warehouse catalog; returns the exit code, printing the error if
+/// any.
+template <typename Fn>
+int RunWithCatalog(const std::string& warehouse_flag, Fn&& command) {
+  std::string warehouse = ResolveWarehouse(warehouse_flag);
+  auto catalog = iceberg::OpenWarehouseCatalog(warehouse);
+  Status status = catalog.ok() ? command(**catalog) : catalog.status();
+  return status.ok() ? kExitOk : PrintError(std::cerr, status);
+}
+
+/// The arguments of `floe namespace ...`, owned by the callbacks that read them.
+struct NamespaceArgs {
+  std::string name;
+  std::vector<std::string> properties;
+};
+
+/// The arguments of `floe table ...` (only one subcommand runs, so they share one set).
+struct TableArgs {
+  std::string table;
+  std::string schema;
+  std::string partition_by;
+  std::vector<std::string> properties;
+  std::string rows_path;
+  bool describe_json = false;
+  std::string list_namespace;
+};
+
+void AddTableCreate(CLI::App& table_cmd, CommandContext& context,
+                    const std::shared_ptr<TableArgs>& args) {
+  CLI::App* create = table_cmd.add_subcommand("create", "Create a table");
+  create->add_option("TABLE", args->table, "NAMESPACE.TABLE")->required();
+  create
+      ->add_option("--schema", args->schema,
+                   "Iceberg schema JSON, inline or @file "
+                   "({\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":...}]})")
+      ->required();
+  create->add_option("--partition-by", args->partition_by,
+                     "Partition transforms, e.g. 'day(ts),bucket(16,id),truncate(4,name),"
+                     "identity(kind)'");
+  AddRepeatedOption(*create, "--property", args->properties,
+                    "Table property key=value (repeatable), e.g. "
+                    "write.parquet.compression-codec=snappy, format-version=2");
+  create->callback([&context, args] {
+    context.exit_code = RunWithCatalog(context.warehouse, [&](iceberg::Catalog& catalog) {
+      return CreateTable(catalog, args->table, args->schema, args->partition_by, args->properties,
+                         std::cout);
+    });
+  });
+}
+
+void AddTableReads(CLI::App& table_cmd, CommandContext& context,
+                   const std::shared_ptr<TableArgs>& args) {
+  CLI::App* describe = table_cmd.add_subcommand("describe",
+                                                "Show a table's schema, spec, "
+                                                "properties and current snapshot");
+  describe->add_option("TABLE", args->table, "NAMESPACE.TABLE")->required();
+  describe->add_flag("--json", args->describe_json,
+                     "Print {\"metadata-location\": ..., \"metadata\": {...}}");
+  describe->callback([&context, args] {
+    context.exit_code = RunWithCatalog(context.warehouse, [&](iceberg::Catalog& catalog) {
+      return DescribeTable(catalog, args->table, args->describe_json, std::cout);
+    });
+  });
+
+  CLI::App* history = table_cmd.add_subcommand("history", "List a table's snapshots");
+  history->add_option("TABLE", args->table, "NAMESPACE.TABLE")->required();
+  history->callback([&context, args] {
+    context.exit_code = RunWithCatalog(context.warehouse, [&](iceberg::Catalog& catalog) {
+      return TableHistory(catalog, args->table, std::cout);
+    });
+  });
+
+  CLI::App* list = table_cmd.add_subcommand("list", "List the tables of a namespace");
+  list->add_option("NAMESPACE", args->list_namespace, "Namespace")->required();
+  list->callback([&context, args] {
+    context.exit_code = RunWithCatalog(context.warehouse, [&](iceberg::Catalog& catalog) {
+      return ListTables(catalog, args->list_namespace, std::cout);
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterNamespaceCommands(CLI::App& app, CommandContext& context) {
+  auto args = std::make_shared<NamespaceArgs>();
+  CLI::App* ns_cmd = app.add_subcommand("namespace", "Create and list namespaces");
+  ns_cmd->require_subcommand(1);
+  CLI::App* create = ns_cmd->add_subcommand("create", "Create a namespace");
+  create->add_option("NAMESPACE", args->name, "Namespace, e.g. raw_messages or a.b")->required();
+  AddRepeatedOption(*create, "--property", args->properties,
+                    "Namespace property key=value (repeatable)");
+  create->callback([&context, args] {
+    context.exit_code = RunWithCatalog(context.warehouse, [&](iceberg::Catalog& catalog) {
+      return CreateNamespace(catalog, args->name, args->properties, std::cout);
+    });
+  });
+  CLI::App* list = ns_cmd->add_subcommand("list", "List namespaces");
+  list->callback([&context] {
+    context.exit_code = RunWithCatalog(context.warehouse, [&](iceberg::Catalog& catalog) {
+      return ListNamespaces(catalog, std::cout);
+    });
+  });
+}
+
+void RegisterTableCommands(CLI::App& app, CommandContext& context) {
+  auto args = std::make_shared<TableArgs>();
+  CLI::App* table_cmd = app.add_subcommand("table", "Create, append to and inspect tables");
+  table_cmd->require_subcommand(1);
+  AddTableCreate(*table_cmd, context, args);
+
+  CLI::App* append = table_cmd->add_subcommand(
+      "append", "Append JSON lines as one new snapshot (all rows or none)");
+  append->add_option("TABLE", args->table, "NAMESPACE.TABLE")->required();
+  append
+      ->add_option("--rows", args->rows_path, "JSON lines file, one object per row ('-' for stdin)")
+      ->required();
+  append->callback([&context, args] {
+    context.exit_code = RunWithCatalog(context.warehouse, [&](iceberg::Catalog& catalog) {
+      return AppendRows(catalog, args->table, args->rows_path, std::cout);
+    });
+  });
+
+  AddTableReads(*table_cmd, context, args);
 }
 
 }  // namespace floe::cli

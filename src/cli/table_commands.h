@@ -7,10 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "cli/command.h"
 #include "common/result.h"
 #include "iceberg/catalog/catalog.h"
 
 namespace floe::cli {
+
+/// Adds `floe namespace create|list`; the callbacks run against the warehouse catalog.
+void RegisterNamespaceCommands(CLI::App& app, CommandContext& context);
+/// Adds `floe table create|append|describe|history|list`.
+void RegisterTableCommands(CLI::App& app, CommandContext& context);
 
 /// Where the embedded default lives: --warehouse, else $WAREHOUSE, else ./warehouse.
 std::string ResolveWarehouse(const std::string& flag_value);

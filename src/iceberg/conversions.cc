@@ -4,11 +4,13 @@
 #include <bit>
 #include <vector>
 
+#include "iceberg/column_kind.h"
+
 namespace floe::iceberg {
 
 namespace {
 
-// Decimals up to this precision keep their unscaled value in an int64_t (transform.h).
+// Decimals up to this precision keep their unscaled value in an int64_t (scalar.h).
 constexpr int32_t kMaxInt64DecimalPrecision = 18;
 // Wider decimals are 16 bytes of big-endian two's complement.
 constexpr size_t kWideDecimalBytes = 16;
@@ -183,50 +185,39 @@ Result<Scalar> DecimalFromBytes(const Type& type, std::string_view bytes) {
 
 Result<std::string> ToSingleValue(const Type& type, const Scalar& value) {
   if (IsNull(value)) return InvalidArgument("a null {} has no single-value form", type.ToString());
-  switch (type.id()) {
-    case TypeId::kBoolean: {
+  if (type.id() == TypeId::kDecimal) return DecimalToMinimalBytes(type, value);
+  int32_t fixed_width = 0;
+  const Result<ColumnKind> kind = ColumnKindFor(type, &fixed_width);
+  if (!kind.ok()) return InvalidArgument("type {} has no single-value form", type.ToString());
+  switch (*kind) {
+    case ColumnKind::kBool: {
       FLOE_ASSIGN_OR_RAISE(bool v, Expect<bool>(type, value, "bool"));
       return std::string(1, v ? '\x01' : '\x00');
     }
-    case TypeId::kInt:
-    case TypeId::kDate: {
+    case ColumnKind::kInt32: {
       FLOE_ASSIGN_OR_RAISE(int32_t v, Expect<int32_t>(type, value, "int32"));
       return UnsignedToLittleEndian(static_cast<uint32_t>(v));
     }
-    case TypeId::kLong:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kTimestampNs:
-    case TypeId::kTimestampTzNs: {
+    case ColumnKind::kInt64: {
       FLOE_ASSIGN_OR_RAISE(int64_t v, Expect<int64_t>(type, value, "int64"));
       return UnsignedToLittleEndian(static_cast<uint64_t>(v));
     }
-    case TypeId::kFloat: {
+    case ColumnKind::kFloat: {
       FLOE_ASSIGN_OR_RAISE(float v, Expect<float>(type, value, "float"));
       return UnsignedToLittleEndian(std::bit_cast<uint32_t>(v));
     }
-    case TypeId::kDouble: {
+    case ColumnKind::kDouble: {
       FLOE_ASSIGN_OR_RAISE(double v, Expect<double>(type, value, "double"));
       return UnsignedToLittleEndian(std::bit_cast<uint64_t>(v));
     }
-    case TypeId::kString:
-    case TypeId::kBinary:
+    case ColumnKind::kBytes:
       return Expect<std::string>(type, value, "bytes");
-    case TypeId::kFixed:
-    case TypeId::kUuid: {
+    case ColumnKind::kFixed: {  // uuid and fixed(L): exactly their width
       FLOE_ASSIGN_OR_RAISE(std::string v, Expect<std::string>(type, value, "bytes"));
-      const size_t expected =
-          type.id() == TypeId::kUuid ? kUuidBytes : static_cast<size_t>(type.length());
+      const auto expected = static_cast<size_t>(fixed_width);
       if (v.size() != expected) return WrongSize(type, expected, v.size());
       return v;
     }
-    case TypeId::kDecimal:
-      return DecimalToMinimalBytes(type, value);
-    case TypeId::kStruct:
-    case TypeId::kList:
-    case TypeId::kMap:
-      break;
   }
   return InvalidArgument("type {} has no single-value form", type.ToString());
 }

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "iceberg/transform.h"
+#include "iceberg/scalar.h"
 #include "iceberg/type.h"
 
 namespace floe::iceberg {
@@ -33,7 +33,7 @@ std::optional<std::string> TruncateBinaryUpperBound(std::string_view bytes, int 
 
 /// The minimal two's-complement big-endian bytes of a decimal's unscaled value (what Java's
 /// BigInteger.toByteArray gives): the form of decimal bounds and of the bucket hash's input.
-/// `value` is a decimal Scalar of `type` (see transform.h).
+/// `value` is a decimal Scalar of `type` (see scalar.h).
 Result<std::string> DecimalToMinimalBytes(const Type& type, const Scalar& value);
 /// The decimal Scalar of `type` from big-endian two's-complement bytes (1 to 16 of them); an
 /// error when the value does not fit the type's representation.

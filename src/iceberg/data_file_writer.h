@@ -14,6 +14,7 @@
 #include "format/parquet/file_writer.h"
 #include "format/parquet/properties.h"
 #include "format/parquet/schema.h"
+#include "iceberg/column_kind.h"
 #include "iceberg/manifest.h"
 #include "iceberg/schema.h"
 #include "io/file_io.h"
@@ -25,9 +26,6 @@ namespace floe::iceberg {
 Result<parquet::ColumnDescriptor> ParquetColumnFor(const NestedField& field);
 /// The Parquet schema of a whole table schema, with field ids.
 Result<parquet::Schema> ParquetSchemaFor(const Schema& schema);
-
-/// The ColumnVector kind a decoder must produce for a field: what Write() accepts.
-Result<ColumnKind> ColumnKindFor(const Type& type, int32_t* fixed_width);
 
 /// A table property that must be a positive integer, or `fallback` when absent; an error naming
 /// the property otherwise.

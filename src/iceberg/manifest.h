@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "iceberg/transform.h"
+#include "iceberg/scalar.h"
 
 namespace floe::iceberg {
 

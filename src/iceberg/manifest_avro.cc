@@ -13,6 +13,7 @@
 #include "format/avro/schema.h"
 #include "format/avro/value.h"
 #include "format/avro/writer.h"
+#include "iceberg/column_kind.h"
 #include "iceberg/conversions.h"
 #include "iceberg/schema_json.h"
 
@@ -330,48 +331,33 @@ Result<Value> DecimalFixedValue(const Type& type, const Scalar& value) {
 
 Result<Value> PartitionValue(const Type& type, const Scalar& value) {
   if (IsNull(value)) return Value::Null();
-  const auto wrong = [&]() {
+  if (type.id() == TypeId::kDecimal) return DecimalFixedValue(type, value);
+  int32_t fixed_width = 0;
+  const Result<ColumnKind> kind = ColumnKindFor(type, &fixed_width);
+  if (!kind.ok()) return InvalidArgument("type {} cannot be a partition value", type.ToString());
+  if (!ScalarHolds(type, value)) {
     return InvalidArgument("partition value of type {} held in the wrong representation",
                            type.ToString());
-  };
-  switch (type.id()) {
-    case TypeId::kBoolean:
-      if (const auto* v = std::get_if<bool>(&value)) return Value::Boolean(*v);
-      return wrong();
-    case TypeId::kInt:
-    case TypeId::kDate:
-      if (const auto* v = std::get_if<int32_t>(&value)) return Value::Int(*v);
-      return wrong();
-    case TypeId::kLong:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kTimestampNs:
-    case TypeId::kTimestampTzNs:
-      if (const auto* v = std::get_if<int64_t>(&value)) return Value::Long(*v);
-      return wrong();
-    case TypeId::kFloat:
-      if (const auto* v = std::get_if<float>(&value)) return Value::Float(*v);
-      return wrong();
-    case TypeId::kDouble:
-      if (const auto* v = std::get_if<double>(&value)) return Value::Double(*v);
-      return wrong();
-    case TypeId::kString:
-      if (const auto* v = std::get_if<std::string>(&value)) return Value::String(*v);
-      return wrong();
-    case TypeId::kBinary:
-    case TypeId::kUuid:
-    case TypeId::kFixed:
+  }
+  switch (*kind) {
+    case ColumnKind::kBool:
+      return Value::Boolean(std::get<bool>(value));
+    case ColumnKind::kInt32:
+      return Value::Int(std::get<int32_t>(value));
+    case ColumnKind::kInt64:
+      return Value::Long(std::get<int64_t>(value));
+    case ColumnKind::kFloat:
+      return Value::Float(std::get<float>(value));
+    case ColumnKind::kDouble:
+      return Value::Double(std::get<double>(value));
+    case ColumnKind::kBytes:
+      if (type.id() == TypeId::kString) return Value::String(std::get<std::string>(value));
+      [[fallthrough]];
+    case ColumnKind::kFixed: {
       // ToSingleValue checks the length of uuid and fixed values.
-      if (std::holds_alternative<std::string>(value)) {
-        FLOE_ASSIGN_OR_RAISE(std::string bytes, ToSingleValue(type, value));
-        return Value::Bytes(std::move(bytes));
-      }
-      return wrong();
-    case TypeId::kDecimal:
-      return DecimalFixedValue(type, value);
-    default:
-      break;
+      FLOE_ASSIGN_OR_RAISE(std::string bytes, ToSingleValue(type, value));
+      return Value::Bytes(std::move(bytes));
+    }
   }
   return InvalidArgument("type {} cannot be a partition value", type.ToString());
 }
@@ -650,41 +636,35 @@ Result<Scalar> ScalarFromPartitionValue(const Type& type, const Value& value,
     return Corrupt("{}: {} value for a partition field of type {}", where, value.kind_name(),
                    type.ToString());
   };
-  switch (type.id()) {
-    case TypeId::kBoolean:
+  if (type.id() == TypeId::kDecimal) {
+    if (!value.is_bytes()) return wrong();
+    return DecimalFromBytes(type, value.as_bytes());
+  }
+  int32_t fixed_width = 0;
+  const Result<ColumnKind> kind = ColumnKindFor(type, &fixed_width);
+  if (!kind.ok()) return wrong();
+  switch (*kind) {
+    case ColumnKind::kBool:
       if (value.is_boolean()) return Scalar(value.as_boolean());
       return wrong();
-    case TypeId::kInt:
-    case TypeId::kDate:
+    case ColumnKind::kInt32:
       if (value.is_int()) return Scalar(value.as_int());
       return wrong();
-    case TypeId::kLong:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kTimestampNs:
-    case TypeId::kTimestampTzNs:
+    case ColumnKind::kInt64:
       if (value.is_long()) return Scalar(value.as_long());
       if (value.is_int()) return Scalar(static_cast<int64_t>(value.as_int()));
       return wrong();
-    case TypeId::kFloat:
+    case ColumnKind::kFloat:
       if (value.is_float()) return Scalar(value.as_float());
       return wrong();
-    case TypeId::kDouble:
+    case ColumnKind::kDouble:
       if (value.is_double()) return Scalar(value.as_double());
       if (value.is_float()) return Scalar(static_cast<double>(value.as_float()));
       return wrong();
-    case TypeId::kString:
-    case TypeId::kBinary:
-    case TypeId::kUuid:
-    case TypeId::kFixed:
+    case ColumnKind::kBytes:
+    case ColumnKind::kFixed:
       if (!value.is_bytes() && !value.is_string()) return wrong();
       return FromSingleValue(type, value.as_bytes());
-    case TypeId::kDecimal:
-      if (!value.is_bytes()) return wrong();
-      return DecimalFromBytes(type, value.as_bytes());
-    default:
-      break;
   }
   return wrong();
 }

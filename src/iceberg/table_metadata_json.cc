@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "iceberg/json_util.h"
 #include "iceberg/schema_json.h"
 
 namespace floe::iceberg {

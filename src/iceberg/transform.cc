@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/civil_time.h"
 #include "common/uuid.h"
 #include "iceberg/conversions.h"
 
@@ -28,63 +29,8 @@ constexpr int64_t kMicrosPerMilli = 1'000;
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr int64_t kEpochYear = 1970;
 constexpr int64_t kMonthsPerYear = 12;
-constexpr int32_t kMaxInt64DecimalPrecision = 18;
 constexpr size_t kWideDecimalBytes = 16;
 constexpr size_t kUuidBytes = 16;
-
-// The positions of the alternatives of Scalar, to check that a value is held as its type says.
-constexpr size_t kBoolIndex = 1;
-constexpr size_t kInt32Index = 2;
-constexpr size_t kInt64Index = 3;
-constexpr size_t kFloatIndex = 4;
-constexpr size_t kDoubleIndex = 5;
-constexpr size_t kBytesIndex = 6;
-
-int64_t FloorDiv(int64_t value, int64_t divisor) {
-  int64_t quotient = value / divisor;
-  if (value % divisor != 0 && value < 0) --quotient;
-  return quotient;
-}
-
-int64_t FloorMod(int64_t value, int64_t divisor) {
-  return value - FloorDiv(value, divisor) * divisor;
-}
-
-struct CivilDate {
-  int64_t year;
-  int32_t month;  // 1-12
-  int32_t day;    // 1-31
-};
-
-// Proleptic Gregorian date of a day count from 1970-01-01, valid over the whole int64 day range
-// that timestamps reach (std::chrono's year stops at +-32767). The calendar repeats every 400
-// years; a year counted from March puts the leap day last.
-CivilDate CivilFromDays(int64_t days_since_epoch) {
-  constexpr int64_t kDaysPer400Years = 146'097;
-  constexpr int64_t kDaysFromYear0March1ToEpoch = 719'468;
-  constexpr int64_t kDaysPer4Years = 1'460;
-  constexpr int64_t kDaysPer100Years = 36'524;
-  constexpr int64_t kDaysPerYear = 365;
-  constexpr int64_t kDaysPer5MonthsFromMarch = 153;  // Mar-Jul and Aug-Dec both hold 153 days
-  constexpr int64_t kMonthsFromMarchToDecember = 10;
-
-  const int64_t shifted = days_since_epoch + kDaysFromYear0March1ToEpoch;
-  const int64_t era = FloorDiv(shifted, kDaysPer400Years);
-  const int64_t day_of_era = shifted - era * kDaysPer400Years;
-  const int64_t year_of_era =
-      (day_of_era - day_of_era / kDaysPer4Years + day_of_era / kDaysPer100Years -
-       day_of_era / (kDaysPer400Years - 1)) /
-      kDaysPerYear;
-  const int64_t day_of_year =
-      day_of_era - (kDaysPerYear * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t month_from_march = (5 * day_of_year + 2) / kDaysPer5MonthsFromMarch;
-  const auto day =
-      static_cast<int32_t>(day_of_year - (kDaysPer5MonthsFromMarch * month_from_march + 2) / 5 + 1);
-  const auto month = static_cast<int32_t>(
-      month_from_march < kMonthsFromMarchToDecember ? month_from_march + 3 : month_from_march - 9);
-  const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-  return {year, month, day};
-}
 
 bool IsTimestamp(TypeId id) {
   return id == TypeId::kTimestamp || id == TypeId::kTimestampTz || id == TypeId::kTimestampNs ||
@@ -137,34 +83,8 @@ TypePtr CopyType(const Type& type) {
   }
 }
 
-// The Scalar alternative that holds values of a primitive type (transform.h).
-size_t ScalarIndexOf(const Type& type) {
-  switch (type.id()) {
-    case TypeId::kBoolean:
-      return kBoolIndex;
-    case TypeId::kInt:
-    case TypeId::kDate:
-      return kInt32Index;
-    case TypeId::kLong:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kTimestampNs:
-    case TypeId::kTimestampTzNs:
-      return kInt64Index;
-    case TypeId::kFloat:
-      return kFloatIndex;
-    case TypeId::kDouble:
-      return kDoubleIndex;
-    case TypeId::kDecimal:
-      return type.precision() <= kMaxInt64DecimalPrecision ? kInt64Index : kBytesIndex;
-    default:
-      return kBytesIndex;
-  }
-}
-
 Status CheckHeld(const Type& type, const Scalar& value) {
-  if (IsNull(value) || value.index() == ScalarIndexOf(type)) return Status::Ok();
+  if (ScalarHolds(type, value)) return Status::Ok();
   return InvalidArgument("value of type {} held in the wrong representation (alternative {})",
                          type.ToString(), value.index());
 }
@@ -521,48 +441,6 @@ std::string Transform::DefaultName(std::string_view source_name) const {
       return fmt::format("{}_null", source_name);
   }
   return std::string(source_name);
-}
-
-Scalar ScalarFromColumn(const Type& type, const ColumnVector& column, size_t row) {
-  if (column.IsNull(row)) return Scalar();
-  switch (type.id()) {
-    case TypeId::kBoolean:
-      return Scalar(column.Value<uint8_t>(row) != 0);
-    case TypeId::kInt:
-    case TypeId::kDate:
-      return Scalar(column.Value<int32_t>(row));
-    case TypeId::kLong:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kTimestampNs:
-    case TypeId::kTimestampTzNs:
-      return Scalar(column.Value<int64_t>(row));
-    case TypeId::kFloat:
-      return Scalar(column.Value<float>(row));
-    case TypeId::kDouble:
-      return Scalar(column.Value<double>(row));
-    case TypeId::kString:
-    case TypeId::kBinary:
-    case TypeId::kUuid:
-    case TypeId::kFixed:
-      return Scalar(std::string(column.GetBytes(row)));
-    case TypeId::kDecimal: {
-      // Narrow decimals may sit in an int32 or int64 column; wide ones in big-endian bytes of
-      // the column's width, widened here to the 16 bytes of the Scalar form.
-      if (column.kind() == ColumnKind::kInt32) {
-        return Scalar(static_cast<int64_t>(column.Value<int32_t>(row)));
-      }
-      if (column.kind() == ColumnKind::kInt64) return Scalar(column.Value<int64_t>(row));
-      Result<Scalar> decimal = DecimalFromBytes(type, column.GetBytes(row));
-      return decimal.ok() ? std::move(decimal).value() : Scalar();
-    }
-    case TypeId::kStruct:
-    case TypeId::kList:
-    case TypeId::kMap:
-      break;
-  }
-  return Scalar();
 }
 
 int32_t Murmur3Hash32(std::string_view bytes) {

@@ -6,24 +6,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 
-#include "common/column_vector.h"
 #include "common/result.h"
+#include "iceberg/scalar.h"
 #include "iceberg/type.h"
 
 namespace floe::iceberg {
-
-/// A typed scalar: a partition value, a literal. The Iceberg type that goes with it is known
-/// from context (a partition field's result type). Representation by type:
-/// boolean bool; int, date int32_t; long, time, timestamps int64_t; float; double;
-/// string, binary, fixed: std::string of the bytes; uuid: 16 bytes big-endian;
-/// decimal: the unscaled value as int64_t when precision <= 18, else 16 bytes two's-complement
-/// big-endian in a std::string.
-using Scalar =
-    std::variant<std::monostate /* null */, bool, int32_t, int64_t, float, double, std::string>;
-
-inline bool IsNull(const Scalar& v) { return std::holds_alternative<std::monostate>(v); }
 
 enum class TransformKind : uint8_t {
   kIdentity,
@@ -67,10 +55,6 @@ struct Transform {
 
   bool operator==(const Transform&) const = default;
 };
-
-/// Reads the value of one row of a column as a Scalar of the given Iceberg type (the column's
-/// physical storage as written by the JSON decoder and read by the Parquet writer).
-Scalar ScalarFromColumn(const Type& type, const ColumnVector& column, size_t row);
 
 /// Murmur3 x86 32-bit hash with seed 0 (Appendix B), as a signed int like Java's.
 int32_t Murmur3Hash32(std::string_view bytes);

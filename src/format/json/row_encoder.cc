@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/civil_time.h"
 #include "format/json/decimal.h"
 
 namespace floe::json {
@@ -20,26 +21,6 @@ constexpr int kUuidBytes = 16;
 
 // 128-bit arithmetic is a GCC/Clang extension; __extension__ keeps -Wpedantic quiet.
 __extension__ typedef unsigned __int128 UInt128;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-/// Proleptic Gregorian date of a day count since 1970-01-01 (the inverse of DaysFromCivil),
-/// by the era arithmetic of Howard Hinnant's public-domain date algorithms.
-void CivilFromDays(int64_t days, int64_t* year, int32_t* month, int32_t* day) {
-  constexpr int64_t kDaysFrom0000To1970 = 719'468;
-  constexpr int64_t kDaysPerEra = 146'097;
-  days += kDaysFrom0000To1970;
-  const int64_t era = FloorDiv(days, kDaysPerEra);
-  const int64_t day_of_era = days - era * kDaysPerEra;
-  const int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
-  *day = static_cast<int32_t>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
-  *month = static_cast<int32_t>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
-  *year = year_of_era + era * 400 + (*month <= 2);
-}
 
 // Zero-padded decimal digits. Hand-written because it runs several times per timestamp of every
 // row of a JSON sink, where fmt's format-string machinery showed as a tenth of the profile.
@@ -202,14 +183,12 @@ void AppendJsonString(std::string_view text, std::string* out) {
 }
 
 void AppendDate(int32_t days, std::string* out) {
-  int64_t year;
-  int32_t month, day;
-  CivilFromDays(days, &year, &month, &day);
-  AppendDigits(year, 4, out);
+  const CivilDate date = CivilFromDays(days);
+  AppendDigits(date.year, 4, out);
   out->push_back('-');
-  AppendDigits(month, 2, out);
+  AppendDigits(date.month, 2, out);
   out->push_back('-');
-  AppendDigits(day, 2, out);
+  AppendDigits(date.day, 2, out);
 }
 
 void AppendTimeMicros(int64_t micros, std::string* out) {

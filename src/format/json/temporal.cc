@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/civil_time.h"
+
 namespace floe::json {
 namespace {
 
@@ -18,13 +20,6 @@ constexpr int kMaxSecond = 59;  // no leap seconds: Iceberg's timestamps have no
 constexpr int kMonthsPerYear = 12;
 constexpr int kMaxOffsetHour = 23;
 
-// Civil-calendar constants of the days-from-civil computation: years are counted from March so
-// that the leap day is the last day of the (shifted) year, and 400 Gregorian years are a whole
-// number of days.
-constexpr int64_t kDaysPer400Years = 146097;
-constexpr int64_t kYearsPerEra = 400;
-constexpr int64_t kDaysFromYear0March1To1970 = 719468;
-
 // "YYYY-MM-DD" and "HH:MM:SS" have fixed widths.
 constexpr size_t kDateChars = 10;
 constexpr size_t kTimeChars = 8;
@@ -40,14 +35,6 @@ bool ReadDigits(const char* p, int count, int* out) {
   }
   *out = value;
   return true;
-}
-
-bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-int DaysInMonth(int year, int month) {
-  constexpr int kDays[kMonthsPerYear] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  constexpr int kFebruary = 2;
-  return month == kFebruary && IsLeapYear(year) ? kDays[month - 1] + 1 : kDays[month - 1];
 }
 
 // The internal parsers return false and set *reason on failure; the success path builds no
@@ -162,20 +149,6 @@ bool ParseZone(std::string_view text, int64_t* offset_seconds, std::string* reas
 }
 
 }  // namespace
-
-int64_t DaysFromCivil(int64_t year, int32_t month, int32_t day) {
-  // Count years from March so that February's variable length comes last.
-  int64_t shifted_year = month <= 2 ? year - 1 : year;
-  int64_t era =
-      (shifted_year >= 0 ? shifted_year : shifted_year - (kYearsPerEra - 1)) / kYearsPerEra;
-  int64_t year_of_era = shifted_year - era * kYearsPerEra;       // [0, 399]
-  int64_t month_from_march = month > 2 ? month - 3 : month + 9;  // [0, 11]
-  // (153 * m + 2) / 5 is the day of year at which month m (from March) starts: the month lengths
-  // 31,30,31,30,31 repeat with period five.
-  int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;  // [0, 365]
-  int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * kDaysPer400Years + day_of_era - kDaysFromYear0March1To1970;
-}
 
 Result<int32_t> ParseDate(std::string_view text) {
   std::string reason;

@@ -19,9 +19,6 @@ enum class ZoneRule : uint8_t {
   kOptional,   // timestamptz: 'Z' or an offset converts to UTC; none means UTC already
 };
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (any year, negative before 1970).
-int64_t DaysFromCivil(int64_t year, int32_t month, int32_t day);
-
 /// "YYYY-MM-DD", years 0000-9999 → days since 1970-01-01.
 /// Errors are InvalidArgument whose message is the bare reason ("month 13", "day 30 of
 /// 2025-02"), for the caller to put after its own context.

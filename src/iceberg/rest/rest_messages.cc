@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "iceberg/schema_json.h"
 #include "iceberg/table_metadata_json.h"
 
 namespace floe::iceberg::rest {

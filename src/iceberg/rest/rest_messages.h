@@ -15,6 +15,7 @@
 
 #include "common/result.h"
 #include "iceberg/catalog/catalog.h"
+#include "iceberg/json_util.h"
 #include "iceberg/partition_spec.h"
 #include "iceberg/rest/table_requirement.h"
 #include "iceberg/rest/table_update.h"

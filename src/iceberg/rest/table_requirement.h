@@ -10,7 +10,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "iceberg/schema_json.h"
+#include "iceberg/json_util.h"
 #include "iceberg/table_metadata.h"
 
 namespace floe::iceberg::rest {

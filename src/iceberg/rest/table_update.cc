@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/clock.h"
+#include "iceberg/schema_json.h"
 #include "iceberg/table_metadata_json.h"
 
 namespace floe::iceberg::rest {

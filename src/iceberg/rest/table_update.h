@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "common/result.h"
+#include "iceberg/json_util.h"
 #include "iceberg/rest/table_requirement.h"
-#include "iceberg/schema_json.h"
 #include "iceberg/table_metadata.h"
 
 namespace floe::iceberg::rest {

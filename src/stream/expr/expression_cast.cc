@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/civil_time.h"
 #include "format/json/decimal.h"
 #include "format/json/temporal.h"
 #include "format/json/uuid_text.h"
@@ -21,11 +22,6 @@ constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 constexpr int64_t kSecondsPerMinute = 60;
 constexpr int64_t kSecondsPerHour = 3600;
 constexpr int32_t kMaxInt64Precision = 18;
-// Civil-date arithmetic (days ↔ year/month/day) counts in 400-year eras of 146097 days,
-// starting each year on March 1 so that February's length comes last.
-constexpr int64_t kDaysPerEra = 146'097;
-constexpr int64_t kYearsPerEra = 400;
-constexpr int64_t kDaysFrom0000March1To1970 = 719'468;
 
 bool IsIntegral(TypeId id) { return id == TypeId::kInt || id == TypeId::kLong; }
 bool IsFloating(TypeId id) { return id == TypeId::kFloat || id == TypeId::kDouble; }
@@ -39,33 +35,9 @@ std::string_view TrimSpaces(std::string_view text) {
   return text;
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-// Howard Hinnant's civil_from_days: the inverse of json::DaysFromCivil. The divisions by 1460,
-// 36524 and 146096 (days in 4, 100 and 400 years, less one) remove the leap days of the era.
-void CivilFromDays(int64_t days, int64_t* year, int* month, int* day) {
-  days += kDaysFrom0000March1To1970;
-  const int64_t era = FloorDiv(days, kDaysPerEra);
-  const int64_t day_of_era = days - era * kDaysPerEra;
-  const int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t month_from_march = (5 * day_of_year + 2) / 153;
-  *day = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
-  *month = static_cast<int>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
-  *year = year_of_era + era * kYearsPerEra + (*month <= 2 ? 1 : 0);
-}
-
 std::string FormatDate(int64_t days) {
-  int64_t year = 0;
-  int month = 0;
-  int day = 0;
-  CivilFromDays(days, &year, &month, &day);
-  return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+  const CivilDate date = CivilFromDays(days);
+  return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);
 }
 
 std::string FormatTimeOfDay(int64_t micros_of_day) {
