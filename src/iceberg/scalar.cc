@@ -30,23 +30,15 @@ bool ScalarHolds(const Type& type, const Scalar& value) {
 
 Scalar ScalarFromColumn(const Type& type, const ColumnVector& column, size_t row) {
   if (column.IsNull(row)) return Scalar();
-  if (type.id() == TypeId::kDecimal) {
-    // Narrow decimals may sit in an int32 or int64 column; wide ones in big-endian bytes of the
-    // column's width, widened here to the 16 bytes of the Scalar form.
-    if (column.kind() == ColumnKind::kInt32) {
-      return Scalar(static_cast<int64_t>(column.Value<int32_t>(row)));
-    }
-    if (column.kind() == ColumnKind::kInt64) return Scalar(column.Value<int64_t>(row));
-    Result<Scalar> decimal = DecimalFromBytes(type, column.GetBytes(row));
-    return decimal.ok() ? std::move(decimal).value() : Scalar();
-  }
-  int32_t fixed_width = 0;
-  const Result<ColumnKind> kind = ColumnKindFor(type, &fixed_width);
-  if (!kind.ok()) return Scalar();
-  switch (*kind) {
+  // The column holds the kind ColumnKindFor(type) named when it was built; only decimals have a
+  // Scalar form apart from their column's: narrow ones may sit in an int32 or int64 column, wide
+  // ones in big-endian bytes of the column's width, widened here to the 16 bytes of the Scalar.
+  const bool decimal = type.id() == TypeId::kDecimal;
+  switch (column.kind()) {
     case ColumnKind::kBool:
       return Scalar(column.Value<uint8_t>(row) != 0);
     case ColumnKind::kInt32:
+      if (decimal) return Scalar(static_cast<int64_t>(column.Value<int32_t>(row)));
       return Scalar(column.Value<int32_t>(row));
     case ColumnKind::kInt64:
       return Scalar(column.Value<int64_t>(row));
@@ -56,6 +48,10 @@ Scalar ScalarFromColumn(const Type& type, const ColumnVector& column, size_t row
       return Scalar(column.Value<double>(row));
     case ColumnKind::kBytes:
     case ColumnKind::kFixed:
+      if (decimal) {
+        Result<Scalar> wide = DecimalFromBytes(type, column.GetBytes(row));
+        return wide.ok() ? std::move(wide).value() : Scalar();
+      }
       return Scalar(std::string(column.GetBytes(row)));
   }
   return Scalar();

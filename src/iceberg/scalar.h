@@ -30,8 +30,8 @@ inline bool IsNull(const Scalar& v) { return std::holds_alternative<std::monosta
 bool ScalarHolds(const Type& type, const Scalar& value);
 
 /// Reads the value of one row of a column as a Scalar of the given Iceberg type (the column's
-/// physical storage as written by the JSON decoder and read by the Parquet writer). Narrow
-/// decimals may sit in an int32 or an int64 column.
+/// physical storage, of the kind ColumnKindFor(type) names, as written by the JSON decoder and
+/// read by the Parquet writer). Narrow decimals may sit in an int32 or an int64 column.
 Scalar ScalarFromColumn(const Type& type, const ColumnVector& column, size_t row);
 
 }  // namespace floe::iceberg
