@@ -36,4 +36,14 @@ if [ -d "$peer" ]; then
 else
   echo "install-deps: warning: $peer not found; table checks with verify-table.mjs will fail" >&2
 fi
+# The real peers of the tests (tests/peers/): an Apache Kafka broker and Iceberg's Java library
+# from Maven Central (Java 17 and Maven), PyIceberg from PyPI in a virtual environment; pinned
+# and cached in ${FLOE_PEERS_CACHE:-~/.cache/floe-peers}, so a second run fetches nothing.
+for tool in java javac mvn python3; do
+  command -v "$tool" >/dev/null || { echo "install-deps: $tool is missing (Java 17 with Maven, Python 3.11)" >&2; exit 1; }
+done
+echo "install-deps: the test peers (Kafka broker, PyIceberg, Iceberg Java)"
+bash "$here/tests/peers/kafka.sh" install
+bash "$here/tests/peers/pyiceberg.sh" install
+bash "$here/tests/peers/iceberg_java.sh" install
 echo "install-deps: ok"

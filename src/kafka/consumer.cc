@@ -17,6 +17,10 @@ using Clock = ClientErrors::Clock;
 /// How often, at most, a consumer with an open problem asks a broker whether it is over.
 constexpr auto kProblemCheckInterval = std::chrono::seconds(1);
 constexpr auto kMinMetadataTimeout = std::chrono::milliseconds(100);
+// A dead member holds its partitions this long (librdkafka's default is 45 s); the broker's
+// group.min.session.timeout.ms is 6 s by default. Heartbeats at a tenth of it.
+constexpr int kDefaultSessionTimeoutMs = 10'000;
+constexpr int kDefaultHeartbeatIntervalMs = 1'000;
 
 std::chrono::milliseconds Remaining(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -167,10 +171,13 @@ Result<std::unique_ptr<Consumer>> Consumer::Make(ConsumerOptions options,
       {"client.id", options.client_id},
       {"partition.assignment.strategy", "cooperative-sticky"},
       {"auto.offset.reset", options.start == StartMode::kLatest ? "latest" : "earliest"},
+      {"session.timeout.ms", std::to_string(kDefaultSessionTimeoutMs)},
+      {"heartbeat.interval.ms", std::to_string(kDefaultHeartbeatIntervalMs)},
   };
   for (const auto& [name, value] : options.properties) properties[name] = value;
   properties["bootstrap.servers"] = options.bootstrap_servers;
   properties["group.id"] = options.group_id;
+  if (!options.instance_id.empty()) properties["group.instance.id"] = options.instance_id;
   properties["enable.auto.commit"] = "false";
   properties["enable.auto.offset.store"] = "false";
   FLOE_ASSIGN_OR_RAISE(ConfHandle conf, MakeConf(properties));

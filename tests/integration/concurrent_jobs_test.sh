@@ -41,6 +41,7 @@ node "$PEER/verify-table.mjs" "$meta" --rows "$WORK/dead.jsonl" >/dev/null 2>&1 
   fail "verify-table rejected the dead letters"
 [ "$(wc -l <"$WORK/dead.jsonl")" = "$bad" ] || fail "$(wc -l <"$WORK/dead.jsonl") dead letters, expected $bad"
 pass "the dead-letter table holds the $bad bad records of both jobs once each"
+check_table_peers "$WORK/warehouse" raw_messages.dead_letters "$WORK/dead.jsonl" pyiceberg
 
 # The snapshots of the two jobs interleave: they did commit at the same time.
 "$FLOE" --warehouse "$WORK/warehouse" table describe raw_messages.filtered_messages --json >"$WORK/describe.json"

@@ -35,6 +35,7 @@ for point in after-data-file:3 after-manifest:2 before-commit:3 after-commit-bef
   [ "$(wc -l <"$WORK/dead-$name.jsonl")" = "$bad" ] ||
     fail "after $point: $(wc -l <"$WORK/dead-$name.jsonl") dead letters, expected $bad"
   pass "killed at $point, restarted: table, output and $bad dead letters exact"
+  check_table_peers "$WORK/w-$name" raw_messages.dead_letters "$WORK/dead-$name.jsonl" pyiceberg
 done
 
 code=$(run bad FLOE_FAULT=before-commit:0)

@@ -11,6 +11,7 @@ cleanup() {
   pids=$(jobs -p)
   [ -z "$pids" ] || kill $pids 2>/dev/null || true
   wait 2>/dev/null || true
+  [ -z "${KAFKA_DIR:-}" ] || bash "$SOURCE_DIR/tests/peers/kafka.sh" stop "$KAFKA_DIR" || true
   if [ -n "${FLOE_KEEP_WORK:-}" ]; then
     echo "kept $WORK" >&2
   else
@@ -56,6 +57,33 @@ verify() {
   fi
   echo "$out" | tail -n 1 | grep -q '^verify-table: ok' || fail "verify-table did not end with ok for $2"
   pass "verify-table accepts $2: $(echo "$out" | tail -n 1)"
+  check_table_peers "$1" "$2" "$3" pyiceberg
+}
+
+# check_table_peers WAREHOUSE TABLE EXPECTED.jsonl READERS: the Iceberg libraries that users
+# read tables with see exactly the expected rows (order aside; tests/peers/compare_rows.py).
+# READERS is a comma-separated list of: pyiceberg (PyIceberg's SqlCatalog on
+# WAREHOUSE/catalog.db), java (Iceberg Java's IcebergGenerics through its JdbcCatalog).
+check_table_peers() {
+  local warehouse=$1 table=$2 expected=$3 reader meta got
+  meta=$(metadata_location "$warehouse" "$table")
+  for reader in ${4//,/ }; do
+    got=$WORK/peer-$reader-$table.jsonl
+    case $reader in
+      pyiceberg)
+        bash "$SOURCE_DIR/tests/peers/pyiceberg.sh" rows --sql "$warehouse/catalog.db" \
+          --warehouse "$warehouse" "$table" >"$got" 2>"$got.err" ||
+          { tail -n 20 "$got.err" >&2; fail "PyIceberg could not read $table"; } ;;
+      java)
+        bash "$SOURCE_DIR/tests/peers/iceberg_java.sh" rows --jdbc "$warehouse/catalog.db" \
+          --warehouse "$warehouse" "$table" >"$got" 2>"$got.err" ||
+          { tail -n 20 "$got.err" >&2; fail "Iceberg Java could not read $table"; } ;;
+      *) fail "check_table_peers: unknown reader $reader" ;;
+    esac
+    python3 "$SOURCE_DIR/tests/peers/compare_rows.py" "$meta" "$expected" "$got" --reader "$reader" >"$got.cmp" 2>&1 ||
+      { cat "$got.cmp" >&2; fail "$reader reads other rows from $table than expected"; }
+    pass "$table: $(cat "$got.cmp")"
+  done
 }
 
 # expect_error PATTERN CMD...: CMD must exit non-zero and print PATTERN (grep -E) on stderr.
@@ -87,6 +115,19 @@ rows_as_set() {
   ' "$1" | sort
 }
 
+# start_kafka TOPICS: a real Apache Kafka broker of this test (tests/peers/kafka.sh, stopped on
+# exit) with the topics TOPICS ("name:partitions,..."); sets KAFKA_BOOTSTRAP_SERVERS.
+start_kafka() {
+  local out
+  KAFKA_DIR=$WORK/kafka
+  out=$(bash "$SOURCE_DIR/tests/peers/kafka.sh" start "$KAFKA_DIR") || fail "the Kafka broker did not start"
+  KAFKA_BOOTSTRAP_SERVERS=$(echo "$out" | sed -n 's/^bootstrap=//p')
+  export KAFKA_BOOTSTRAP_SERVERS
+  # shellcheck disable=SC2086 # one argument per topic
+  [ -z "$1" ] || bash "$SOURCE_DIR/tests/peers/kafka.sh" topics "$KAFKA_DIR" ${1//,/ } ||
+    fail "could not create the topics $1"
+}
+
 # start_dev_kafka TOPICS [BROKERS]: starts `floe dev kafka` in the background; sets
 # KAFKA_BOOTSTRAP_SERVERS, and KAFKA_CTL (a fifo: `echo "down 1" >"$KAFKA_CTL"`).
 start_dev_kafka() {
@@ -109,8 +150,7 @@ consume_all() {
 }
 
 # produce_spread TOPIC PARTITIONS FILE: the lines of FILE as messages, spread evenly (in
-# contiguous runs) over the partitions. The mock cluster keeps only about 5 MB per partition, so
-# letting the client's sticky partitioner pile them onto one could lose the oldest.
+# contiguous runs) over the partitions, each run in the order of the file.
 produce_spread() {
   local topic=$1 partitions=$2 file=$3 p
   split -n "l/$partitions" -d -a 3 "$file" "$WORK/spread-"

@@ -2,7 +2,8 @@
 # A floe job writes through the REST client to `floe catalog serve` (issue 6): the seed's setup
 # with curl, then the seed job (file source, the table created by the setup, the dead-letter
 # table created by the job) with catalog properties named as Iceberg's Java client names them.
-# verify-table judges the table; a second run adds nothing; bad credentials fail clearly.
+# verify-table and PyIceberg's RestCatalog (OAuth2 client credentials) judge the table; a second
+# run adds nothing; bad credentials fail clearly.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/rest_lib.sh"
 
@@ -58,6 +59,14 @@ out=$(node "$PEER/verify-table.mjs" "${meta#file://}" --expect "$WORK/expected.j
   fail "verify-table rejected the table written through REST"
 }
 pass "a job through the REST catalog: $(echo "$out" | tail -n 1)"
+# PyIceberg's RestCatalog, with OAuth2 client credentials, reads the same rows.
+bash "$SOURCE_DIR/tests/peers/pyiceberg.sh" rows --rest "$BASE/api/catalog" --credential admin:password \
+  --warehouse lakehouse raw_messages.filtered_messages >"$WORK/pyiceberg-rest.jsonl" 2>"$WORK/pyiceberg-rest.err" ||
+  { tail -n 20 "$WORK/pyiceberg-rest.err" >&2; fail "PyIceberg could not read the table through the REST catalog"; }
+python3 "$SOURCE_DIR/tests/peers/compare_rows.py" "$meta" "$WORK/expected.jsonl" "$WORK/pyiceberg-rest.jsonl" \
+  --reader "PyIceberg through REST" >"$WORK/pyiceberg-rest.cmp" 2>&1 ||
+  { cat "$WORK/pyiceberg-rest.cmp" >&2; fail "PyIceberg reads other rows through the REST catalog"; }
+pass "$(cat "$WORK/pyiceberg-rest.cmp")"
 
 table=$(expect_status 200 GET /api/catalog/v1/lakehouse/namespaces/raw_messages/tables/filtered_messages)
 [ "$(echo "$table" | json 'j["metadata-location"]')" = "$meta" ] || fail "the server's metadata location differs from the job's"

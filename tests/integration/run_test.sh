@@ -63,6 +63,7 @@ node -e '
   if (!rows.some(r => r.raw_payload.includes("\\x"))) throw new Error("no escaped invalid UTF-8 payload");
 ' "$WORK/dead.jsonl" || fail "dead-letter rows are malformed"
 pass "verify-table accepts raw_messages.dead_letters with $bad well-formed rows: $(echo "$out" | tail -n 1)"
+check_table_peers "$W" raw_messages.dead_letters "$WORK/dead.jsonl" pyiceberg,java
 
 snapshots_filtered=$(snapshot_count raw_messages.filtered_messages)
 snapshots_dead=$(snapshot_count raw_messages.dead_letters)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Iceberg tables on local storage, written by `floe table ...` and judged by outside readers:
+# Iceberg tables on local storage, written by `floe table ...` and judged by outside readers
+# (verify-table.mjs, PyIceberg, and Iceberg Java for the seed, all-types and partitioned tables):
 # (a) the seed's table, (b) every primitive type with nulls, (c) a table partitioned by
 # day(ts), identity(kind), bucket(16, id) and truncate(4, name); several appends each. Then the
 # bad inputs: each fails with a clear error and leaves the table at its previous snapshot.
@@ -17,6 +18,7 @@ pass "namespaces created and listed"
 "$FLOE" --warehouse "$W" table append raw_messages.filtered_messages --rows "$T/seed/rows-1.jsonl"
 "$FLOE" --warehouse "$W" table append raw_messages.filtered_messages --rows "$T/seed/rows-2.jsonl"
 verify "$W" raw_messages.filtered_messages "$T/seed/expected.jsonl"
+check_table_peers "$W" raw_messages.filtered_messages "$T/seed/expected.jsonl" java
 [ "$("$FLOE" --warehouse "$W" table history raw_messages.filtered_messages | tail -n +2 | wc -l)" = 2 ] ||
   fail "history of the seed table does not list 2 snapshots"
 pass "history lists 2 snapshots"
@@ -43,6 +45,7 @@ node "$SOURCE_DIR/tests/tools/table/duckdb_rows.mjs" "$PEER" "$meta" --schema |
   sort -u > "$WORK/columns.json"
 diff "$T/all_types/parquet_columns.json" "$WORK/columns.json" || fail "Parquet columns of tests.all_types differ (field ids, types, annotations)"
 pass "every data file has the expected Parquet columns, field ids and logical types"
+check_table_peers "$W" tests.all_types "$T/all_types/duckdb_expected.jsonl" pyiceberg,java
 
 # (c) partitioned, with files rolling at a small target size
 "$FLOE" --warehouse "$W" table create tests.partitioned --schema @"$T/partitioned/schema.json" \
@@ -52,6 +55,7 @@ for n in 1 2 3; do
   "$FLOE" --warehouse "$W" table append tests.partitioned --rows "$T/partitioned/rows-$n.jsonl"
 done
 verify "$W" tests.partitioned "$T/partitioned/expected.jsonl"
+check_table_peers "$W" tests.partitioned "$T/partitioned/expected.jsonl" java
 find "$W/tests/partitioned/data" -path '*ts_day=2025-09-11/kind=click/id_bucket=*/name_trunc=*' -name '*.parquet' |
   grep -q . || fail "no data file under a ts_day=2025-09-11/kind=click/id_bucket=N/name_trunc=X path"
 pass "partition paths are data/<field>=<value>/..."

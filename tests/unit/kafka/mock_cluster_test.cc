@@ -47,9 +47,11 @@ TEST(MockClusterTest, RejectsBadTopics) {
 }
 
 // What librdkafka 2.0.2's mock cluster does not do, pinned so that an upgrade that fixes one
-// fails here and the tests above can be tightened: transactions are accepted but not enforced
-// (aborted and open transactions are visible to read_committed consumers, TxnOffsetCommit is
-// not stored, older producers are not fenced), and metadata requests create unknown topics.
+// fails here: transactions are accepted but not enforced (aborted and open transactions are
+// visible to read_committed consumers, TxnOffsetCommit is not stored, older producers are not
+// fenced), and metadata requests create unknown topics. No other test's result depends on
+// these gaps: the Kafka tests run on a real broker (tests/peers/kafka.sh); the mock serves
+// `floe dev kafka` and the broker-down faults only.
 TEST(MockClusterTest, GapsOfTheMock) {
   auto cluster = MockCluster::Start(1, {{"out", 1}, {"source", 1}});
   ASSERT_TRUE(cluster.ok());
