@@ -179,6 +179,7 @@ Result<std::unique_ptr<Consumer>> Consumer::Make(ConsumerOptions options,
   properties["group.id"] = options.group_id;
   if (!options.instance_id.empty()) properties["group.instance.id"] = options.instance_id;
   properties["enable.auto.commit"] = "false";
+  properties["enable.partition.eof"] = "true";  // for CaughtUp
   properties["enable.auto.offset.store"] = "false";
   FLOE_ASSIGN_OR_RAISE(ConfHandle conf, MakeConf(properties));
 
@@ -284,7 +285,11 @@ Status Consumer::Assign(rd_kafka_topic_partition_list_t* partitions) {
   const bool cooperative =
       std::strcmp(rd_kafka_rebalance_protocol(handle_.get()), "COOPERATIVE") == 0;
   std::vector<TopicPartition> assigned = ToTopicPartitions(partitions);
-  for (const TopicPartition& partition : assigned) errors_.ClearTopic(partition.topic);
+  for (const TopicPartition& partition : assigned) {
+    errors_.ClearTopic(partition.topic);
+    at_end_[partition] = false;
+    ever_held_ = true;
+  }
   OffsetMap known;
   Status status;
   if (tell_listener_ && !assigned.empty()) status = listener_->OnAssigned(assigned, &known);
@@ -313,6 +318,7 @@ Status Consumer::Revoke(rd_kafka_topic_partition_list_t* partitions) {
   std::vector<TopicPartition> revoked = ToTopicPartitions(partitions);
   const bool lost = rd_kafka_assignment_lost(handle_.get()) != 0;
   if (filling_ != nullptr) filling_->Drop(revoked);
+  for (const TopicPartition& partition : revoked) at_end_.erase(partition);
   Status status;
   if (tell_listener_ && !revoked.empty()) status = listener_->OnRevoked(revoked, lost);
   if (cooperative) {
@@ -333,6 +339,11 @@ Status Consumer::Revoke(rd_kafka_topic_partition_list_t* partitions) {
 void Consumer::OnMessageError(const rd_kafka_message_t* message) {
   switch (message->err) {
     case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+      if (message->rkt != nullptr) {
+        auto found =
+            at_end_.find(TopicPartition{rd_kafka_topic_name(message->rkt), message->partition});
+        if (found != at_end_.end()) found->second = true;
+      }
       return;
     case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
     case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
@@ -375,6 +386,8 @@ Status Consumer::Poll(std::chrono::milliseconds timeout, size_t max_messages, Me
   if (closed_) return Internal("kafka: Poll after Close");
   const Clock::time_point deadline = Clock::now() + timeout;
   filling_ = out;
+  const rd_kafka_topic_t* last_topic = nullptr;
+  int32_t last_partition = -1;
   while (out->size() < max_messages && listener_error_.ok()) {
     // Wait for the first message only; after it, take what is already there.
     const int wait_ms = out->empty() ? TimeoutMs(Remaining(deadline)) : 0;
@@ -386,7 +399,16 @@ Status Consumer::Poll(std::chrono::milliseconds timeout, size_t max_messages, Me
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       OnMessageError(message);
       rd_kafka_message_destroy(message);
+      last_topic = nullptr;  // an EOF may follow a message of the same partition
       continue;
+    }
+    if (message->rkt != last_topic || message->partition != last_partition) {
+      // A partition's EOF from before this message no longer holds (looked up once per run of
+      // messages of one partition, not per message).
+      last_topic = message->rkt;
+      last_partition = message->partition;
+      auto found = at_end_.find(TopicPartition{rd_kafka_topic_name(last_topic), last_partition});
+      if (found != at_end_.end()) found->second = false;
     }
     out->Add(message);
   }
@@ -422,6 +444,52 @@ std::vector<TopicPartition> Consumer::Assignment() const {
   if (rd_kafka_assignment(handle_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return {};
   PartitionList list(raw);
   return ToTopicPartitions(list.get());
+}
+
+bool Consumer::CaughtUp() const {
+  return !at_end_.empty() && std::all_of(at_end_.begin(), at_end_.end(),
+                                         [](const auto& entry) { return entry.second; });
+}
+
+Status Consumer::CheckGotPartitionsWithin(std::chrono::milliseconds bound) {
+  if (ever_held_ || !at_end_.empty() || Clock::now() - made_ < bound) return Status::Ok();
+  return IoError(
+      "kafka: group '{}' gave this process no partition of {} in {} s: {}. Another process of "
+      "the group still holds them, or one that died without leaving does until its session "
+      "times out (session.timeout.ms {}); restart a dead process with its old --instance (static "
+      "membership) to take its partitions back at once",
+      options_.group_id, fmt::join(options_.topics, ", "),
+      std::chrono::duration_cast<std::chrono::seconds>(bound).count(), DescribeGroup(),
+      PropertyOr(options_.properties, "session.timeout.ms",
+                 std::to_string(kDefaultSessionTimeoutMs)));
+}
+
+std::string Consumer::DescribeGroup() {
+  const rd_kafka_group_list* raw = nullptr;
+  rd_kafka_resp_err_t error = rd_kafka_list_groups(handle_.get(), options_.group_id.c_str(), &raw,
+                                                   TimeoutMs(std::chrono::seconds(5)));
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR || raw == nullptr || raw->group_cnt != 1) {
+    if (raw != nullptr) rd_kafka_group_list_destroy(raw);
+    return fmt::format("its members could not be listed ({})", rd_kafka_err2str(error));
+  }
+  std::unique_ptr<const rd_kafka_group_list, void (*)(const rd_kafka_group_list*)> list(
+      raw, rd_kafka_group_list_destroy);
+  const rd_kafka_group_info& group = list->groups[0];
+  std::string self;
+  if (char* id = rd_kafka_memberid(handle_.get()); id != nullptr) {
+    self = id;
+    rd_kafka_mem_free(handle_.get(), id);
+  }
+  std::vector<std::string> others;
+  for (int i = 0; i < group.member_cnt; ++i) {
+    const rd_kafka_group_member_info& member = group.members[i];
+    if (self == member.member_id) continue;
+    others.push_back(fmt::format("member '{}' (client '{}' from {})", member.member_id,
+                                 member.client_id, member.client_host));
+  }
+  if (others.empty()) return fmt::format("the group is {} with no other member", group.state);
+  return fmt::format("the group is {} with {} other member{}: {}", group.state, others.size(),
+                     others.size() == 1 ? "" : "s", fmt::join(others, ", "));
 }
 
 Status Consumer::Close() {

@@ -145,6 +145,16 @@ class Consumer {
   /// The partitions currently assigned to this member.
   std::vector<TopicPartition> Assignment() const;
 
+  /// Whether this member holds partitions and has read each of them to its end (librdkafka's
+  /// partition EOF, which counts transaction markers) since its last message: all there is to
+  /// read now has been handed out.
+  bool CaughtUp() const;
+
+  /// Ok while this member holds partitions, once held some, or `bound` has not passed since
+  /// Make; else IoError naming the group, its other members (client, host, member
+  /// and instance ids, from the group coordinator) and why they may hold every partition.
+  Status CheckGotPartitionsWithin(std::chrono::milliseconds bound);
+
   /// Leaves the group; the listener sees the revoke first. Idempotent.
   Status Close();
 
@@ -162,6 +172,8 @@ class Consumer {
   /// Sets each partition's start offset from the listener's map or the start mode.
   Status SetStartOffsets(rd_kafka_topic_partition_list_t* partitions, const OffsetMap& known);
   void OnMessageError(const rd_kafka_message_t* message);
+  /// The group's state and its other members, as the coordinator lists them.
+  std::string DescribeGroup();
   /// While a problem is open, asks a broker for metadata (at most once a second) to learn
   /// whether it is over.
   void CheckProblems(std::chrono::milliseconds budget);
@@ -174,7 +186,11 @@ class Consumer {
   MessageBatch* filling_ = nullptr;  // the batch Poll is filling, for revokes during it
   bool closed_ = false;
   bool ever_assigned_ = false;  // the group gave this member an assignment (even an empty one)
-  bool tell_listener_ = true;   // false while the destructor leaves the group
+  bool ever_held_ = false;      // ... with at least one partition in it
+  std::map<TopicPartition, bool>
+      at_end_;  // held partitions: read to the end since the last message
+  ClientErrors::Clock::time_point made_ = ClientErrors::Clock::now();
+  bool tell_listener_ = true;  // false while the destructor leaves the group
   ClientErrors::Clock::time_point last_check_{};
 };
 

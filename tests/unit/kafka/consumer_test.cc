@@ -355,6 +355,82 @@ TEST_F(ConsumerTest, StaticMemberRestartedGetsItsPartitionsBeforeTheSessionTimeo
   ASSERT_TRUE(consumer->Close().ok());
 }
 
+// CaughtUp: every held partition read to its end, transaction markers included.
+TEST_F(ConsumerTest, CaughtUpOnceEveryPartitionIsReadToItsEnd) {
+  ProducerOptions producer_options;
+  producer_options.bootstrap_servers = bootstrap_;
+  producer_options.transactional_id = TestBroker::UniqueName("txn");
+  producer_options.timeout = 20s;
+  auto producer = Producer::Make(producer_options);
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  ASSERT_TRUE((*producer)->BeginTransaction().ok());
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE((*producer)->Produce(events_, std::nullopt, "t").ok());
+  ASSERT_TRUE((*producer)->CommitTransaction().ok());
+
+  ConsumerOptions options = Options();
+  options.properties["isolation.level"] = "read_committed";
+  RecordingListener listener;
+  auto consumer = MakeConsumer(options, &listener);
+  ASSERT_NE(consumer, nullptr);
+  EXPECT_FALSE(consumer->CaughtUp()) << "caught up before holding anything";
+  ASSERT_EQ(ConsumeAtLeast(*consumer, 30, 30s).size(), 30u);
+  MessageBatch batch;
+  for (int i = 0; i < 100 && !consumer->CaughtUp(); ++i) {
+    ASSERT_TRUE(consumer->Poll(100ms, 100, &batch).ok());
+  }
+  EXPECT_TRUE(consumer->CaughtUp()) << "not caught up after reading every message";
+  ProduceRaw(events_, 3, "late");
+  std::vector<Received> late = ConsumeAtLeast(*consumer, 1, 30s);
+  ASSERT_FALSE(late.empty());
+  EXPECT_FALSE(consumer->CaughtUp() && late.size() < 3) << "caught up with messages still coming";
+  ConsumeAtLeast(*consumer, 3 - late.size(), 30s);
+  for (int i = 0; i < 100 && !consumer->CaughtUp(); ++i) {
+    ASSERT_TRUE(consumer->Poll(100ms, 100, &batch).ok());
+  }
+  EXPECT_TRUE(consumer->CaughtUp());
+  ASSERT_TRUE(consumer->Close().ok());
+}
+
+// A member that gets no partition (another member of its group holds the only one) learns so
+// after the bound, with the group and the other member named.
+TEST_F(ConsumerTest, NoPartitionWithinTheBoundIsAnErrorNamingTheGroup) {
+  ConsumerOptions options = Options({other_});  // one partition
+  RecordingListener holder_listener;
+  auto holder = MakeConsumer(options, &holder_listener);
+  ASSERT_NE(holder, nullptr);
+  MessageBatch batch;
+  for (int i = 0; i < 300 && holder->Assignment().empty(); ++i) {
+    ASSERT_TRUE(holder->Poll(100ms, 100, &batch).ok());
+  }
+  ASSERT_EQ(holder->Assignment().size(), 1u);
+  ASSERT_TRUE(holder->CheckGotPartitionsWithin(0ms).ok());
+
+  RecordingListener listener;
+  auto consumer = MakeConsumer(options, &listener);
+  ASSERT_NE(consumer, nullptr);
+  Status status;
+  const auto start = std::chrono::steady_clock::now();
+  while (status.ok() && std::chrono::steady_clock::now() - start < 30s) {
+    ASSERT_TRUE(holder->Poll(50ms, 100, &batch).ok());
+    ASSERT_TRUE(consumer->Poll(50ms, 100, &batch).ok());
+    status = consumer->CheckGotPartitionsWithin(4s);
+  }
+  ASSERT_FALSE(status.ok());
+  EXPECT_TRUE(consumer->Assignment().empty());
+  EXPECT_EQ(status.kind(), ErrorKind::kIoError);
+  EXPECT_NE(status.message().find(fmt::format("kafka: group '{}' gave this process no partition "
+                                              "of {} in 4 s",
+                                              options.group_id, other_)),
+            std::string::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("with 1 other member: member 'floe-"), std::string::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("--instance"), std::string::npos) << status.message();
+  std::cout << status.message() << "\n";
+  ASSERT_TRUE(consumer->Close().ok());
+  ASSERT_TRUE(holder->Close().ok());
+}
+
 TEST_F(ConsumerTest, ListenerErrorFailsPoll) {
   class FailingListener : public RecordingListener {
     Status OnAssigned(const std::vector<TopicPartition>&, OffsetMap*) override {
