@@ -107,13 +107,18 @@ void RegisterRunCommand(CLI::App& app, CommandContext& context) {
                     "--set sinks.filtered.table=ns.t");
   run_cmd->add_option("--stop-when-idle", args->stop_when_idle,
                       "Commit and exit once no record has arrived for this long (e.g. 5s, "
-                      "500ms); for catch-up runs of unbounded (Kafka) sources");
+                      "500ms) and every partition held is read to its end; for catch-up runs "
+                      "of unbounded (Kafka) sources. Fails, naming the group's members, when no "
+                      "partition comes within this + 30 s");
   run_cmd
       ->add_option("--instance", args->instance,
                    "This process's name among the job's processes, in its Kafka transactional "
-                   "ids (<job>.<sink>.<instance>.<worker>). Give a restarted process the name "
-                   "it had and Kafka aborts its unfinished transaction at once; unique per "
-                   "process. Default: <host>-<pid>")
+                   "ids (<job>.<sink>.<instance>.<worker>) and, when given, its static consumer "
+                   "group membership (group.instance.id <job>.<instance>.<worker>). Give a "
+                   "restarted process the name it had: it gets its partitions back at once "
+                   "(not after the dead process's session timeout) and Kafka aborts its "
+                   "unfinished transaction at once. Unique per live process. Default: "
+                   "<host>-<pid>, a dynamic group member")
       ->envname("FLOE_INSTANCE");
   run_cmd->callback([&context, args] {
     RunOptions options;

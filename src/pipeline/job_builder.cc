@@ -180,7 +180,6 @@ Result<stream::KafkaSinkOptions> KafkaSinkOptionsFor(const JobPlan& plan, const 
   options.transactional_id = fmt::format("{}.{}.{}.{}", plan.config->name, sink.name,
                                          instance.empty() ? DefaultInstance() : instance, worker);
   options.source_topics = plan.consumer.topics;
-  options.mirror_offsets = options.transactional;
   return options;
 }
 
@@ -263,6 +262,11 @@ Result<std::unique_ptr<stream::Source>> JobBuilder::OpenSource(
     options.name = plan_.source->name;
     options.consumer = plan_.consumer;
     options.consumer.client_id = fmt::format("{}-{}", plan_.consumer.client_id, worker);
+    // A named process is a static group member per worker: restarted under its name it gets
+    // its partitions back at once instead of after its dead session's timeout.
+    if (!instance_.empty()) {
+      options.consumer.instance_id = fmt::format("{}.{}.{}", plan_.config->name, instance_, worker);
+    }
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSource> source,
                          stream::KafkaSource::Open(std::move(options), listener));
     return std::unique_ptr<stream::Source>(std::move(source));

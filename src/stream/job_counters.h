@@ -26,6 +26,8 @@ struct JobCounters {
   /// span a rate is honest over, without group joins or idle waits.
   std::atomic<int64_t> first_record_micros{0};
   std::atomic<int64_t> last_record_micros{0};
+  /// Some worker of the process has held partitions (for --stop-when-idle).
+  std::atomic<bool> partitions_held{false};
   /// Per sink name: rows written (not counting those a sink had committed before).
   std::map<std::string, std::atomic<int64_t>> written;
 };

@@ -99,6 +99,7 @@ std::optional<int64_t> JobRunner::watermark() const {
 Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, OffsetMap* start_at) {
   assigned_since_poll_ = true;
   ever_assigned_ = true;
+  if (!partitions.empty()) counters_->partitions_held = true;
   Note("assigned", partitions);
   const auto resumable = [&](const TopicPartition& partition) {
     return source_ && source_->Resumable(partition);
@@ -270,18 +271,6 @@ Status JobRunner::CloseAll() {
   return closed.ok() ? sinks : closed;
 }
 
-bool JobRunner::Idle(Clock::time_point now, Clock::time_point started,
-                     Clock::time_point last_record) const {
-  if (!options_.stop_when_idle || now - last_record < *options_.stop_when_idle) return false;
-  // Idle means the whole job is: while another worker still gets records, this one stays
-  // (its partitions may be slow to deliver, or move to it when that one's go).
-  const Clock::time_point any_worker(std::chrono::microseconds(counters_->last_record_micros));
-  if (now - any_worker < *options_.stop_when_idle) return false;
-  // Before its first assignment a consumer may still be joining its group (the broker waits a
-  // few seconds for more members): give that a grace period of its own.
-  return ever_assigned_ || now - started >= *options_.stop_when_idle + kJoinGrace;
-}
-
 void JobRunner::MarkRecords(Clock::time_point begin, Clock::time_point end) {
   int64_t unset = 0;
   counters_->first_record_micros.compare_exchange_strong(unset, SteadyMicros(begin));
@@ -289,6 +278,21 @@ void JobRunner::MarkRecords(Clock::time_point begin, Clock::time_point end) {
   int64_t previous = counters_->last_record_micros.load();
   while (previous < done && !counters_->last_record_micros.compare_exchange_weak(previous, done)) {
   }
+}
+
+bool JobRunner::Idle(Clock::time_point now, Clock::time_point last_record, Status* status) {
+  if (!options_.stop_when_idle) return false;
+  const std::chrono::milliseconds quiet = *options_.stop_when_idle;
+  // Idle means the whole job is: while another worker still gets records, this one stays
+  // (its partitions may be slow to deliver, or move to it when that one's go).
+  const Clock::time_point any_worker(std::chrono::microseconds(counters_->last_record_micros));
+  if (now - last_record < quiet || now - any_worker < quiet) return false;
+  if (source_->Holds()) return source_->CaughtUp();
+  if (counters_->partitions_held) return true;  // a spare worker: others hold the partitions
+  // Nothing held yet: joining a group takes seconds, and a dead member of the group holds its
+  // partitions until its session times out; past the grace, fail saying so.
+  *status = source_->CheckHeldWithin(quiet + kJoinGrace);
+  return false;
 }
 
 Status JobRunner::Run() {
@@ -316,7 +320,7 @@ Status JobRunner::Run() {
       if (!status.ok()) break;
       last_record = Clock::now();
       MarkRecords(now, last_record);
-    } else if (Idle(now, started, last_record)) {
+    } else if (Idle(now, last_record, &status) || !status.ok()) {
       break;
     }
     auto ran = coordinator_.MaybeCheckpoint(now, positions_, watermark());

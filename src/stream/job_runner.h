@@ -51,7 +51,10 @@ struct JobRunnerOptions {
   /// Where notes on partitions go (assigned, revoked, lost); unset: nowhere.
   std::function<void(const std::string&)> info;
   int worker = 0;  // this worker's index in the job, for those notes
-  /// End after this long without a record (unbounded sources): commit and return.
+  /// End after this long without a record in any worker, once the source has handed out all
+  /// there is (a Kafka source: it holds partitions, each read to its end; or holds none while
+  /// another worker of the process does): commit and return. A process none of whose workers
+  /// held a partition within stop_when_idle + 30 s fails, naming why.
   std::optional<std::chrono::milliseconds>
       stop_when_idle;  // counted from the last record or assignment
   /// Requested from another thread (a signal, a failed worker) to commit what is pending and
@@ -100,10 +103,10 @@ class JobRunner final : public PartitionListener {
   /// A checkpoint through the coordinator; once it succeeded the source hears of it.
   Status Checkpoint(bool final);
   void CheckpointDone();
-  /// Whether the whole job has been idle for stop_when_idle.
+  /// Whether --stop-when-idle ends the run now (see stop_when_idle); an error in `status` when
+  /// no worker held a partition within the bound.
   bool Idle(std::chrono::steady_clock::time_point now,
-            std::chrono::steady_clock::time_point started,
-            std::chrono::steady_clock::time_point last_record) const;
+            std::chrono::steady_clock::time_point last_record, Status* status);
   /// Records when a chunk of records started and ended in the shared counters.
   void MarkRecords(std::chrono::steady_clock::time_point begin,
                    std::chrono::steady_clock::time_point end);

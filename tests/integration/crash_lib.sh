@@ -64,6 +64,7 @@ start_job() {
       --set "sources.messages.properties.heartbeat.interval.ms=500" \
       --set "sinks.output.topic=$name-out" \
       --set "sinks.output.properties.transactional=true" \
+      --set "sinks.output.properties.transaction.timeout.ms=10000" \
       --set "job.checkpoint.timeout=2s" --set "job.checkpoint.tolerable_failures=0" \
       >"$WORK/$name-$tag.out" 2>"$WORK/$name-$tag.err" &
     echo $! >"$WORK/$name-$tag.pid.tmp"

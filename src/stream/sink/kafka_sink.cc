@@ -130,9 +130,6 @@ Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
                                Where());
     }
     FLOE_RETURN_IF_ERROR_CTX(producer_->CommitTransaction(), Where());
-    if (options_.mirror_offsets && offsets_changed) {
-      FLOE_RETURN_IF_ERROR_CTX(group_->Commit(merged, options_.timeout), Where());
-    }
   } else {
     if (written_since_commit_)
       FLOE_RETURN_IF_ERROR_CTX(producer_->Flush(options_.timeout), Where());

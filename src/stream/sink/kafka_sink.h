@@ -44,11 +44,6 @@ struct KafkaSinkOptions {
   std::vector<std::string> source_topics;
   /// How long connecting, flushing and committing may take.
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
-  /// Transactional only: also store the offsets with a plain commit after each transaction.
-  /// For brokers that accept but drop transactional offset commits (librdkafka 2.0.2's mock
-  /// behind `floe dev kafka`); leave off against Kafka, where a late plain commit could move
-  /// the group's offsets back.
-  bool mirror_offsets = false;
 };
 
 /// Thread safety: one thread, as Sink says. Lifetime: Close() aborts an open transaction.

@@ -30,6 +30,13 @@ class KafkaSource final : public Source, private kafka::RebalanceListener {
   Result<bool> Next(std::chrono::milliseconds timeout, SourceChunk* chunk) override;
   bool Resumable(const TopicPartition&) const override { return true; }
   Status Committed(const OffsetMap& offsets) override { return consumer_->CommitOffsets(offsets); }
+  bool Holds() const override { return !consumer_->Assignment().empty(); }
+  bool CaughtUp() const override {
+    return next_partition_ >= batch_.partitions().size() && consumer_->CaughtUp();
+  }
+  Status CheckHeldWithin(std::chrono::milliseconds bound) override {
+    return consumer_->CheckGotPartitionsWithin(bound);
+  }
   Status Close() override { return consumer_->Close(); }
 
  private:

@@ -89,6 +89,17 @@ class Source {
     (void)offsets;
     return Status::Ok();
   }
+  /// Whether there is something to read from (a Kafka source: partitions assigned).
+  virtual bool Holds() const { return true; }
+  /// Whether everything readable now has been handed out (a Kafka source: it holds partitions
+  /// and has read each to its end). What --stop-when-idle waits for.
+  virtual bool CaughtUp() const { return true; }
+  /// Ok unless the source has held nothing for `bound` since it opened; then why (a Kafka
+  /// source names its group and the members that hold the partitions).
+  virtual Status CheckHeldWithin(std::chrono::milliseconds bound) {
+    (void)bound;
+    return Status::Ok();
+  }
   /// Gives the partitions up (the listener sees them revoked first).
   virtual Status Close() = 0;
 };

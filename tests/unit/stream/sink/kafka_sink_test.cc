@@ -5,9 +5,9 @@
 #include <map>
 #include <set>
 
+#include "../kafka/test_broker.h"
 #include "common/uuid.h"
 #include "kafka/consumer.h"
-#include "kafka/mock_cluster.h"
 
 namespace floe::stream {
 namespace {
@@ -31,12 +31,16 @@ struct Read {
   std::string value;
 };
 
+using kafka::testing::TestBroker;
+
+// On the real broker (tests/unit/kafka/test_broker.h), with topics of the test's own: out_ (2
+// partitions) and the source topic in_ (3), whose offsets the sink records.
 class KafkaSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto cluster = kafka::MockCluster::Start(1, {{"output-topic", 2}, {"profanity_words", 3}});
-    ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
-    cluster_ = std::move(*cluster);
+    bootstrap_ = TestBroker::Bootstrap();
+    ASSERT_FALSE(bootstrap_.empty());
+    ASSERT_TRUE(TestBroker::CreateTopics({{out_, 2}, {in_, 3}}));
     schema_ = std::make_shared<iceberg::Schema>(
         0, std::vector<NestedField>{
                NestedField{1, "account_id", false, Type::Primitive(TypeId::kString), ""},
@@ -47,11 +51,11 @@ class KafkaSinkTest : public ::testing::Test {
   KafkaSinkOptions Options(bool transactional) {
     KafkaSinkOptions options;
     options.name = "output";
-    options.bootstrap_servers = cluster_->bootstrap_servers();
-    options.topic = "output-topic";
+    options.bootstrap_servers = bootstrap_;
+    options.topic = out_;
     options.transactional = transactional;
     options.offsets_group = fmt::format("job-{}.output", NewUuid());
-    options.source_topics = {"profanity_words"};
+    options.source_topics = {in_};
     options.timeout = 20s;
     return options;
   }
@@ -74,8 +78,7 @@ class KafkaSinkTest : public ::testing::Test {
       batch.columns[2].Append<int64_t>(1757581271318522 + i);
       batch.offsets.push_back(i);
     }
-    batch.position =
-        SourcePosition{"kafka", fmt::format("profanity_words/{}", partition), partition};
+    batch.position = SourcePosition{"kafka", fmt::format("{}/{}", in_, partition), partition};
     return batch;
   }
 
@@ -90,9 +93,9 @@ class KafkaSinkTest : public ::testing::Test {
   std::vector<Read> ReadOutput(const std::string& isolation, size_t expected,
                                std::chrono::milliseconds wait = 20s) {
     kafka::ConsumerOptions options;
-    options.bootstrap_servers = cluster_->bootstrap_servers();
+    options.bootstrap_servers = bootstrap_;
     options.group_id = fmt::format("reader-{}", NewUuid());
-    options.topics = {"output-topic"};
+    options.topics = {out_};
     options.properties = {{"isolation.level", isolation}};
     NoOpListener listener;
     auto consumer = kafka::Consumer::Make(options, &listener);
@@ -120,7 +123,9 @@ class KafkaSinkTest : public ::testing::Test {
     return read;
   }
 
-  std::unique_ptr<kafka::MockCluster> cluster_;
+  std::string bootstrap_;
+  const std::string out_ = TestBroker::UniqueName("output-topic");
+  const std::string in_ = TestBroker::UniqueName("profanity_words");
   std::shared_ptr<iceberg::Schema> schema_;
 };
 
@@ -132,7 +137,7 @@ TEST_F(KafkaSinkTest, WritesTheInputShapeWithKeysAndStoresItsOffsets) {
   RecordBatch batch = Batch(0, 10);
   std::vector<uint32_t> rows = {0, 2, 5, 9};
   ASSERT_TRUE((*sink)->Write(batch, Selection{rows.data(), rows.size()}).ok());
-  CheckpointInfo checkpoint{"job", 1, {{TopicPartition{"profanity_words", 0}, 10}}, {}};
+  CheckpointInfo checkpoint{"job", 1, {{TopicPartition{in_, 0}, 10}}, {}};
   ASSERT_TRUE((*sink)->Commit(checkpoint).ok());
   EXPECT_EQ((*sink)->rows_written(), 4);
 
@@ -156,15 +161,13 @@ TEST_F(KafkaSinkTest, WritesTheInputShapeWithKeysAndStoresItsOffsets) {
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   auto offsets = (*reopened)->CommittedOffsets();
   ASSERT_TRUE(offsets.ok());
-  EXPECT_EQ(*offsets, (OffsetMap{{TopicPartition{"profanity_words", 0}, 10}}));
+  EXPECT_EQ(*offsets, (OffsetMap{{TopicPartition{in_, 0}, 10}}));
   // Merged over what it had.
-  CheckpointInfo next{"job", 2, {{TopicPartition{"profanity_words", 1}, 4}}, {}};
+  CheckpointInfo next{"job", 2, {{TopicPartition{in_, 1}, 4}}, {}};
   ASSERT_TRUE((*reopened)->Commit(next).ok());
-  auto stored = kafka::CommittedGroupOffsets(cluster_->bootstrap_servers(), {},
-                                             options.offsets_group, {"profanity_words"}, 10s);
+  auto stored = kafka::CommittedGroupOffsets(bootstrap_, {}, options.offsets_group, {in_}, 10s);
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
-  EXPECT_EQ(*stored, (OffsetMap{{TopicPartition{"profanity_words", 0}, 10},
-                                {TopicPartition{"profanity_words", 1}, 4}}));
+  EXPECT_EQ(*stored, (OffsetMap{{TopicPartition{in_, 0}, 10}, {TopicPartition{in_, 1}, 4}}));
 }
 
 TEST_F(KafkaSinkTest, KeysFromANonStringExpression) {
@@ -184,15 +187,13 @@ TEST_F(KafkaSinkTest, KeysFromANonStringExpression) {
 
 TEST_F(KafkaSinkTest, TransactionalCommitsRowsWithOffsetsAndDiscardsTheRest) {
   KafkaSinkOptions options = Options(/*transactional=*/true);
-  // The 2.0.2 mock drops transactional offset commits; mirroring makes them readable.
-  options.mirror_offsets = true;
   auto sink = KafkaSink::Open(*schema_, options);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
   // Nothing written, offsets unchanged: no transaction at all.
   ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {}, {}}).ok());
 
   ASSERT_TRUE((*sink)->Write(Batch(0, 5), Selection::All(5)).ok());
-  CheckpointInfo checkpoint{"job", 2, {{TopicPartition{"profanity_words", 2}, 5}}, {}};
+  CheckpointInfo checkpoint{"job", 2, {{TopicPartition{in_, 2}, 5}}, {}};
   ASSERT_TRUE((*sink)->Commit(checkpoint).ok());
   // Written after the commit and never committed: aborted by Close.
   ASSERT_TRUE((*sink)->Write(Batch(5, 3), Selection::All(3)).ok());
@@ -203,27 +204,23 @@ TEST_F(KafkaSinkTest, TransactionalCommitsRowsWithOffsetsAndDiscardsTheRest) {
   std::set<std::string> values;
   for (const Read& message : read) values.insert(message.value);
   for (int64_t i = 0; i < 5; ++i) EXPECT_TRUE(values.contains(Row(i))) << Row(i);
-  // A real broker hides the aborted rows from read_committed consumers; the 2.0.2 mock does not
-  // implement transaction markers, so it shows them (kafka's MockClusterTest.GapsOfTheMock).
-  EXPECT_TRUE(read.size() == 5u || read.size() == 8u) << read.size();
+  // The aborted rows are hidden from read_committed consumers.
+  EXPECT_EQ(read.size(), 5u);
 
   auto reopened = KafkaSink::Open(*schema_, options);
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
-  EXPECT_EQ((*reopened)->CommittedOffsets().ValueOr({}),
-            (OffsetMap{{TopicPartition{"profanity_words", 2}, 5}}));
+  EXPECT_EQ((*reopened)->CommittedOffsets().ValueOr({}), (OffsetMap{{TopicPartition{in_, 2}, 5}}));
 }
 
 TEST_F(KafkaSinkTest, OffsetsOnlyCommitStillCommits) {
   KafkaSinkOptions options = Options(/*transactional=*/true);
-  options.mirror_offsets = true;
   auto sink = KafkaSink::Open(*schema_, options);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
   // Every row was filtered out, but the source moved on: the offsets must still be recorded.
-  CheckpointInfo checkpoint{"job", 1, {{TopicPartition{"profanity_words", 0}, 100}}, {}};
+  CheckpointInfo checkpoint{"job", 1, {{TopicPartition{in_, 0}, 100}}, {}};
   ASSERT_TRUE((*sink)->Commit(checkpoint).ok());
   EXPECT_EQ((*sink)->CommittedOffsets().ValueOr({}), checkpoint.offsets);
-  auto stored = kafka::CommittedGroupOffsets(cluster_->bootstrap_servers(), {},
-                                             options.offsets_group, {"profanity_words"}, 10s);
+  auto stored = kafka::CommittedGroupOffsets(bootstrap_, {}, options.offsets_group, {in_}, 10s);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(*stored, checkpoint.offsets);
 }
@@ -236,13 +233,13 @@ TEST_F(KafkaSinkTest, BadOptionsAreNamed) {
   EXPECT_NE(sink.status().message().find("unknown column 'acount_id'"), std::string::npos)
       << sink.status().message();
 
-  cluster_->HideTopic("missing-topic");
+  const std::string missing = TestBroker::UniqueName("missing-topic");
   options = Options(false);
-  options.topic = "missing-topic";
+  options.topic = missing;
   sink = KafkaSink::Open(*schema_, options);
   ASSERT_FALSE(sink.ok());
   EXPECT_EQ(sink.status().kind(), ErrorKind::kNotFound);
-  EXPECT_NE(sink.status().message().find("kafka: topic 'missing-topic' does not exist"),
+  EXPECT_NE(sink.status().message().find(fmt::format("kafka: topic '{}' does not exist", missing)),
             std::string::npos)
       << sink.status().message();
 
