@@ -9,12 +9,25 @@ namespace {
 constexpr size_t kFatalBufferSize = 512;
 
 /// The broker a librdkafka transport message is about: "127.0.0.1:9/bootstrap: Connect to ..."
-/// and "127.0.0.1:9/1: ..." both name 127.0.0.1:9.
+/// and "127.0.0.1:9/1: ..." both name 127.0.0.1:9; a logical broker ("GroupCoordinator:
+/// 127.0.0.1:9/1: Disconnected", "GroupCoordinator: Connect to ipv4#127.0.0.1:9 failed: ...")
+/// is named by the address it stands for.
 std::string BrokerOf(const std::string& reason) {
   size_t colon_space = reason.find(": ");
   std::string name = reason.substr(0, colon_space);
   size_t slash = name.rfind('/');
   if (slash != std::string::npos && slash > 0 && name[slash - 1] != '/') name.resize(slash);
+  if (name.find(':') == std::string::npos && colon_space != std::string::npos) {
+    // "GroupCoordinator: 127.0.0.1:9/1: Disconnected": the address follows the logical name.
+    const std::string rest = reason.substr(colon_space + 2);
+    const std::string next = rest.substr(0, rest.find(": "));
+    if (next.find(':') != std::string::npos && next.find(' ') == std::string::npos) {
+      return BrokerOf(rest);
+    }
+    const size_t hash = reason.find("Connect to ");
+    const size_t at = hash == std::string::npos ? hash : reason.find('#', hash);
+    if (at != std::string::npos) return reason.substr(at + 1, reason.find(' ', at) - at - 1);
+  }
   return name;
 }
 

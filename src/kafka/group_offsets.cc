@@ -1,10 +1,32 @@
 #include "kafka/group_offsets.h"
 
+#include <thread>
+
 #include "kafka/config.h"
 #include "kafka/consumer.h"
 #include "kafka/metadata.h"
 
 namespace floe::kafka {
+
+namespace {
+
+// Answers that mean "ask again shortly": the group's coordinator moved, is still loading the
+// offsets topic (a broker just started), or a transaction's offsets are not settled yet.
+bool Transient(rd_kafka_resp_err_t error) {
+  switch (error) {
+    case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+constexpr auto kRetryPause = std::chrono::milliseconds(200);
+
+}  // namespace
 
 Result<std::unique_ptr<GroupOffsets>> GroupOffsets::Make(
     const std::string& bootstrap_servers, const std::map<std::string, std::string>& user,
@@ -35,10 +57,19 @@ Result<OffsetMap> GroupOffsets::Committed(const std::vector<std::string>& topics
                        PartitionsOf(handle_.get(), topics, timeout));
   OffsetMap wanted;
   for (const TopicPartition& partition : partitions) wanted[partition] = RD_KAFKA_OFFSET_INVALID;
-  PartitionList list = ToPartitionList(wanted);
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  rd_kafka_resp_err_t error = rd_kafka_committed(handle_.get(), list.get(), TimeoutMs(left));
+  PartitionList list;
+  rd_kafka_resp_err_t error;
+  for (;;) {
+    list = ToPartitionList(wanted);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    error = rd_kafka_committed(handle_.get(), list.get(), TimeoutMs(left));
+    for (int i = 0; error == RD_KAFKA_RESP_ERR_NO_ERROR && i < list->cnt; ++i) {
+      if (Transient(list->elems[i].err)) error = list->elems[i].err;
+    }
+    if (!Transient(error) || std::chrono::steady_clock::now() + kRetryPause >= deadline) break;
+    std::this_thread::sleep_for(kRetryPause);
+  }
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return IoError("kafka: cannot read the committed offsets of group '{}': {}", group_id_,
                    rd_kafka_err2str(error));

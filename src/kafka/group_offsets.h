@@ -29,7 +29,9 @@ class GroupOffsets {
   GroupOffsets& operator=(const GroupOffsets&) = delete;
 
   /// The committed offsets for the partitions of `topics` (partitions with none are absent).
-  /// NotFound naming a topic that does not exist.
+  /// NotFound naming a topic that does not exist. Transient answers of the group coordinator
+  /// (it moved, is still loading, a transaction's offsets are not settled) are asked again
+  /// until `timeout`.
   Result<OffsetMap> Committed(const std::vector<std::string>& topics,
                               std::chrono::milliseconds timeout);
   /// Stores `offsets`. CommitStateUnknown when no answer came within `timeout`.

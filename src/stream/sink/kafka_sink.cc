@@ -120,21 +120,29 @@ Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
   if (closed_) return Internal("{}: Commit after Close", Where());
   const OffsetMap merged = MergeOffsets(offsets_, checkpoint.offsets);
   const bool offsets_changed = merged != offsets_;
+  // Only the partitions this checkpoint covers, which this worker holds: what it remembers of
+  // partitions since moved to another process is stale, and storing it would move their
+  // offsets back under the new owner (whose successor would then write those rows again).
+  OffsetMap advanced;
+  for (const auto& [partition, offset] : checkpoint.offsets) {
+    auto known = offsets_.find(partition);
+    if (known == offsets_.end() || known->second < offset) advanced[partition] = offset;
+  }
   if (options_.transactional) {
     if (!producer_->in_transaction()) {
       if (!offsets_changed) return Status::Ok();
       FLOE_RETURN_IF_ERROR_CTX(producer_->BeginTransaction(), Where());
     }
     if (offsets_changed) {
-      FLOE_RETURN_IF_ERROR_CTX(producer_->SendOffsetsToTransaction(merged, options_.offsets_group),
-                               Where());
+      FLOE_RETURN_IF_ERROR_CTX(
+          producer_->SendOffsetsToTransaction(advanced, options_.offsets_group), Where());
     }
     FLOE_RETURN_IF_ERROR_CTX(producer_->CommitTransaction(), Where());
   } else {
     if (written_since_commit_)
       FLOE_RETURN_IF_ERROR_CTX(producer_->Flush(options_.timeout), Where());
     if (offsets_changed) {
-      FLOE_RETURN_IF_ERROR_CTX(group_->Commit(merged, options_.timeout), Where());
+      FLOE_RETURN_IF_ERROR_CTX(group_->Commit(advanced, options_.timeout), Where());
     }
   }
   offsets_ = std::move(merged);

@@ -225,6 +225,28 @@ TEST_F(KafkaSinkTest, OffsetsOnlyCommitStillCommits) {
   EXPECT_EQ(*stored, checkpoint.offsets);
 }
 
+// Two processes of one job: a partition moves from the first sink to the second, which moves
+// it on; the first's next commit (for the partitions it still holds) must not store its stale
+// offset of the moved one again.
+TEST_F(KafkaSinkTest, OffsetsOfAMovedPartitionAreNotMovedBack) {
+  KafkaSinkOptions options = Options(/*transactional=*/true);
+  KafkaSinkOptions other_options = options;
+  other_options.transactional_id = options.offsets_group + "-other";
+  auto first = KafkaSink::Open(*schema_, options);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE((*first)
+                  ->Commit(CheckpointInfo{
+                      "job", 1, {{TopicPartition{in_, 0}, 10}, {TopicPartition{in_, 1}, 10}}, {}})
+                  .ok());
+  auto second = KafkaSink::Open(*schema_, other_options);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE((*second)->Commit(CheckpointInfo{"job", 2, {{TopicPartition{in_, 0}, 50}}, {}}).ok());
+  ASSERT_TRUE((*first)->Commit(CheckpointInfo{"job", 3, {{TopicPartition{in_, 1}, 20}}, {}}).ok());
+  auto stored = kafka::CommittedGroupOffsets(bootstrap_, {}, options.offsets_group, {in_}, 10s);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(*stored, (OffsetMap{{TopicPartition{in_, 0}, 50}, {TopicPartition{in_, 1}, 20}}));
+}
+
 TEST_F(KafkaSinkTest, BadOptionsAreNamed) {
   KafkaSinkOptions options = Options(false);
   options.key_expression = "acount_id";
