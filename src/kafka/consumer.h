@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -137,6 +138,10 @@ class Consumer {
 
   /// The partitions currently assigned to this member.
   std::vector<TopicPartition> Assignment() const;
+
+  /// The partition's end (high watermark) as of the last fetch response, without asking the
+  /// broker; nullopt before the first. Any thread.
+  std::optional<int64_t> CachedEndOffset(const TopicPartition& partition) const;
 
   /// Leaves the group; the listener sees the revoke first. Idempotent.
   Status Close();

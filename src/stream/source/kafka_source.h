@@ -31,6 +31,9 @@ class KafkaSource final : public Source, private kafka::RebalanceListener {
   bool Resumable(const TopicPartition&) const override { return true; }
   Status Committed(const OffsetMap& offsets) override { return consumer_->CommitOffsets(offsets); }
   Status Close() override { return consumer_->Close(); }
+  std::optional<int64_t> EndOffset(const TopicPartition& partition) const override {
+    return consumer_->CachedEndOffset(partition);
+  }
 
  private:
   KafkaSource(KafkaSourceOptions options, PartitionListener* listener)
