@@ -9,7 +9,7 @@ packages=(
   libsimdjson-dev librdkafka-dev libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev
   zlib1g-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   nlohmann-json3-dev libre2-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql kcat libcpp-httplib-dev time
+  postgresql kcat libcpp-httplib-dev time chromium
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -46,4 +46,11 @@ echo "install-deps: the test peers (Kafka broker, PyIceberg, Iceberg Java)"
 bash "$here/tests/peers/kafka.sh" install
 bash "$here/tests/peers/pyiceberg.sh" install
 bash "$here/tests/peers/iceberg_java.sh" install
+# The dashboard's browser test: playwright-core (pinned by tests/browser's lock file) drives
+# Debian's chromium; no browser is downloaded.
+browser="$here/tests/browser"
+if [ ! -d "$browser/node_modules/playwright-core" ]; then
+  echo "install-deps: installing playwright-core in $browser"
+  (cd "$browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
+fi
 echo "install-deps: ok"

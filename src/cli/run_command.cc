@@ -1,5 +1,6 @@
 #include "cli/run_command.h"
 
+#include <fmt/format.h>
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
@@ -10,6 +11,10 @@
 #include <stop_token>
 #include <thread>
 
+#include "common/listen_address.h"
+#include "common/metrics_registry.h"
+#include "http/job_http_server.h"
+#include "http/job_metrics.h"
 #include "pipeline/job_loader.h"
 
 namespace floe::cli {
@@ -54,6 +59,26 @@ class StopOnSignals {
   std::thread waiter_;
 };
 
+/// The job's HTTP server when --http or job.http asks for one (else null). InvalidArgument for
+/// a bad address (the user's), IoError when it cannot be bound.
+Result<std::unique_ptr<http::JobHttpServer>> ServeHttp(const pipeline::JobConfig& config,
+                                                       const RunOptions& options,
+                                                       const stream::JobTelemetry& telemetry,
+                                                       MetricsRegistry* registry,
+                                                       std::ostream& err) {
+  const std::optional<std::string>& text = options.http ? options.http : config.http;
+  if (!text) return std::unique_ptr<http::JobHttpServer>();
+  const std::string where = options.http ? "--http" : config.file + ": job.http";
+  auto address = ParseListenAddress(*text, options.http_allow_remote || config.http_allow_remote);
+  if (!address.ok()) return address.status().WithContext(where);
+  FLOE_RETURN_IF_ERROR(http::RegisterJobMetrics(telemetry, registry));
+  auto server = http::JobHttpServer::Start(*address, &telemetry, registry);
+  if (!server.ok()) return server.status().WithContext(where);
+  err << fmt::format("floe: serving {} (metrics, health, api/job, dashboard)\n", (*server)->url());
+  err.flush();
+  return server;
+}
+
 }  // namespace
 
 int RunJobCommand(const std::string& job_path, const std::vector<std::string>& overrides,
@@ -72,7 +97,14 @@ int RunJobCommand(const std::string& job_path, const std::vector<std::string>& o
   {
     StopOnSignals signals;
     pipeline::Job job(std::move(plan).value(), options, out, err, signals.token());
-    status = job.Open();
+    MetricsRegistry registry;  // outlives the server, which stops before the job goes
+    auto server = ServeHttp(*config, options, job.telemetry(), &registry, err);
+    if (!server.ok() && server.status().kind() == ErrorKind::kInvalidArgument) {
+      PrintError(err, server.status());
+      return kExitUsage;
+    }
+    status = server.status();
+    if (status.ok()) status = job.Open();
     if (status.ok()) status = job.Run();
   }
   if (!status.ok()) {
@@ -90,6 +122,8 @@ struct RunArgs {
   std::vector<std::string> overrides;
   std::string stop_when_idle;
   std::string instance;
+  std::string http;
+  bool http_allow_remote = false;
 };
 
 }  // namespace
@@ -120,9 +154,18 @@ void RegisterRunCommand(CLI::App& app, CommandContext& context) {
                    "unfinished transaction at once. Unique per live process. Default: "
                    "<host>-<pid>, a dynamic group member")
       ->envname("FLOE_INSTANCE");
+  run_cmd->add_option("--http", args->http,
+                      "Serve /metrics (Prometheus), /health, /api/job and a dashboard at / on "
+                      "HOST:PORT, e.g. 127.0.0.1:9249 (port 0: any free one); loopback only "
+                      "unless --http-allow-remote. Overrides job.http");
+  run_cmd->add_flag("--http-allow-remote", args->http_allow_remote,
+                    "Let --http listen on an address that is not loopback (the server has no "
+                    "authentication)");
   run_cmd->callback([&context, args] {
     RunOptions options;
     options.instance = args->instance;
+    if (!args->http.empty()) options.http = args->http;
+    options.http_allow_remote = args->http_allow_remote;
     if (!args->stop_when_idle.empty()) {
       auto idle = pipeline::ParseDuration(args->stop_when_idle);
       if (!idle.ok()) {

@@ -492,6 +492,15 @@ std::string Consumer::DescribeGroup() {
                      others.size() == 1 ? "" : "s", fmt::join(others, ", "));
 }
 
+std::optional<int64_t> Consumer::CachedEndOffset(const TopicPartition& partition) const {
+  int64_t low = 0;
+  int64_t high = 0;
+  rd_kafka_resp_err_t error = rd_kafka_get_watermark_offsets(handle_.get(), partition.topic.c_str(),
+                                                             partition.partition, &low, &high);
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR || high < 0) return std::nullopt;
+  return high;
+}
+
 Status Consumer::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -154,6 +155,10 @@ class Consumer {
   /// Make; else IoError naming the group, its other members (client, host, member
   /// and instance ids, from the group coordinator) and why they may hold every partition.
   Status CheckGotPartitionsWithin(std::chrono::milliseconds bound);
+
+  /// The partition's end (high watermark) as of the last fetch response, without asking the
+  /// broker; nullopt before the first. Any thread.
+  std::optional<int64_t> CachedEndOffset(const TopicPartition& partition) const;
 
   /// Leaves the group; the listener sees the revoke first. Idempotent.
   Status Close();

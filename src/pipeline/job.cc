@@ -15,7 +15,8 @@ Job::Job(JobPlan plan, const RunOptions& options, std::ostream& out, std::ostrea
       options_(options),
       out_(out),
       err_(err),
-      forward_stop_(std::move(stop), [this] { cancel_.request_stop(); }) {}
+      forward_stop_(std::move(stop), [this] { cancel_.request_stop(); }),
+      telemetry_(std::make_unique<stream::JobTelemetry>(builder_.Describe(), &counters_)) {}
 
 void Job::Say(const std::string& line) {
   std::lock_guard lock(err_mutex_);
@@ -24,12 +25,19 @@ void Job::Say(const std::string& line) {
 }
 
 Status Job::Open() {
+  Status status = OpenWorkers();
+  if (!status.ok()) telemetry_->SetState(stream::JobState::kFailed, status.message());
+  return status;
+}
+
+Status Job::OpenWorkers() {
   builder_.InitCounters(&counters_);
   stream::JobRunnerOptions runtime;
   runtime.warn = [this](const std::string& message) { Say("floe: warning: " + message); };
   runtime.info = [this](const std::string& message) { Say("floe: " + message); };
   runtime.stop_when_idle = options_.stop_when_idle;
   runtime.stop = cancel_.get_token();
+  runtime.telemetry = telemetry_.get();
   for (int i = 0; i < builder_.plan().workers; ++i) {
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> worker,
                          builder_.BuildWorker(i, runtime, &counters_));
@@ -99,6 +107,14 @@ void Job::Progress(bool final) {
 }
 
 Status Job::Run() {
+  telemetry_->SetState(stream::JobState::kRunning);
+  Status status = RunWorkers();
+  telemetry_->SetState(status.ok() ? stream::JobState::kFinished : stream::JobState::kFailed,
+                       status.ok() ? "" : status.message());
+  return status;
+}
+
+Status Job::RunWorkers() {
   std::mutex mutex;
   std::condition_variable done_signal;
   bool done = false;

@@ -21,6 +21,7 @@
 #include "pipeline/job_config.h"
 #include "stream/job_counters.h"
 #include "stream/job_runner.h"
+#include "stream/job_telemetry.h"
 
 namespace floe::pipeline {
 
@@ -46,6 +47,10 @@ struct RunOptions {
   std::chrono::milliseconds progress_interval{std::chrono::seconds(5)};
   /// This process's name in Kafka transactional ids; empty: <host>-<pid>.
   std::string instance;
+  /// --http HOST:PORT: serve /metrics, /health, /api/job and the dashboard (over job.http).
+  std::optional<std::string> http;
+  /// --http-allow-remote: the server may listen on an address that is not loopback.
+  bool http_allow_remote = false;
 };
 
 /// Thread safety: Open and Run from one thread; Counters from any. Lifetime: the plan's config
@@ -62,8 +67,12 @@ class Job {
   /// Runs the workers to their end; progress to `err`, the summary to `out`.
   Status Run();
   RunCounters Counters() const;
+  /// What the job tells its observers (the HTTP server of --http); lives as long as the job.
+  const stream::JobTelemetry& telemetry() const { return *telemetry_; }
 
  private:
+  Status OpenWorkers();
+  Status RunWorkers();
   /// Deletes the files of this job's attempts that died before committing them.
   void DeleteOrphans();
   void Progress(bool final);
@@ -78,6 +87,7 @@ class Job {
   std::stop_source cancel_;  // stops every worker: requested by `stop` or a failed worker
   std::stop_callback<std::function<void()>> forward_stop_;
   stream::JobCounters counters_;
+  std::unique_ptr<stream::JobTelemetry> telemetry_;
   std::vector<std::unique_ptr<stream::JobRunner>> workers_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -1,6 +1,7 @@
 #include "pipeline/job_builder.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -319,6 +320,54 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
   FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::Source> source, OpenSource(index, runner.get()));
   runner->set_source(std::move(source));
   return runner;
+}
+
+stream::JobDescription JobBuilder::Describe() const {
+  const JobConfig& config = *plan_.config;
+  const SourceConfig& source = *plan_.source;
+  stream::JobDescription d;
+  d.name = config.name;
+  const bool kafka = source.type == SourceType::kKafka;
+  d.source = {source.name, kafka ? "kafka" : "file",
+              kafka ? fmt::format("topics {}", fmt::join(plan_.consumer.topics, ","))
+                    : fmt::format("file {}", source.path)};
+  for (const stream::TransformSpec& transform : config.transforms) {
+    if (transform.type == stream::TransformType::kFilter) {
+      d.transforms.push_back({"filter", "filter", transform.filter.where.text});
+      continue;
+    }
+    std::vector<std::string> added;
+    for (const stream::NamedExpression& add : transform.project.add) added.push_back(add.name);
+    d.transforms.push_back({"project", "project", fmt::format("add {}", fmt::join(added, ", "))});
+  }
+  const auto describe = [](const SinkConfig& sink, std::string kind) -> stream::JobNode {
+    switch (sink.type) {
+      case SinkType::kIceberg:
+        return {sink.name, std::move(kind),
+                fmt::format("table {} in catalog '{}'", sink.table.ToString(), sink.catalog)};
+      case SinkType::kKafka:
+        return {sink.name, std::move(kind), fmt::format("topic {}", sink.topic)};
+      case SinkType::kJsonl:
+        break;
+    }
+    return {sink.name, std::move(kind), fmt::format("file {}", sink.path)};
+  };
+  for (const SinkConfig& sink : config.sinks) {
+    const char* kind = sink.type == SinkType::kIceberg ? "iceberg"
+                       : sink.type == SinkType::kKafka ? "kafka"
+                                                       : "jsonl";
+    d.sinks.push_back(describe(sink, kind));
+  }
+  if (config.dead_letter) {
+    stream::JobNode node = describe(*config.dead_letter, "dead_letter");
+    node.name = kDeadLetterSinkName;
+    d.sinks.push_back(std::move(node));
+  }
+  d.workers = plan_.workers;
+  d.checkpoint_interval_ms = config.checkpoint.interval.count();
+  d.tolerable_checkpoint_failures = config.checkpoint.tolerable_failures;
+  if (source.event_time) d.event_time_column = source.event_time->column;
+  return d;
 }
 
 }  // namespace floe::pipeline

@@ -18,6 +18,7 @@
 #include "pipeline/job_config.h"
 #include "stream/job_counters.h"
 #include "stream/job_runner.h"
+#include "stream/job_telemetry.h"
 #include "stream/sink/iceberg_sink.h"
 #include "stream/sink/kafka_sink.h"
 
@@ -75,6 +76,8 @@ class JobBuilder {
                                                          stream::JobCounters* counters);
   /// Adds a written-rows counter per sink and for the dead letters.
   void InitCounters(stream::JobCounters* counters) const;
+  /// The job's shape (source → transforms → sinks) and settings, for its observers.
+  stream::JobDescription Describe() const;
 
  private:
   Result<std::shared_ptr<iceberg::Catalog>> CatalogFor(const std::string& name);

@@ -118,6 +118,10 @@ struct JobConfig {
   /// Workers of a Kafka job: consumers of one group in this process, each with its own sinks.
   int32_t parallelism = 1;
   CheckpointConfig checkpoint;
+  /// job.http: where the job serves its metrics, health, status and dashboard ("HOST:PORT",
+  /// checked: loopback unless job.http_allow_remote); unset: no server.
+  std::optional<std::string> http;
+  bool http_allow_remote = false;
   std::vector<CatalogConfig> catalogs;
   std::vector<SourceConfig> sources;
   std::vector<stream::TransformSpec> transforms;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <sstream>
 
+#include "common/listen_address.h"
 #include "pipeline/job_overrides_internal.h"
 #include "pipeline/job_shape_internal.h"
 
@@ -122,6 +123,12 @@ class JobDecoder {
     FLOE_ASSIGN_OR_RAISE(job.checkpoint, DecodeCheckpoint(job_node["checkpoint"]));
     FLOE_ASSIGN_OR_RAISE(job.parallelism,
                          Integer(job_node, "parallelism", "job", job.parallelism, /*minimum=*/1));
+    FLOE_ASSIGN_OR_RAISE(job.http_allow_remote, Bool(job_node, "http_allow_remote", "job", false));
+    FLOE_ASSIGN_OR_RAISE(job.http, OptionalText(job_node, "http", "job"));
+    if (job.http) {
+      auto address = ParseListenAddress(*job.http, job.http_allow_remote);
+      if (!address.ok()) return Fail(job_node["http"], "job.http", address.status().message());
+    }
 
     for (const auto& entry : root["catalogs"]) {
       std::string name = entry.first.Scalar();

@@ -35,7 +35,11 @@ struct JobShapes {
                           {"min_pause", &scalar},
                           {"timeout", &scalar},
                           {"tolerable_failures", &scalar}});
-    job = Section({{"name", &scalar}, {"parallelism", &scalar}, {"checkpoint", &checkpoint}});
+    job = Section({{"name", &scalar},
+                   {"parallelism", &scalar},
+                   {"checkpoint", &checkpoint},
+                   {"http", &scalar},
+                   {"http_allow_remote", &scalar}});
     catalogs = NamedMap(&free_map, "catalog");
     column = Section(
         {{"name", &scalar}, {"type", &scalar}, {"required", &scalar}, {"metadata", &scalar}});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/fault.h"
 #include "stream/offsets_json.h"
 
@@ -169,8 +170,24 @@ Status CheckpointCoordinator::WriteState(CheckpointInfo* info) {
   return Status::Ok();
 }
 
+std::optional<SinkCommitRecord> CheckpointCoordinator::CommitMade(SinkSlot& slot,
+                                                                  int64_t checkpoint_id) {
+  const CommitDetails details = slot.sink->LastCommit();
+  // A sink that counts its commits committed something when the count moved; one that does not
+  // did when rows were written since its last commit.
+  const bool made =
+      details.commits != slot.commits_seen || (details.commits == 0 && slot.rows_since_commit > 0);
+  slot.commits_seen = details.commits;
+  if (!made) return std::nullopt;
+  SinkCommitRecord record{slot.sink->name(),      checkpoint_id, NowMillis(),   details.snapshot_id,
+                          slot.rows_since_commit, details.files, details.bytes, details.attempts};
+  slot.rows_since_commit = 0;
+  if (options_.telemetry != nullptr) options_.telemetry->RecordCommit(record);
+  return record;
+}
+
 Status CheckpointCoordinator::Commit(SinkSlot& slot, const OffsetMap& positions,
-                                     CheckpointInfo* info) {
+                                     CheckpointInfo* info, SinkTotals* committed) {
   // A sink ahead of the reader keeps its own position: committing less would move it back.
   info->offsets = positions;
   for (auto& [partition, offset] : info->offsets) {
@@ -178,6 +195,9 @@ Status CheckpointCoordinator::Commit(SinkSlot& slot, const OffsetMap& positions,
     if (found != slot.committed.end()) offset = std::max(offset, found->second);
   }
   Status status = slot.sink->Commit(*info);
+  if (status.IsCommitStateUnknown() && options_.telemetry != nullptr) {
+    options_.telemetry->RecordUnknownOutcome();
+  }
   if (!status.ok()) {
     status = status.WithContext(fmt::format("sink '{}'", slot.sink->name()));
     // A sink that keeps what it could not commit tries again at the next checkpoint.
@@ -186,6 +206,11 @@ Status CheckpointCoordinator::Commit(SinkSlot& slot, const OffsetMap& positions,
     return Status::Ok();
   }
   slot.committed = MergeOffsets(std::move(slot.committed), info->offsets);
+  if (auto made = CommitMade(slot, info->checkpoint_id)) {
+    committed->rows += made->rows;
+    committed->files += made->files;
+    committed->bytes += made->bytes;
+  }
   return Status::Ok();
 }
 
@@ -197,21 +222,30 @@ Status CheckpointCoordinator::Checkpoint(const OffsetMap& positions,
   info.final = final;
   info.watermark_micros = watermark_micros;
   const Clock::time_point started = Clock::now();
+  const int64_t started_ms = NowMillis();
   info.deadline = started + options_.timeout;
+  SinkTotals committed;  // over the sinks, what this checkpoint committed
   last_failure_ = WriteState(&info);
   if (last_failure_.ok()) {
     // Tables first (their snapshots carry the state pointers), then the rest.
     for (SinkSlot& slot : sinks_) {
-      if (slot.table != nullptr) FLOE_RETURN_IF_ERROR(Commit(slot, positions, &info));
+      if (slot.table != nullptr) FLOE_RETURN_IF_ERROR(Commit(slot, positions, &info, &committed));
     }
-    if (dead_letter_) FLOE_RETURN_IF_ERROR(Commit(*dead_letter_, positions, &info));
+    if (dead_letter_) FLOE_RETURN_IF_ERROR(Commit(*dead_letter_, positions, &info, &committed));
     FaultPoint("after-iceberg-before-kafka-commit");
     for (SinkSlot& slot : sinks_) {
-      if (slot.table == nullptr) FLOE_RETURN_IF_ERROR(Commit(slot, positions, &info));
+      if (slot.table == nullptr) FLOE_RETURN_IF_ERROR(Commit(slot, positions, &info, &committed));
     }
   }
-  counters_->commit_micros +=
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+  const Clock::duration took = Clock::now() - started;
+  counters_->commit_micros += std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+  if (options_.telemetry != nullptr) {
+    options_.telemetry->RecordCheckpoint({info.checkpoint_id, options_.worker, started_ms,
+                                          std::chrono::duration<double>(took).count(),
+                                          last_failure_.ok(),
+                                          last_failure_.ok() ? "" : last_failure_.message(),
+                                          committed.rows, committed.files, committed.bytes});
+  }
   if (!last_failure_.ok()) {
     ++counters_->failed_checkpoints;
     if (++failures_in_a_row_ > options_.tolerable_failures) {

@@ -25,6 +25,7 @@
 #include "common/offsets.h"
 #include "common/result.h"
 #include "stream/job_counters.h"
+#include "stream/job_telemetry.h"
 #include "stream/sink/sink.h"
 #include "stream/sink/table_sink.h"
 #include "stream/state.h"
@@ -38,6 +39,8 @@ struct SinkSlot {
   std::string where;              // "table raw.events in catalog 'local'", "file out.jsonl"
   OffsetMap committed;            // per partition: the next offset it has not committed
   std::vector<uint32_t> scratch;  // its selection of the current batch
+  int64_t rows_since_commit = 0;  // rows written since its last successful commit
+  int64_t commits_seen = 0;       // its CommitDetails::commits at the last checkpoint
 
   static SinkSlot ForTable(std::unique_ptr<TableSink> sink, std::string where);
   static SinkSlot For(std::unique_ptr<Sink> sink, std::string where);
@@ -51,6 +54,10 @@ struct CheckpointOptions {
   int32_t tolerable_failures = 3;
   /// Where warnings go (a checkpoint that failed and will be retried); unset: nowhere.
   std::function<void(const std::string&)> warn;
+  /// Where checkpoints and commits are reported for the job's observers (--http); unset:
+  /// nowhere. Shared by the workers; outlives the coordinator.
+  JobTelemetry* telemetry = nullptr;
+  int worker = 0;  // this worker's index, in those reports
 };
 
 /// Thread safety: one thread (the worker's). Lifetime: registered operators and `counters`
@@ -99,7 +106,12 @@ class CheckpointCoordinator {
 
  private:
   Status WriteState(CheckpointInfo* info);
-  Status Commit(SinkSlot& slot, const OffsetMap& positions, CheckpointInfo* info);
+  /// Commits one sink; what it committed (if anything) is added to `committed`.
+  Status Commit(SinkSlot& slot, const OffsetMap& positions, CheckpointInfo* info,
+                SinkTotals* committed);
+  /// After a sink's successful commit: what it committed, if anything (also reported to the
+  /// telemetry); its rows since the last commit start again from 0.
+  std::optional<SinkCommitRecord> CommitMade(SinkSlot& slot, int64_t checkpoint_id);
   Status RestoreState();
 
   CheckpointOptions options_;

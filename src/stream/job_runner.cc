@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 
+#include "common/clock.h"
 #include "common/fault.h"
 
 namespace floe::stream {
@@ -16,6 +17,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kJoinGrace{30};
+/// How often a worker reports its partitions and watermark to the telemetry.
+constexpr std::chrono::seconds kProgressReportInterval{1};
 
 int64_t SteadyMicros(Clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
@@ -25,6 +28,8 @@ CheckpointOptions CoordinatorOptions(const JobRunnerOptions& options) {
   CheckpointOptions checkpoint = options.checkpoint;
   checkpoint.job_id = options.job_id;
   checkpoint.warn = options.warn;
+  checkpoint.telemetry = options.telemetry;
+  checkpoint.worker = options.worker;
   return checkpoint;
 }
 
@@ -178,6 +183,7 @@ Status JobRunner::WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection se
   if (rows.count == 0) return Status::Ok();
   auto counter = counters_->written.find(slot.sink->name());
   if (counter != counters_->written.end()) counter->second += static_cast<int64_t>(rows.count);
+  slot.rows_since_commit += static_cast<int64_t>(rows.count);
   return slot.sink->Write(batch, rows).WithContext(fmt::format("sink '{}'", slot.sink->name()));
 }
 
@@ -193,11 +199,21 @@ Status JobRunner::Process(const SourceChunk& chunk) {
   SourcePosition position{source_ ? source_->name() : "", chunk.partition.topic,
                           chunk.partition.partition};
   DeadLetterBuilder dead_letters(position);
+  const auto dead_letter = [&](DeadLetterType type, std::string_view message, std::string_view raw,
+                               int64_t offset) {
+    dead_letters.Add(type, message, raw, SourceOf(chunk, offset));
+    if (options_.telemetry != nullptr) {
+      const std::string where = chunk.is_lines()
+                                    ? fmt::format("{}:{}", chunk.partition.topic, offset)
+                                    : fmt::format("{}@{}", chunk.partition.ToString(), offset);
+      options_.telemetry->RecordDeadLetter({NowMillis(), type, std::string(message), where});
+    }
+  };
   for (const json::RecordError& error : decoder_.errors()) {
     DeadLetterType type = error.type == json::RecordErrorType::kDeserialization
                               ? DeadLetterType::kDeserialization
                               : DeadLetterType::kValidation;
-    dead_letters.Add(type, error.message, error.raw, SourceOf(chunk, error.position));
+    dead_letter(type, error.message, error.raw, error.position);
   }
 
   batch.position = position;
@@ -217,8 +233,7 @@ Status JobRunner::Process(const SourceChunk& chunk) {
   counters_->filtered_out += filtered;
   for (const RowError& error : failed_) {
     const int64_t offset = batch.offsets[error.row];
-    dead_letters.Add(DeadLetterType::kTransformation, error.message, RawRecord(chunk, offset),
-                     SourceOf(chunk, offset));
+    dead_letter(DeadLetterType::kTransformation, error.message, RawRecord(chunk, offset), offset);
   }
   counters_->dead_lettered += bad + static_cast<int64_t>(failed_.size());
   if (status.ok()) status = Deliver(batch, rows);
@@ -295,11 +310,21 @@ bool JobRunner::Idle(Clock::time_point now, Clock::time_point last_record, Statu
   return false;
 }
 
+void JobRunner::ReportProgress() {
+  if (options_.telemetry == nullptr) return;
+  std::vector<PartitionProgress> partitions;
+  for (const auto& [partition, next] : positions_) {
+    partitions.push_back({partition, options_.worker, next, source_->EndOffset(partition)});
+  }
+  options_.telemetry->UpdateWorker(options_.worker, std::move(partitions), watermark());
+}
+
 Status JobRunner::Run() {
   if (!source_) return InvalidArgument("job {}: no source", options_.job_id);
   Status status = coordinator_.Start();
   const Clock::time_point started = Clock::now();
   Clock::time_point last_record = started;
+  Clock::time_point last_report = started;
   SourceChunk chunk;
   while (status.ok() && !options_.stop.stop_requested()) {
     auto more = source_->Next(options_.poll_timeout, &chunk);
@@ -323,6 +348,10 @@ Status JobRunner::Run() {
     } else if (Idle(now, last_record, &status) || !status.ok()) {
       break;
     }
+    if (now - last_report >= kProgressReportInterval) {
+      last_report = now;
+      ReportProgress();
+    }
     auto ran = coordinator_.MaybeCheckpoint(now, positions_, watermark());
     if (!ran.ok()) {
       status = ran.status();
@@ -331,6 +360,7 @@ Status JobRunner::Run() {
     }
   }
   if (status.ok()) status = Checkpoint(true);
+  ReportProgress();
   Status closed = CloseAll();
   FLOE_RETURN_IF_ERROR(status);
   return closed;

@@ -60,6 +60,9 @@ struct JobRunnerOptions {
   /// Requested from another thread (a signal, a failed worker) to commit what is pending and
   /// return.
   std::stop_token stop;
+  /// Where the worker reports checkpoints, commits, dead letters and partition progress for
+  /// the job's observers (--http); unset: nowhere. Shared by the workers; outlives the runner.
+  JobTelemetry* telemetry = nullptr;
   /// How long one Source::Next call may wait (bounds the reaction to `stop`).
   std::chrono::milliseconds poll_timeout{std::chrono::milliseconds(200)};
 };
@@ -111,6 +114,8 @@ class JobRunner final : public PartitionListener {
   void MarkRecords(std::chrono::steady_clock::time_point begin,
                    std::chrono::steady_clock::time_point end);
   Status CloseAll();
+  /// Reports this worker's partitions, their lag and its watermark to the telemetry.
+  void ReportProgress();
   /// Tells options_.info "worker N: <what> K partitions: t[0,1]".
   void Note(std::string_view what, const std::vector<TopicPartition>& partitions) const;
 

@@ -211,6 +211,7 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
     return appended.status().WithContext(where);
   }
   table_ = std::move(appended->table);
+  last_attempts_ = appended->attempts;
   rows_committed_ += pending_rows_;
   ++commits_;
   committed_offsets_ = offsets;
@@ -218,6 +219,29 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
   pending_files_.clear();
   pending_rows_ = 0;
   return Status::Ok();
+}
+
+CommitDetails IcebergSink::LastCommit() const {
+  CommitDetails details;
+  details.commits = commits_;
+  details.attempts = last_attempts_;
+  const iceberg::TableMetadata& metadata = table_.metadata;
+  if (commits_ == 0 || !metadata.current_snapshot_id) return details;
+  details.snapshot_id = *metadata.current_snapshot_id;
+  const iceberg::Snapshot* snapshot = metadata.SnapshotById(*details.snapshot_id);
+  if (snapshot == nullptr) return details;
+  // The standard summary totals of an append (iceberg/catalog/append_files.h AppendSummary).
+  const auto number = [&](const char* key) -> int64_t {
+    auto found = snapshot->summary.find(key);
+    int64_t value = 0;
+    if (found != snapshot->summary.end()) {
+      std::from_chars(found->second.data(), found->second.data() + found->second.size(), value);
+    }
+    return value;
+  };
+  details.files = number("added-data-files");
+  details.bytes = number("added-files-size");
+  return details;
 }
 
 Result<iceberg::OrphanCleanup> IcebergSink::DeleteOrphanFiles(int64_t modified_before_ms) const {

@@ -90,6 +90,7 @@ class IcebergSink final : public TableSink {
   const iceberg::LoadedTable& table() const { return table_; }
   int64_t rows_committed() const { return rows_committed_; }
   int64_t commits() const { return commits_; }
+  CommitDetails LastCommit() const override;
 
  private:
   IcebergSink(std::shared_ptr<iceberg::Catalog> catalog, IcebergSinkOptions options,
@@ -113,6 +114,7 @@ class IcebergSink final : public TableSink {
   std::vector<ColumnVector> null_columns_;              // for table columns the input lacks
   int64_t rows_committed_ = 0;
   int64_t commits_ = 0;
+  int last_attempts_ = 1;        // of the last commit
   OffsetMap committed_offsets_;  // as of this sink's last commit (or as read back)
   int empty_checkpoints_ = 0;    // checkpoints since then that moved offsets but wrote nothing
   /// Data files of failed commits, committed with the next checkpoint's (and their rows).

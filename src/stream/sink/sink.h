@@ -37,6 +37,15 @@ struct CheckpointInfo {
   std::map<std::string, std::string> state_locations;
 };
 
+/// What a sink's commits made so far, for observers (the job's metrics and dashboard).
+struct CommitDetails {
+  int64_t commits = 0;                 // successful commits that wrote something
+  std::optional<int64_t> snapshot_id;  // the last one's snapshot (tables)
+  int64_t files = 0;                   // the last one's data files
+  int64_t bytes = 0;                   // and their size
+  int attempts = 1;                    // the last one's attempts (more: lost races, retried)
+};
+
 /// Thread safety: a sink is driven by one thread (the job's runtime); Write and Commit are never
 /// called concurrently. Lifetime: Close() before destruction; destruction without Close()
 /// discards what was not committed.
@@ -62,6 +71,8 @@ class Sink {
   /// failed one's rows too (a failed checkpoint is then tolerable). Otherwise a failed commit
   /// ends the job, and recovery starts from the committed offsets.
   virtual bool RetriesFailedCommits() const { return false; }
+  /// Empty (commits 0) for sinks that do not count their commits.
+  virtual CommitDetails LastCommit() const { return {}; }
   /// Rows written since the last commit are discarded; committed ones stay.
   virtual Status Close() = 0;
 };

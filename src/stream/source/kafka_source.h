@@ -38,6 +38,9 @@ class KafkaSource final : public Source, private kafka::RebalanceListener {
     return consumer_->CheckGotPartitionsWithin(bound);
   }
   Status Close() override { return consumer_->Close(); }
+  std::optional<int64_t> EndOffset(const TopicPartition& partition) const override {
+    return consumer_->CachedEndOffset(partition);
+  }
 
  private:
   KafkaSource(KafkaSourceOptions options, PartitionListener* listener)

@@ -102,6 +102,9 @@ class Source {
   }
   /// Gives the partitions up (the listener sees them revoked first).
   virtual Status Close() = 0;
+  /// The partition's end as last seen (Kafka's high watermark), for the consumer lag; nullopt
+  /// when the source does not know it.
+  virtual std::optional<int64_t> EndOffset(const TopicPartition&) const { return std::nullopt; }
 };
 
 }  // namespace floe::stream

@@ -352,6 +352,30 @@ TEST(JobLoaderTest, StructuralErrors) {
   EXPECT_EQ(LoadError(""), "job.yaml: the job file is empty");
 }
 
+TEST(JobLoaderTest, HttpAddressIsLoopbackUnlessAllowed) {
+  auto off = Load(kJob);
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_FALSE(off->http.has_value());
+  auto on =
+      Load(Edit("  name: profanity-local\n", "  name: profanity-local\n  http: 127.0.0.1:9249\n"));
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  EXPECT_EQ(on->http, "127.0.0.1:9249");
+  EXPECT_FALSE(on->http_allow_remote);
+  EXPECT_THAT(
+      LoadError(
+          Edit("  name: profanity-local\n", "  name: profanity-local\n  http: 0.0.0.0:9249\n")),
+      StartsWith("job.yaml:3:9: job.http: http address '0.0.0.0:9249': 0.0.0.0 is not a loopback "
+                 "address"));
+  EXPECT_THAT(
+      LoadError(Edit("  name: profanity-local\n", "  name: profanity-local\n  http: localhost\n")),
+      StartsWith("job.yaml:3:9: job.http: http address 'localhost': expected HOST:PORT"));
+  auto remote =
+      Load(Edit("  name: profanity-local\n",
+                "  name: profanity-local\n  http: 0.0.0.0:9249\n  http_allow_remote: true\n"));
+  ASSERT_TRUE(remote.ok()) << remote.status().ToString();
+  EXPECT_TRUE(remote->http_allow_remote);
+}
+
 TEST(JobLoaderTest, YamlSyntaxErrorsHaveALocation) {
   EXPECT_THAT(LoadError(Edit("    interval: 30s", "    interval: [30s")),
               testing::MatchesRegex("job\\.yaml:[0-9]+:[0-9]+: invalid YAML: .*"));

@@ -142,6 +142,43 @@ TEST_F(CheckpointCoordinatorTest, AnUnknownOutcomeIsResolvedAtTheNextCheckpoint)
   EXPECT_EQ(table->metadata.snapshots.size(), 1u);
 }
 
+TEST_F(CheckpointCoordinatorTest, TheTelemetrySeesFailuresUnknownOutcomesAndTheCommit) {
+  JobTelemetry telemetry(JobDescription{"job"}, &counters_, 2);
+  JobRunnerOptions options;
+  options.checkpoint.interval = std::chrono::hours(1);
+  options.checkpoint.tolerable_failures = 3;
+  options.telemetry = &telemetry;
+  lossy_->Script({Lossy::Commit::kRefuse, Lossy::Commit::kLandThenLose});
+  lossy_->FailLoadsAfterLostAnswers(1);
+  Status status = Run(options);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  const TelemetrySnapshot s = telemetry.Snapshot();
+  ASSERT_EQ(s.checkpoints.size(), 3u);
+  EXPECT_FALSE(s.checkpoints[0].ok);
+  EXPECT_NE(s.checkpoints[0].error.find("service unavailable"), std::string::npos);
+  EXPECT_FALSE(s.checkpoints[1].ok);
+  EXPECT_TRUE(s.checkpoints[2].ok);
+  EXPECT_EQ(s.checkpoints[2].rows, kRows);
+  EXPECT_EQ(s.checkpoints_failed, 2);
+  EXPECT_EQ(s.checkpoints_ok, 1);
+  EXPECT_EQ(s.failures_in_a_row, 0);
+  EXPECT_EQ(s.unknown_outcomes, 1);
+  ASSERT_EQ(s.commits.size(), 1u);  // the landed one, found, counted once
+  const SinkCommitRecord& commit = s.last_commits.at("out");
+  EXPECT_EQ(commit.rows, kRows);
+  EXPECT_EQ(s.sink_totals.at("out").rows, kRows);
+  EXPECT_GE(commit.files, 1);
+  EXPECT_GT(commit.bytes, 0);
+  auto table = lossy_->LoadTable(*iceberg::TableIdentifier::Parse("raw.events"));
+  ASSERT_TRUE(commit.snapshot_id.has_value());
+  EXPECT_EQ(*commit.snapshot_id, *table->metadata.current_snapshot_id);
+  // The file source's one partition, read to its end (its offsets are line numbers, from 1).
+  ASSERT_EQ(s.partitions.size(), 1u);
+  EXPECT_EQ(s.partitions[0].next_offset, kRows + 1);
+  EXPECT_FALSE(s.partitions[0].lag().has_value());  // a file has no known end here
+  EXPECT_FALSE(telemetry.Health().healthy);         // never set running: a runner alone
+}
+
 TEST_F(CheckpointCoordinatorTest, TheMinimumPauseHoldsCheckpointsBack) {
   JobRunnerOptions eager;
   eager.checkpoint.interval = std::chrono::milliseconds(0);
