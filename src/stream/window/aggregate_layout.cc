@@ -74,8 +74,7 @@ int64_t IntegerAt(const ColumnVector& column, size_t row) {
 }
 
 double FloatingAt(const ColumnVector& column, size_t row) {
-  return column.kind() == ColumnKind::kFloat ? column.Value<float>(row)
-                                             : column.Value<double>(row);
+  return column.kind() == ColumnKind::kFloat ? column.Value<float>(row) : column.Value<double>(row);
 }
 
 /// The bytes count(distinct) compares: the value's own bytes for every kind.
@@ -122,8 +121,8 @@ Result<Slot> BindSlot(const iceberg::Schema& input, const AggregateSpec& spec,
   }
   int32_t fixed_width = 0;
   FLOE_ASSIGN_OR_RAISE(slot.input_kind, iceberg::ColumnKindFor(type, &fixed_width));
-  const bool wide_decimal = type.id() == iceberg::TypeId::kDecimal &&
-                            type.precision() > json::kMaxInt64DecimalPrecision;
+  const bool wide_decimal =
+      type.id() == iceberg::TypeId::kDecimal && type.precision() > json::kMaxInt64DecimalPrecision;
   const auto numeric_only = [&]() -> Status {
     if (IsIntegerLike(type.id()) || IsFloating(type.id())) return Status::Ok();
     return InvalidArgument("{} of '{}' ({}): {} takes int, long, float, double or decimal",
@@ -301,12 +300,14 @@ void AggregateLayout::Update(uint8_t* row, const std::vector<ColumnVector>& colu
         break;
       case SlotKind::kMinMaxInt: {
         const int64_t value = IntegerAt(column, input_row);
-        if (first || Better(slot.function, value, ReadSlot<int64_t>(at))) WriteSlot<int64_t>(at, value);
+        if (first || Better(slot.function, value, ReadSlot<int64_t>(at)))
+          WriteSlot<int64_t>(at, value);
         break;
       }
       case SlotKind::kMinMaxFloat: {
         const double value = FloatingAt(column, input_row);
-        if (first || Better(slot.function, value, ReadSlot<double>(at))) WriteSlot<double>(at, value);
+        if (first || Better(slot.function, value, ReadSlot<double>(at)))
+          WriteSlot<double>(at, value);
         break;
       }
       case SlotKind::kMinMaxBytes: {
@@ -362,7 +363,8 @@ void AggregateLayout::Merge(uint8_t* into, uint8_t* from, AggregateHeap* heap) c
         } else {
           WriteSlot<double>(to, ReadSlot<double>(to) + ReadSlot<double>(at));
         }
-        WriteSlot<int64_t>(to + sum_bytes, ReadSlot<int64_t>(to + sum_bytes) + ReadSlot<int64_t>(at + sum_bytes));
+        WriteSlot<int64_t>(to + sum_bytes,
+                           ReadSlot<int64_t>(to + sum_bytes) + ReadSlot<int64_t>(at + sum_bytes));
         break;
       }
       case SlotKind::kMinMaxInt:
@@ -403,7 +405,8 @@ void AggregateLayout::Emit(const uint8_t* row, const AggregateHeap& heap,
       continue;
     }
     if (slot.kind == SlotKind::kDistinct) {
-      column.Append<int64_t>(row[i] == 0 ? 0 : static_cast<int64_t>(heap.sets[ReadSlot<uint32_t>(at)].size()));
+      column.Append<int64_t>(
+          row[i] == 0 ? 0 : static_cast<int64_t>(heap.sets[ReadSlot<uint32_t>(at)].size()));
       continue;
     }
     if (row[i] == 0) {
@@ -470,7 +473,8 @@ void AggregateLayout::Release(uint8_t* row, AggregateHeap* heap) const {
     if (row[i] == 0) continue;
     const Slot& slot = slots_[i];
     if (slot.kind == SlotKind::kDistinct) heap->FreeSet(ReadSlot<uint32_t>(row + slot.offset));
-    if (slot.kind == SlotKind::kMinMaxBytes) heap->FreeString(ReadSlot<uint32_t>(row + slot.offset));
+    if (slot.kind == SlotKind::kMinMaxBytes)
+      heap->FreeString(ReadSlot<uint32_t>(row + slot.offset));
     row[i] = 0;
   }
 }

@@ -70,12 +70,12 @@ class AggregateLayout {
 
   /// How the value of a slot is held; public for the implementation's helpers.
   enum class SlotKind : uint8_t {
-    kCount,     // int64
-    kDistinct,  // uint32 set index
-    kSumInt,    // Int128 sum
-    kSumFloat,  // double sum
-    kAvgInt,    // Int128 sum, int64 count
-    kAvgFloat,  // double sum, int64 count
+    kCount,        // int64
+    kDistinct,     // uint32 set index
+    kSumInt,       // Int128 sum
+    kSumFloat,     // double sum
+    kAvgInt,       // Int128 sum, int64 count
+    kAvgFloat,     // double sum, int64 count
     kMinMaxInt,    // int64 (bool, int, long, dates, times, timestamps, decimal <= 18)
     kMinMaxFloat,  // double
     kMinMaxBytes,  // uint32 string index, compared as unsigned bytes
@@ -85,8 +85,8 @@ class AggregateLayout {
     SlotKind kind;
     int column;  // -1 for count(*)
     ColumnKind input_kind;
-    uint32_t offset;     // of the slot in the row
-    int32_t scale = 0;   // decimal inputs of avg
+    uint32_t offset;    // of the slot in the row
+    int32_t scale = 0;  // decimal inputs of avg
   };
 
  private:

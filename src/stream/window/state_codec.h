@@ -27,9 +27,7 @@ class StateWriter {
     Put<uint32_t>(static_cast<uint32_t>(bytes.size()));
     out_->append(bytes);
   }
-  void PutRaw(const void* data, size_t size) {
-    out_->append(static_cast<const char*>(data), size);
-  }
+  void PutRaw(const void* data, size_t size) { out_->append(static_cast<const char*>(data), size); }
 
  private:
   std::string* out_;

@@ -46,8 +46,7 @@ std::string Fingerprint(const WindowSpec& spec) {
 }  // namespace
 
 Result<WindowOperator> WindowOperator::Make(std::shared_ptr<const iceberg::Schema> input,
-                                            const WindowSpec& spec,
-                                            const EventTimeSpec& event_time,
+                                            const WindowSpec& spec, const EventTimeSpec& event_time,
                                             std::string lineage_name) {
   FLOE_RETURN_IF_ERROR(spec.Validate());
   const iceberg::NestedField* time_field = input->FindFieldByName(event_time.column);
@@ -60,8 +59,9 @@ Result<WindowOperator> WindowOperator::Make(std::shared_ptr<const iceberg::Schem
   }
   const iceberg::TypeId time_type = time_field->type->id();
   if (time_type != iceberg::TypeId::kTimestamp && time_type != iceberg::TypeId::kTimestampTz) {
-    return InvalidArgument("the event time column '{}' is {}; windows take timestamp or timestamptz",
-                           event_time.column, time_field->type->ToString());
+    return InvalidArgument(
+        "the event time column '{}' is {}; windows take timestamp or timestamptz",
+        event_time.column, time_field->type->ToString());
   }
   FLOE_ASSIGN_OR_RAISE(GroupKey key, GroupKey::Make(*input, spec.group_by));
   FLOE_ASSIGN_OR_RAISE(AggregateLayout layout, AggregateLayout::Make(*input, spec.aggregates));
@@ -78,9 +78,10 @@ Result<WindowOperator> WindowOperator::Make(std::shared_ptr<const iceberg::Schem
     fields[i].id = static_cast<int32_t>(i + 1);
     for (size_t j = 0; j < i; ++j) {
       if (fields[j].name == fields[i].name) {
-        return InvalidArgument("the output column '{}' is named twice (window_start, window_end, "
-                               "group_by and aggregate names must differ)",
-                               fields[i].name);
+        return InvalidArgument(
+            "the output column '{}' is named twice (window_start, window_end, "
+            "group_by and aggregate names must differ)",
+            fields[i].name);
       }
     }
   }
@@ -175,8 +176,8 @@ bool WindowOperator::AddToWindows(const RecordBatch& batch, size_t row, int64_t 
     taken = true;
     auto table = state->windows.find({end, start});
     if (table == state->windows.end()) {
-      table = state->windows.emplace(std::make_pair(end, start), GroupTable(layout_.row_bytes()))
-                  .first;
+      table =
+          state->windows.emplace(std::make_pair(end, start), GroupTable(layout_.row_bytes())).first;
     }
     bool added = false;
     uint8_t* group = table->second.FindOrAdd(key, hash, &added);
@@ -200,8 +201,8 @@ bool WindowOperator::AddToWindows(const RecordBatch& batch, size_t row, int64_t 
     case WindowKind::kCumulate: {
       // [base, base + k * step) for every k whose window still holds t.
       const int64_t base = FloorDiv(event_micros, spec_.size_micros) * spec_.size_micros;
-      for (int64_t end = base + (FloorDiv(event_micros - base, spec_.step_micros) + 1) *
-                                    spec_.step_micros;
+      for (int64_t end =
+               base + (FloorDiv(event_micros - base, spec_.step_micros) + 1) * spec_.step_micros;
            end <= base + spec_.size_micros; end += spec_.step_micros) {
         add(base, end);
       }
@@ -286,9 +287,8 @@ RecordBatch WindowOperator::NewOutput() const {
   return batch;
 }
 
-void WindowOperator::EmitGroup(int64_t start, int64_t end, std::string_view key,
-                               const uint8_t* row, const WindowState& state,
-                               RecordBatch* out) const {
+void WindowOperator::EmitGroup(int64_t start, int64_t end, std::string_view key, const uint8_t* row,
+                               const WindowState& state, RecordBatch* out) const {
   out->columns[0].Append<int64_t>(start);
   out->columns[1].Append<int64_t>(end);
   constexpr size_t kKeyColumn = 2;
@@ -395,8 +395,7 @@ std::string WindowOperator::Snapshot(const WindowState& state) const {
     for (const SessionWindow& session : sessions) {
       out.Put<int64_t>(session.start);
       out.Put<int64_t>(session.end);
-      layout_.Save(state.session_rows.data() + session.row * layout_.row_bytes(), state.heap,
-                   &out);
+      layout_.Save(state.session_rows.data() + session.row * layout_.row_bytes(), state.heap, &out);
     }
   }
   return bytes;

@@ -96,14 +96,14 @@ class WindowOperator {
   int64_t Watermark(const WindowState& state, int64_t now_ms) const;
 
  private:
-  WindowOperator(AggregateLayout layout, GroupKey key) : layout_(std::move(layout)), key_(std::move(key)) {}
+  WindowOperator(AggregateLayout layout, GroupKey key)
+      : layout_(std::move(layout)), key_(std::move(key)) {}
 
   /// Adds one row to the fixed windows holding `event_micros`; false when all had fired.
-  bool AddToWindows(const RecordBatch& batch, size_t row, int64_t event_micros,
-                    int64_t watermark, const std::string& key, size_t hash,
-                    WindowState* state) const;
-  bool AddToSession(const RecordBatch& batch, size_t row, int64_t event_micros,
-                    int64_t watermark, const std::string& key, WindowState* state) const;
+  bool AddToWindows(const RecordBatch& batch, size_t row, int64_t event_micros, int64_t watermark,
+                    const std::string& key, size_t hash, WindowState* state) const;
+  bool AddToSession(const RecordBatch& batch, size_t row, int64_t event_micros, int64_t watermark,
+                    const std::string& key, WindowState* state) const;
   void EmitGroup(int64_t start, int64_t end, std::string_view key, const uint8_t* row,
                  const WindowState& state, RecordBatch* out) const;
   size_t FireUpTo(int64_t watermark, WindowState* state, RecordBatch* out) const;

@@ -154,8 +154,10 @@ Result<AggregateSpec> ParseAggregate(std::string_view name, std::string_view tex
   FLOE_ASSIGN_OR_RAISE(std::string function, parser.Name("an aggregate like count(*)"));
   const std::string lowered = Lower(function);
   static const std::pair<std::string_view, AggregateFunction> kFunctions[] = {
-      {"count", AggregateFunction::kCount}, {"sum", AggregateFunction::kSum},
-      {"avg", AggregateFunction::kAvg},     {"min", AggregateFunction::kMin},
+      {"count", AggregateFunction::kCount},
+      {"sum", AggregateFunction::kSum},
+      {"avg", AggregateFunction::kAvg},
+      {"min", AggregateFunction::kMin},
       {"max", AggregateFunction::kMax}};
   bool known = false;
   for (const auto& [function_name, value] : kFunctions) {

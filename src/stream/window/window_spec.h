@@ -43,6 +43,10 @@ struct WindowSpec {
   int64_t allowed_lateness_micros = 0;
   std::vector<std::string> group_by;
   std::vector<AggregateSpec> aggregates;  // in output order
+  /// Where the parts were written ("job.yaml:21:17: transforms[1].window.group_by"), prefixed to
+  /// errors found when the step is bound; empty when nowhere worth naming.
+  std::string group_by_label;
+  std::vector<std::string> aggregate_labels;  // one per aggregate, or empty
 
   /// InvalidArgument with the bare reason ("a cumulate window's size (25m) must be a multiple
   /// of its step (10m)"), for the caller to prefix with where the step is defined.

@@ -4,6 +4,8 @@
 // (with rows re-read from the start) gives the same result as an uninterrupted run, and the
 // memory an open (window, key) costs.
 
+#include "stream/window/window_operator.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,8 +18,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include "stream/window/window_operator.h"
 
 namespace floe::stream::window {
 namespace {
@@ -35,11 +35,11 @@ std::shared_ptr<const iceberg::Schema> InputSchema() {
   using iceberg::Type;
   using iceberg::TypeId;
   return std::make_shared<const iceberg::Schema>(
-      0, std::vector<iceberg::NestedField>{
-             {1, "ts", false, Type::Primitive(TypeId::kTimestampTz), ""},
-             {2, "key", false, Type::Primitive(TypeId::kString), ""},
-             {3, "value", false, Type::Primitive(TypeId::kLong), ""},
-             {4, "name", false, Type::Primitive(TypeId::kString), ""}});
+      0,
+      std::vector<iceberg::NestedField>{{1, "ts", false, Type::Primitive(TypeId::kTimestampTz), ""},
+                                        {2, "key", false, Type::Primitive(TypeId::kString), ""},
+                                        {3, "value", false, Type::Primitive(TypeId::kLong), ""},
+                                        {4, "name", false, Type::Primitive(TypeId::kString), ""}});
 }
 
 RecordBatch MakeBatch(const std::vector<Row>& rows, size_t begin, size_t end,
@@ -114,7 +114,7 @@ void Collect(const RecordBatch& batch, Output* out) {
 /// The reference: windows a row belongs to, by brute force over candidate starts.
 std::vector<std::pair<int64_t, int64_t>> WindowsOf(const WindowSpec& spec, int64_t t) {
   std::vector<std::pair<int64_t, int64_t>> out;
-  const int64_t unit = spec.kind == WindowKind::kHop ? spec.slide_micros
+  const int64_t unit = spec.kind == WindowKind::kHop        ? spec.slide_micros
                        : spec.kind == WindowKind::kCumulate ? spec.step_micros
                                                             : spec.size_micros;
   const int64_t lowest = (t / unit - spec.size_micros / unit - 2) * unit;
@@ -340,10 +340,8 @@ TEST(WindowOperatorTest, SessionsMergeAndFire) {
            rest;
   };
   const Output expected = {
-      line(0, 24, "a 3 2 3 1 2 1.500000 2 na "),
-      line(2, 12, "b 1 1 10 10 10 10.000000 1 nb "),
-      line(20, 30, "b 1 1 20 20 20 20.000000 1 nb "),
-      line(30, 40, "a 1 1 3 3 3 3.000000 1 na "),
+      line(0, 24, "a 3 2 3 1 2 1.500000 2 na "),      line(2, 12, "b 1 1 10 10 10 10.000000 1 nb "),
+      line(20, 30, "b 1 1 20 20 20 20.000000 1 nb "), line(30, 40, "a 1 1 3 3 3 3.000000 1 na "),
       line(45, 55, "c 1 1 5 5 5 5.000000 1 nc "),
   };
   EXPECT_EQ(output, expected);
