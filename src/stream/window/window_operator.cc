@@ -174,13 +174,18 @@ bool WindowOperator::AddToWindows(const RecordBatch& batch, size_t row, int64_t 
   const auto add = [&](int64_t start, int64_t end) {
     if (!IsOpen(end, watermark)) return;
     taken = true;
-    auto table = state->windows.find({end, start});
-    if (table == state->windows.end()) {
-      table =
-          state->windows.emplace(std::make_pair(end, start), GroupTable(layout_.row_bytes())).first;
+    // Consecutive rows mostly fall in the window the previous row did: skip the map then.
+    const std::pair<int64_t, int64_t> bounds{end, start};
+    if (state->last_table == nullptr || state->last_bounds != bounds) {
+      auto table = state->windows.find(bounds);
+      if (table == state->windows.end()) {
+        table = state->windows.emplace(bounds, GroupTable(layout_.row_bytes())).first;
+      }
+      state->last_bounds = bounds;
+      state->last_table = &table->second;
     }
     bool added = false;
-    uint8_t* group = table->second.FindOrAdd(key, hash, &added);
+    uint8_t* group = state->last_table->FindOrAdd(key, hash, &added);
     if (added) layout_.Init(group);
     layout_.Update(group, batch.columns, row, &state->heap);
   };
@@ -310,6 +315,7 @@ size_t WindowOperator::FireUpTo(int64_t watermark, WindowState* state, RecordBat
       ++emitted;
       layout_.Release(table.row(group), &state->heap);
     }
+    if (state->last_table == &table) state->last_table = nullptr;
     state->windows.erase(first);
   }
   if (state->sessions.empty() || IsOpen(state->session_min_end, watermark)) return emitted;

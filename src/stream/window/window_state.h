@@ -52,6 +52,10 @@ struct WindowState {
   std::map<TopicPartition, PartitionClock> partitions;
   /// The watermark windows have fired up to: never goes back, also across a restore.
   int64_t frontier = kNoTime;
+  /// The window the last row went to (a cache, not state): nullptr, or an entry of `windows`.
+  std::pair<int64_t, int64_t> last_bounds{0, 0};
+  GroupTable* last_table = nullptr;
+
   int64_t emitted_rows = 0;  // output rows so far: their lineage offsets
   int64_t late_rows = 0;
 
