@@ -90,6 +90,7 @@ struct RunArgs {
   std::vector<std::string> overrides;
   std::string stop_when_idle;
   std::string instance;
+  bool drain = false;
 };
 
 }  // namespace
@@ -115,9 +116,13 @@ void RegisterRunCommand(CLI::App& app, CommandContext& context) {
                    "it had and Kafka aborts its unfinished transaction at once; unique per "
                    "process. Default: <host>-<pid>")
       ->envname("FLOE_INSTANCE");
+  run_cmd->add_flag("--drain", args->drain,
+                    "When the run stops (SIGTERM, --stop-when-idle), fire every open window "
+                    "instead of keeping it in the job's state for the next run");
   run_cmd->callback([&context, args] {
     RunOptions options;
     options.instance = args->instance;
+    options.drain = args->drain;
     if (!args->stop_when_idle.empty()) {
       auto idle = pipeline::ParseDuration(args->stop_when_idle);
       if (!idle.ok()) {

@@ -29,6 +29,7 @@ Status Job::Open() {
   runtime.warn = [this](const std::string& message) { Say("floe: warning: " + message); };
   runtime.info = [this](const std::string& message) { Say("floe: " + message); };
   runtime.stop_when_idle = options_.stop_when_idle;
+  runtime.drain = options_.drain;
   runtime.stop = cancel_.get_token();
   for (int i = 0; i < builder_.plan().workers; ++i) {
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> worker,

@@ -46,6 +46,8 @@ struct RunOptions {
   std::chrono::milliseconds progress_interval{std::chrono::seconds(5)};
   /// This process's name in Kafka transactional ids; empty: <host>-<pid>.
   std::string instance;
+  /// When an unbounded source stops, fire every open window instead of keeping it in the state.
+  bool drain = false;
 };
 
 /// Thread safety: Open and Run from one thread; Counters from any. Lifetime: the plan's config
