@@ -138,6 +138,14 @@ Status PlanTransforms(const JobConfig& config, JobPlan* plan) {
   if (window + 1 != config.transforms.end()) {
     return NotSupported("{}: a window must be the last transform for now", window->label);
   }
+  const bool has_table = std::any_of(config.sinks.begin(), config.sinks.end(),
+                                     [](const auto& s) { return s.type == SinkType::kIceberg; });
+  if (!has_table) {
+    return NotSupported(
+        "{}: a window step needs an iceberg sink: its open windows are state that commits with "
+        "the table's snapshots",
+        window->label);
+  }
   if (plan->workers > 1) {
     return NotSupported(
         "{}: a window step runs in one worker: set job.parallelism to 1 (rows must reach the "
