@@ -113,7 +113,12 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
     positions_.erase(partition);
     auto found = start_at->find(partition);
     if (found != start_at->end()) positions_[partition] = found->second;
-    if (window_) window_->op().Assign(partition, NowMillis(), &window_->state());
+    if (window_) {
+      window_->op().Assign(partition, NowMillis(), &window_->state());
+      // A partition read from its start on every run (stdin, a pipe): none of its rows are in
+      // the restored state, whatever offsets it lists.
+      if (!resumable(partition)) window_->state().partitions[partition].next_offset = 0;
+    }
   }
   return Status::Ok();
 }
