@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "pipeline/job_builder.h"
 #include "pipeline/job_loader.h"
 
 namespace floe::pipeline {
@@ -121,6 +122,49 @@ TEST(JobLoaderWindowTest, WrongDefinitionsNameWhere) {
   EXPECT_EQ(LoadError(Edit("allowed_lateness: 5s", "allowed_latenes: 5s")),
             "job.yaml:22:7: transforms[1].window.allowed_latenes: unknown key 'allowed_latenes' "
             "(did you mean 'allowed_lateness'?)");
+}
+
+/// `text` with its sink an Iceberg table in a local catalog.
+std::string WithTable(std::string text) {
+  const std::string jsonl = "  out: {type: jsonl, path: out.jsonl}";
+  text.replace(text.find(jsonl), jsonl.size(),
+               "  out: {type: iceberg, catalog: local, table: ns.t}");
+  return text + "catalogs:\n  local: {type: sql, warehouse: w}\n";
+}
+
+/// The error of planning `text` (which loads), or "" when it plans.
+std::string PlanError(const std::string& text) {
+  auto job = LoadJobText(text, "job.yaml", {}, {});
+  EXPECT_TRUE(job.ok()) << job.status().ToString();
+  if (!job.ok()) return "";
+  auto plan = PlanJob(*job);
+  return plan.ok() ? "" : plan.status().message();
+}
+
+TEST(JobLoaderWindowTest, PlanBindsTheWindowAfterTheChain) {
+  auto job = LoadJobText(WithTable(std::string(kJob)), "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  auto plan = PlanJob(*job);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_NE(plan->window, nullptr);
+  EXPECT_EQ(plan->window_state_name, "window.1");
+  std::vector<std::string> names;
+  for (const auto& field : plan->output_schema->fields()) names.push_back(field.name);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"window_start", "window_end", "location", "reading_count",
+                                      "avg_temp", "min_temp", "max_temp", "devices"}));
+  EXPECT_EQ(plan->output_schema->fields()[0].type->id(), iceberg::TypeId::kTimestampTz);
+  EXPECT_EQ(plan->output_schema->fields()[3].type->id(), iceberg::TypeId::kLong);
+  EXPECT_EQ(plan->output_schema->fields()[4].type->id(), iceberg::TypeId::kDouble);
+
+  EXPECT_EQ(PlanError(std::string(kJob)),
+            "job.yaml:18:5: transforms[1]: a window step needs an iceberg sink: its open windows "
+            "are state that commits with the table's snapshots");
+  // After a project, the window binds to the project's output: errors name the step.
+  EXPECT_EQ(PlanError(WithTable(Edit("  - filter: {where: \"temperature IS NOT NULL\"}",
+                                     "  - project: {drop: [device_id]}"))),
+            "job.yaml:18:5: transforms[1]: aggregate 'devices': unknown column 'device_id' "
+            "(known: ts, location, temperature)");
 }
 
 }  // namespace
