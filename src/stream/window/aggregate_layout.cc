@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "format/json/decimal.h"
-#include "iceberg/data_file_writer.h"
+#include "iceberg/column_kind.h"
 
 namespace floe::stream::window {
 

@@ -6,7 +6,7 @@
 #include <functional>
 #include <optional>
 
-#include "iceberg/data_file_writer.h"
+#include "iceberg/column_kind.h"
 #include "stream/window/state_codec.h"
 
 namespace floe::stream::window {
