@@ -4,6 +4,8 @@
 // its settings are applied before the clock starts.
 //
 //   node bench/duckdb_peer.mjs INPUT.jsonl OUTPUT.parquet [--threads N]     (default: 1 thread)
+//   node bench/duckdb_peer.mjs --windows ...   bench/window_bench.sh's job instead: per user_id
+//        and 1-minute time_bucket of ts, count(*), sum, avg of value, min, max of amount
 //
 // It prints one line: "duckdb: rows=N seconds=S threads=N version=V". The columns are given
 // to read_json explicitly, with the job's types (timestamp as TIMESTAMPTZ), so DuckDB spends no
@@ -14,9 +16,10 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const usage = 'usage: node bench/duckdb_peer.mjs INPUT.jsonl OUTPUT.parquet [--threads N]'
+const usage = 'usage: node bench/duckdb_peer.mjs [--windows] INPUT.jsonl OUTPUT.parquet [--threads N]'
 const args = process.argv.slice(2)
 let threads = 1
+let windows = false
 const files = []
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--threads') {
@@ -25,6 +28,8 @@ for (let i = 0; i < args.length; i++) {
       console.error(`duckdb_peer: --threads must be a positive integer, got '${args[i]}'`)
       process.exit(2)
     }
+  } else if (args[i] === '--windows') {
+    windows = true
   } else if (args[i] === '--help' || args[i] === '-h') {
     console.log(usage)
     process.exit(0)
@@ -62,11 +67,19 @@ const connection = await instance.connect()
 await connection.run(`SET threads = ${threads}`)
 const version = (await connection.runAndReadAll('SELECT version()')).getRows()[0][0]
 
-const columns = `{account_id: 'VARCHAR', message_id: 'VARCHAR', message_body: 'VARCHAR', ` +
+const filterColumns = `{account_id: 'VARCHAR', message_id: 'VARCHAR', message_body: 'VARCHAR', ` +
   `correlation_id: 'VARCHAR', message_status: 'VARCHAR', timestamp: 'TIMESTAMPTZ'}`
-const copy = `COPY (SELECT * FROM read_json(${literal(input)}, format = 'newline_delimited', ` +
-  `columns = ${columns}) WHERE lower(message_body) LIKE '%gun%') ` +
+const filterCopy = `COPY (SELECT * FROM read_json(${literal(input)}, format = 'newline_delimited', ` +
+  `columns = ${filterColumns}) WHERE lower(message_body) LIKE '%gun%') ` +
   `TO ${literal(output)} (FORMAT parquet, COMPRESSION zstd)`
+const windowColumns = `{ts: 'TIMESTAMPTZ', user_id: 'VARCHAR', value: 'BIGINT', amount: 'DOUBLE'}`
+const bucket = `time_bucket(INTERVAL 1 minute, ts)`
+const windowCopy = `COPY (SELECT ${bucket} AS window_start, ${bucket} + INTERVAL 1 minute AS ` +
+  `window_end, user_id, count(*) AS events, sum(value) AS total, avg(value) AS mean, ` +
+  `min(amount) AS low, max(amount) AS high FROM read_json(${literal(input)}, ` +
+  `format = 'newline_delimited', columns = ${windowColumns}) GROUP BY ALL) ` +
+  `TO ${literal(output)} (FORMAT parquet, COMPRESSION zstd)`
+const copy = windows ? windowCopy : filterCopy
 
 const start = process.hrtime.bigint()
 let result

@@ -124,6 +124,7 @@ struct RunArgs {
   std::string instance;
   std::string http;
   bool http_allow_remote = false;
+  bool drain = false;
 };
 
 }  // namespace
@@ -161,11 +162,15 @@ void RegisterRunCommand(CLI::App& app, CommandContext& context) {
   run_cmd->add_flag("--http-allow-remote", args->http_allow_remote,
                     "Let --http listen on an address that is not loopback (the server has no "
                     "authentication)");
+  run_cmd->add_flag("--drain", args->drain,
+                    "When the run stops (SIGTERM, --stop-when-idle), fire every open window "
+                    "instead of keeping it in the job's state for the next run");
   run_cmd->callback([&context, args] {
     RunOptions options;
     options.instance = args->instance;
     if (!args->http.empty()) options.http = args->http;
     options.http_allow_remote = args->http_allow_remote;
+    options.drain = args->drain;
     if (!args->stop_when_idle.empty()) {
       auto idle = pipeline::ParseDuration(args->stop_when_idle);
       if (!idle.ok()) {

@@ -36,6 +36,7 @@ Status Job::OpenWorkers() {
   runtime.warn = [this](const std::string& message) { Say("floe: warning: " + message); };
   runtime.info = [this](const std::string& message) { Say("floe: " + message); };
   runtime.stop_when_idle = options_.stop_when_idle;
+  runtime.drain = options_.drain;
   runtime.stop = cancel_.get_token();
   runtime.telemetry = telemetry_.get();
   for (int i = 0; i < builder_.plan().workers; ++i) {

@@ -51,6 +51,8 @@ struct RunOptions {
   std::optional<std::string> http;
   /// --http-allow-remote: the server may listen on an address that is not loopback.
   bool http_allow_remote = false;
+  /// When an unbounded source stops, fire every open window instead of keeping it in the state.
+  bool drain = false;
 };
 
 /// Thread safety: Open and Run from one thread; Counters from any. Lifetime: the plan's config

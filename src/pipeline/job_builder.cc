@@ -4,7 +4,9 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include "iceberg/rest/rest_catalog.h"
 #include "pipeline/job_loader.h"
@@ -120,6 +122,55 @@ Result<kafka::ConsumerOptions> ConsumerOptionsFor(const JobConfig& config,
   return options;
 }
 
+namespace {
+
+/// The transform chain, and the window step when there is one (the last step, for now).
+Status PlanTransforms(const JobConfig& config, JobPlan* plan) {
+  const auto window = std::find_if(config.transforms.begin(), config.transforms.end(),
+                                   [](const stream::TransformSpec& spec) {
+                                     return spec.type == stream::TransformType::kWindow;
+                                   });
+  const std::vector<stream::TransformSpec> chain_specs(config.transforms.begin(), window);
+  FLOE_ASSIGN_OR_RAISE(stream::TransformChain chain,
+                       stream::TransformChain::Make(plan->source_schema, chain_specs));
+  plan->transforms = std::make_shared<const stream::TransformChain>(std::move(chain));
+  plan->output_schema = plan->transforms->output_schema();
+  if (window == config.transforms.end()) return Status::Ok();
+  if (window + 1 != config.transforms.end()) {
+    return NotSupported("{}: a window must be the last transform for now", window->label);
+  }
+  const bool has_table = std::any_of(config.sinks.begin(), config.sinks.end(),
+                                     [](const auto& s) { return s.type == SinkType::kIceberg; });
+  if (!has_table) {
+    return NotSupported(
+        "{}: a window step needs an iceberg sink: its open windows are state that commits with "
+        "the table's snapshots",
+        window->label);
+  }
+  if (plan->workers > 1) {
+    return NotSupported(
+        "{}: a window step runs in one worker: set job.parallelism to 1 (rows must reach the "
+        "worker that owns their key; routing them is not implemented yet)",
+        window->label);
+  }
+  const EventTimeConfig& event_time = *plan->source->event_time;  // checked by the loader
+  stream::window::EventTimeSpec time{
+      event_time.column,
+      std::chrono::duration_cast<std::chrono::microseconds>(event_time.max_out_of_orderness)
+          .count(),
+      event_time.idle_timeout.count()};
+  auto op = stream::window::WindowOperator::Make(plan->transforms->output_schema(), window->window,
+                                                 time, "window");
+  if (!op.ok()) return op.status().WithContext(window->label);
+  plan->window = std::make_shared<const stream::window::WindowOperator>(std::move(op).value());
+  plan->window_state_name =
+      fmt::format("window.{}", std::distance(config.transforms.begin(), window));
+  plan->output_schema = plan->window->output_schema();
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<JobPlan> PlanJob(const JobConfig& config) {
   JobPlan plan;
   plan.config = &config;
@@ -137,9 +188,7 @@ Result<JobPlan> PlanJob(const JobConfig& config) {
                         config.file, config.parallelism);
   }
   FLOE_RETURN_IF_ERROR(PlanSource(config, &plan));
-  FLOE_ASSIGN_OR_RAISE(stream::TransformChain chain,
-                       stream::TransformChain::Make(plan.source_schema, config.transforms));
-  plan.transforms = std::make_shared<const stream::TransformChain>(std::move(chain));
+  FLOE_RETURN_IF_ERROR(PlanTransforms(config, &plan));
 
   for (const SinkConfig& sink : config.sinks) {
     if (sink.type == SinkType::kKafka && !kafka_source) {
@@ -286,7 +335,7 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
                                                                    stream::JobRunnerOptions runtime,
                                                                    stream::JobCounters* counters) {
   const JobConfig& config = *plan_.config;
-  const iceberg::Schema& output = *plan_.transforms->output_schema();
+  const iceberg::Schema& output = *plan_.output_schema;
   std::vector<stream::SinkSlot> sinks;
   for (const SinkConfig& sink : config.sinks) {
     auto slot = OpenSink(sink, output, sink.name, index);
@@ -306,6 +355,8 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
   options.metadata = plan_.metadata;
   options.header_names = plan_.header_names;
   options.transforms = plan_.transforms;
+  options.window = plan_.window;
+  options.window_state_name = plan_.window_state_name;
   options.event_time_column = plan_.event_time_column;
   options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
   options.event_time_units_per_micro = plan_.event_time_units_per_micro;

@@ -36,6 +36,11 @@ struct JobPlan {
   std::vector<stream::MetadataColumn> metadata;
   std::vector<std::string> header_names;  // per source column: kHeader's header name
   std::shared_ptr<const stream::TransformChain> transforms;
+  /// The window step after the transforms, or nullptr; the sinks take its output schema.
+  std::shared_ptr<const stream::window::WindowOperator> window;
+  std::string window_state_name;
+  /// The schema of the rows the sinks get.
+  std::shared_ptr<const iceberg::Schema> output_schema;
   std::optional<int> event_time_column;
   int64_t max_out_of_orderness = 0;  // in the event-time column's unit
   int64_t event_time_units_per_micro = 1;

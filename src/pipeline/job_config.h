@@ -75,6 +75,8 @@ struct ColumnConfig {
 struct EventTimeConfig {
   std::string column;
   std::chrono::milliseconds max_out_of_orderness{0};
+  /// A partition without rows for this long stops holding the watermark back; 0: never.
+  std::chrono::milliseconds idle_timeout{0};
 };
 
 enum class SourceType : uint8_t { kFile, kKafka };

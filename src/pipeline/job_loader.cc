@@ -17,6 +17,8 @@
 #include "common/listen_address.h"
 #include "pipeline/job_overrides_internal.h"
 #include "pipeline/job_shape_internal.h"
+#include "stream/window/aggregate_layout.h"
+#include "stream/window/group_key.h"
 
 namespace floe::pipeline {
 
@@ -158,6 +160,8 @@ class JobDecoder {
         job.transforms.push_back(std::move(transform));
       }
     }
+
+    FLOE_RETURN_IF_ERROR(CheckWindows(root["transforms"], job));
 
     YAML::Node sinks = root["sinks"];
     if (!IsPresent(sinks) || sinks.size() == 0) {
@@ -565,6 +569,8 @@ class JobDecoder {
       FLOE_ASSIGN_OR_RAISE(
           config.max_out_of_orderness,
           Duration(event_time, "max_out_of_orderness", event_path, config.max_out_of_orderness));
+      FLOE_ASSIGN_OR_RAISE(config.idle_timeout,
+                           Duration(event_time, "idle_timeout", event_path, config.idle_timeout));
       source.event_time = std::move(config);
     }
 
@@ -586,7 +592,13 @@ class JobDecoder {
     stream::TransformSpec transform;
     transform.label = Locate(node, path).ToString();
     if (!IsPresent(node)) {
-      return Fail(node, path, "expected a transform: filter, project or enrich");
+      return Fail(node, path, "expected a transform: filter, project, enrich or window");
+    }
+    if (node["window"].IsDefined()) {
+      transform.type = stream::TransformType::kWindow;
+      FLOE_ASSIGN_OR_RAISE(transform.window,
+                           DecodeWindow(node["window"], JoinPath(path, "window")));
+      return transform;
     }
     if (node["filter"].IsDefined()) {
       transform.type = stream::TransformType::kFilter;
@@ -637,6 +649,138 @@ class JobDecoder {
       transform.project.cast.push_back(stream::CastSpec{entry.first.Scalar(), std::move(type)});
     }
     return transform;
+  }
+
+  /// A duration of a window in microseconds; 0 when absent.
+  Result<int64_t> WindowDuration(const YAML::Node& node, std::string_view key,
+                                 const std::string& path) const {
+    FLOE_ASSIGN_OR_RAISE(std::chrono::milliseconds duration,
+                         Duration(node, key, path, std::chrono::milliseconds(0)));
+    return std::chrono::duration_cast<std::chrono::microseconds>(duration).count();
+  }
+
+  Result<stream::window::WindowSpec> DecodeWindow(const YAML::Node& node,
+                                                  const std::string& path) const {
+    using stream::window::WindowKind;
+    stream::window::WindowSpec spec;
+    if (!IsPresent(node)) return MissingKey(node, path, "kind");
+    FLOE_ASSIGN_OR_RAISE(spec.kind, Choice<WindowKind>(node, "kind", path, "window kind",
+                                                       {{"tumble", WindowKind::kTumble},
+                                                        {"hop", WindowKind::kHop},
+                                                        {"session", WindowKind::kSession},
+                                                        {"cumulate", WindowKind::kCumulate}}));
+    struct Length {
+      std::string_view key;
+      int64_t* micros;
+      std::vector<WindowKind> kinds;  // the kinds that take it, and need it
+      std::string_view meaning;
+    };
+    const std::vector<Length> lengths = {
+        {"size",
+         &spec.size_micros,
+         {WindowKind::kTumble, WindowKind::kHop, WindowKind::kCumulate},
+         "the window's length (cumulate: the largest window)"},
+        {"slide", &spec.slide_micros, {WindowKind::kHop}, "how far apart hop windows start"},
+        {"step", &spec.step_micros, {WindowKind::kCumulate}, "how much a cumulate window grows"},
+        {"gap", &spec.gap_micros, {WindowKind::kSession}, "the quiet time that ends a session"}};
+    const std::string_view kind_name = stream::window::WindowKindName(spec.kind);
+    for (const Length& length : lengths) {
+      const bool takes =
+          std::find(length.kinds.begin(), length.kinds.end(), spec.kind) != length.kinds.end();
+      const YAML::Node value = node[std::string(length.key)];
+      if (!takes && IsPresent(value)) {
+        std::string also = spec.kind == WindowKind::kSession ? " (a session ends after 'gap')" : "";
+        return Fail(value, JoinPath(path, length.key),
+                    fmt::format("a {} window takes no '{}'{}", kind_name, length.key, also));
+      }
+      if (!takes) continue;
+      if (!IsPresent(value)) {
+        return Fail(
+            node, path,
+            fmt::format("a {} window needs '{}' ({})", kind_name, length.key, length.meaning));
+      }
+      FLOE_ASSIGN_OR_RAISE(*length.micros, WindowDuration(node, length.key, path));
+      if (*length.micros <= 0) {
+        return Fail(value, JoinPath(path, length.key), "must be longer than 0s");
+      }
+    }
+    if (spec.kind == WindowKind::kCumulate && spec.size_micros % spec.step_micros != 0) {
+      return Fail(node["size"], JoinPath(path, "size"),
+                  fmt::format("a cumulate window's size ({}) must be a multiple of its step ({})",
+                              node["size"].Scalar(), node["step"].Scalar()));
+    }
+    FLOE_ASSIGN_OR_RAISE(spec.allowed_lateness_micros,
+                         WindowDuration(node, "allowed_lateness", path));
+    const std::string group_path = JoinPath(path, "group_by");
+    const YAML::Node group_by = node["group_by"];
+    spec.group_by_label = Locate(group_by, group_path).ToString();
+    for (size_t i = 0; IsPresent(group_by) && i < group_by.size(); ++i) {
+      const std::string column_path = IndexPath(group_path, i);
+      FLOE_ASSIGN_OR_RAISE(std::string column, Text(group_by[i], column_path));
+      if (std::find(spec.group_by.begin(), spec.group_by.end(), column) != spec.group_by.end()) {
+        return Fail(group_by[i], column_path, fmt::format("'{}' is listed twice", column));
+      }
+      spec.group_by.push_back(std::move(column));
+    }
+    const std::string aggregates_path = JoinPath(path, "aggregates");
+    const YAML::Node aggregates = node["aggregates"];
+    if (!IsPresent(aggregates) || aggregates.size() == 0) {
+      return Fail(IsPresent(aggregates) ? aggregates : node,
+                  IsPresent(aggregates) ? aggregates_path : path,
+                  "a window needs aggregates (output name: expression, e.g. n: count(*))");
+    }
+    for (const auto& entry : aggregates) {
+      const std::string name = entry.first.Scalar();
+      const std::string aggregate_path = JoinPath(aggregates_path, name);
+      if (!IsPresent(entry.second)) return Fail(entry.second, aggregate_path, "missing aggregate");
+      FLOE_ASSIGN_OR_RAISE(std::string text, Text(entry.second, aggregate_path));
+      auto aggregate = stream::window::ParseAggregate(name, text);
+      if (!aggregate.ok()) return Fail(entry.second, aggregate_path, aggregate.status().message());
+      spec.aggregates.push_back(std::move(*aggregate));
+      spec.aggregate_labels.push_back(Locate(entry.second, aggregate_path).ToString());
+    }
+    auto valid = spec.Validate();
+    if (!valid.ok()) return Fail(node, path, valid.message());
+    return spec;
+  }
+
+  /// A window reads the source's event time; when only filters come before it, its columns are
+  /// the source's, so group_by and aggregates are checked here, where each was written. (After a
+  /// project, the job builder binds the step and names the step's location.)
+  Status CheckWindows(const YAML::Node& transforms, const JobConfig& job) const {
+    bool only_filters = true;
+    for (size_t i = 0; i < job.transforms.size(); ++i) {
+      const stream::TransformSpec& transform = job.transforms[i];
+      if (transform.type != stream::TransformType::kWindow) {
+        only_filters = only_filters && transform.type == stream::TransformType::kFilter;
+        continue;
+      }
+      const std::string path = JoinPath(IndexPath("transforms", i), "window");
+      const SourceConfig& source = job.sources.front();
+      if (!source.event_time) {
+        return Fail(transforms[i]["window"], path,
+                    fmt::format("a window needs event time: add event_time (column, "
+                                "max_out_of_orderness) to source '{}'",
+                                source.name));
+      }
+      if (!only_filters) continue;
+      std::vector<iceberg::NestedField> fields;
+      for (const ColumnConfig& column : source.schema) {
+        fields.push_back(iceberg::NestedField{static_cast<int32_t>(fields.size() + 1), column.name,
+                                              column.required, column.type, ""});
+      }
+      const iceberg::Schema schema(0, std::move(fields));
+      const stream::window::WindowSpec& spec = transform.window;
+      auto key = stream::window::GroupKey::Make(schema, spec.group_by);
+      if (!key.ok()) return InvalidArgument("{}: {}", spec.group_by_label, key.status().message());
+      for (size_t a = 0; a < spec.aggregates.size(); ++a) {
+        auto layout = stream::window::AggregateLayout::Make(schema, {spec.aggregates[a]});
+        if (!layout.ok()) {
+          return InvalidArgument("{}: {}", spec.aggregate_labels[a], layout.status().message());
+        }
+      }
+    }
+    return Status::Ok();
   }
 
   Result<SinkConfig> DecodeSink(const std::string& name, const YAML::Node& node,

@@ -24,6 +24,7 @@ struct JobShapes {
   Shape sources;
   Shape filter;
   Shape project;
+  Shape window;
   Shape transform;
   Shape transforms;
   Shape sink;
@@ -44,7 +45,8 @@ struct JobShapes {
     column = Section(
         {{"name", &scalar}, {"type", &scalar}, {"required", &scalar}, {"metadata", &scalar}});
     schema = Shape{ShapeKind::kList, {}, &column};
-    event_time = Section({{"column", &scalar}, {"max_out_of_orderness", &scalar}});
+    event_time = Section(
+        {{"column", &scalar}, {"max_out_of_orderness", &scalar}, {"idle_timeout", &scalar}});
     source = Section({{"type", &scalar},
                       {"path", &scalar},
                       {"format", &scalar},
@@ -55,7 +57,16 @@ struct JobShapes {
     filter = Section({{"where", &scalar}});
     project = Section(
         {{"add", &free_map}, {"rename", &free_map}, {"drop", &scalar_list}, {"cast", &free_map}});
-    transform = Section({{"filter", &filter}, {"project", &project}, {"enrich", &project}});
+    window = Section({{"kind", &scalar},
+                      {"size", &scalar},
+                      {"slide", &scalar},
+                      {"step", &scalar},
+                      {"gap", &scalar},
+                      {"group_by", &scalar_list},
+                      {"allowed_lateness", &scalar},
+                      {"aggregates", &free_map}});
+    transform = Section(
+        {{"filter", &filter}, {"project", &project}, {"enrich", &project}, {"window", &window}});
     transform.exactly_one_key = true;
     transforms = Shape{ShapeKind::kList, {}, &transform};
     sink = Section({{"type", &scalar},

@@ -226,12 +226,16 @@ Status CheckpointCoordinator::Checkpoint(const OffsetMap& positions,
   info.deadline = started + options_.timeout;
   SinkTotals committed;  // over the sinks, what this checkpoint committed
   last_failure_ = WriteState(&info);
+  if (!operators_.empty()) FaultPoint("after-state-write");
   if (last_failure_.ok()) {
-    // Tables first (their snapshots carry the state pointers), then the rest.
+    // The dead-letter table first: an operator's state decides which rows are dead letters (a
+    // window's late rows), and a restart from older state decides again the same way for the
+    // rows the dead-letter table has not committed; after the state it could not. Then the
+    // tables (their snapshots carry the state pointers), then the rest.
+    if (dead_letter_) FLOE_RETURN_IF_ERROR(Commit(*dead_letter_, positions, &info, &committed));
     for (SinkSlot& slot : sinks_) {
       if (slot.table != nullptr) FLOE_RETURN_IF_ERROR(Commit(slot, positions, &info, &committed));
     }
-    if (dead_letter_) FLOE_RETURN_IF_ERROR(Commit(*dead_letter_, positions, &info, &committed));
     FaultPoint("after-iceberg-before-kafka-commit");
     for (SinkSlot& slot : sinks_) {
       if (slot.table == nullptr) FLOE_RETURN_IF_ERROR(Commit(slot, positions, &info, &committed));

@@ -5,9 +5,10 @@
 // - timing: one checkpoint at a time, every `interval` from the start of the last, never sooner
 //   than `min_pause` after its end; one that has not finished within `timeout` fails;
 // - order: at a checkpoint, the stateful operators' snapshots are written next to the table
-//   (state_store.h) first, then the table sinks commit (rows, offsets and state pointers in
-//   one snapshot each), then the dead-letter table, then the other sinks (a Kafka
-//   transaction): a crash in between leaves a table ahead of a topic, which recovery evens out;
+//   (state_store.h) first, then the dead-letter table (ahead of the state, so a restart from
+//   older state decides again which rows are dead letters), then the table sinks (rows, offsets
+//   and state pointers in one snapshot each), then the other sinks (a Kafka transaction): a
+//   crash in between leaves a table ahead of a topic, which recovery evens out;
 // - failures: a failed checkpoint keeps its rows for the next when every failing sink can
 //   retry (Sink::RetriesFailedCommits); more than `tolerable_failures` in a row fail the job;
 // - recovery: each sink's committed offsets are read back when partitions are assigned, and a

@@ -72,6 +72,10 @@ JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
       decoder_(std::move(decoder)),
       watermarks_(options_.max_out_of_orderness_micros) {
   for (StatefulOperator* op : options_.operators) coordinator_.Register(op);
+  if (options_.window) {
+    window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name);
+    coordinator_.Register(window_.get());
+  }
 }
 
 Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
@@ -114,6 +118,12 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
     positions_.erase(partition);
     auto found = start_at->find(partition);
     if (found != start_at->end()) positions_[partition] = found->second;
+    if (window_) {
+      window_->op().Assign(partition, NowMillis(), &window_->state());
+      // A partition read from its start on every run (stdin, a pipe): none of its rows are in
+      // the restored state, whatever offsets it lists.
+      if (!resumable(partition)) window_->state().partitions[partition].next_offset = 0;
+    }
   }
   return Status::Ok();
 }
@@ -137,6 +147,15 @@ void JobRunner::Note(std::string_view what, const std::vector<TopicPartition>& p
 Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool lost) {
   Note(lost ? "lost" : "revoked", partitions);
   FaultPoint("during-rebalance");
+  if (window_ && !closing_ && !options_.stop.stop_requested() && !partitions.empty()) {
+    // A window's groups mix the rows of every partition: another member taking some would
+    // split them. Until rows are repartitioned by key (a Kafka topic of the job's), stop.
+    return NotSupported(
+        "{} partition(s) of a job with a window step moved to another member of the consumer "
+        "group: a window job runs in one process with job.parallelism 1 for now (repartitioning "
+        "by key across processes is not implemented)",
+        partitions.size());
+  }
   // Commit what is held for them while they are still ours (a lost partition may already be
   // someone else's: its rows are written again there, and our commit could not be trusted to
   // be the newest, so drop it instead).
@@ -236,7 +255,7 @@ Status JobRunner::Process(const SourceChunk& chunk) {
     dead_letter(DeadLetterType::kTransformation, error.message, RawRecord(chunk, offset), offset);
   }
   counters_->dead_lettered += bad + static_cast<int64_t>(failed_.size());
-  if (status.ok()) status = Deliver(batch, rows);
+  if (status.ok()) status = Deliver(batch, rows, chunk, &dead_letters);
   decoder_.Recycle(batch);
   FLOE_RETURN_IF_ERROR(status);
 
@@ -257,11 +276,41 @@ Status JobRunner::Process(const SourceChunk& chunk) {
   return Status::Ok();
 }
 
-Status JobRunner::Deliver(RecordBatch& batch, const RowSet& rows) {
+Status JobRunner::Deliver(RecordBatch& batch, const RowSet& rows, const SourceChunk& chunk,
+                          DeadLetterBuilder* dead_letters) {
   const Selection selection = decoder_.Materialize(&batch, rows.selection(batch.num_rows()));
   counters_->passed += static_cast<int64_t>(selection.count);
+  if (window_) return DeliverToWindow(batch, selection, chunk, dead_letters);
   for (SinkSlot& slot : coordinator_.sinks()) {
     FLOE_RETURN_IF_ERROR(WriteTo(slot, batch, selection));
+  }
+  return Status::Ok();
+}
+
+Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
+                                  const SourceChunk& chunk, DeadLetterBuilder* dead_letters) {
+  dropped_.clear();
+  window_->op().Accumulate(batch, selection, NowMillis(), &window_->state(), &dropped_);
+  for (const window::DroppedRow& row : dropped_) {
+    const int64_t offset = batch.offsets[row.row];
+    const bool late = row.reason == window::DropReason::kLate;
+    dead_letters->Add(late ? DeadLetterType::kLateRecord : DeadLetterType::kValidation,
+                      late ? "every window of the record had fired (its event time is behind the "
+                             "watermark by more than allowed_lateness)"
+                           : "the event time is null: the record belongs to no window",
+                      RawRecord(chunk, offset), SourceOf(chunk, offset));
+  }
+  counters_->dead_lettered += static_cast<int64_t>(dropped_.size());
+  return FireWindows(false);
+}
+
+Status JobRunner::FireWindows(bool all) {
+  RecordBatch out = window_->op().NewOutput();
+  const size_t emitted = all ? window_->op().FireAll(&window_->state(), &out)
+                             : window_->op().Fire(NowMillis(), &window_->state(), &out);
+  if (emitted == 0) return Status::Ok();
+  for (SinkSlot& slot : coordinator_.sinks()) {
+    FLOE_RETURN_IF_ERROR(WriteTo(slot, out, Selection::All(out.num_rows())));
   }
   return Status::Ok();
 }
@@ -326,13 +375,17 @@ Status JobRunner::Run() {
   Clock::time_point last_record = started;
   Clock::time_point last_report = started;
   SourceChunk chunk;
+  bool source_ended = false;
   while (status.ok() && !options_.stop.stop_requested()) {
     auto more = source_->Next(options_.poll_timeout, &chunk);
     if (!more.ok()) {
       status = more.status().WithContext(fmt::format("source '{}'", source_->name()));
       break;
     }
-    if (!*more) break;
+    if (!*more) {
+      source_ended = true;
+      break;
+    }
     const Clock::time_point now = Clock::now();
     if (assigned_since_poll_) {
       // Joining a group takes seconds: idleness counts from when there is something to read.
@@ -347,6 +400,9 @@ Status JobRunner::Run() {
       MarkRecords(now, last_record);
     } else if (Idle(now, last_record, &status) || !status.ok()) {
       break;
+    } else if (window_) {
+      // Idle partitions stop holding the watermark back as time passes, without new rows.
+      status = FireWindows(false);
     }
     if (now - last_report >= kProgressReportInterval) {
       last_report = now;
@@ -359,6 +415,10 @@ Status JobRunner::Run() {
       CheckpointDone();
     }
   }
+  closing_ = true;
+  // The end of a bounded input closes every window; an unbounded one keeps them in its state
+  // for the next run, unless asked to drain.
+  if (status.ok() && window_ && (source_ended || options_.drain)) status = FireWindows(true);
   if (status.ok()) status = Checkpoint(true);
   ReportProgress();
   Status closed = CloseAll();

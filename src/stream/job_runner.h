@@ -24,6 +24,7 @@
 #include "stream/source/source.h"
 #include "stream/state.h"
 #include "stream/watermark.h"
+#include "stream/window/window_step.h"
 
 namespace floe::stream {
 
@@ -46,6 +47,14 @@ struct JobRunnerOptions {
   CheckpointOptions checkpoint;
   /// Operators whose state joins the checkpoints (state.h); they outlive the runner.
   std::vector<StatefulOperator*> operators;
+  /// The window step after the transforms, or nullptr. Shared by the workers; each keeps its
+  /// own state, which joins the checkpoints as `window_state_name`. Its output goes to the sinks.
+  std::shared_ptr<const window::WindowOperator> window;
+  std::string window_state_name;
+  /// When an unbounded source stops (a signal, stop_when_idle), fire every open window
+  /// (`floe run --drain`); else they stay in the committed state for the next run. At the end
+  /// of a bounded source they always fire.
+  bool drain = false;
   /// Where warnings go (a checkpoint that failed and will be retried); unset: nowhere.
   std::function<void(const std::string&)> warn;
   /// Where notes on partitions go (assigned, revoked, lost); unset: nowhere.
@@ -98,8 +107,14 @@ class JobRunner final : public PartitionListener {
             std::optional<SinkSlot> dead_letter, JobCounters* counters, RecordDecoder decoder);
 
   Status Process(const SourceChunk& chunk);
-  /// Sends the rows of `rows` that passed to every sink (after late materialisation).
-  Status Deliver(RecordBatch& batch, const RowSet& rows);
+  /// Sends the rows of `rows` that passed to every sink (after late materialisation), or
+  /// through the window step, whose late rows become dead letters.
+  Status Deliver(RecordBatch& batch, const RowSet& rows, const SourceChunk& chunk,
+                 DeadLetterBuilder* dead_letters);
+  Status DeliverToWindow(const RecordBatch& batch, Selection selection, const SourceChunk& chunk,
+                         DeadLetterBuilder* dead_letters);
+  /// Emits the windows the watermark has passed (all of them when `all`) to every sink.
+  Status FireWindows(bool all);
   std::string_view RawRecord(const SourceChunk& chunk, int64_t offset) const;
   /// Writes the rows of `selection` that the sink has not committed yet (dedup by offset).
   Status WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection);
@@ -128,6 +143,9 @@ class JobRunner final : public PartitionListener {
   WatermarkTracker watermarks_;
   OffsetMap positions_;  // per partition read: the next offset not yet handed to the sinks
   std::vector<RowError> failed_;
+  std::unique_ptr<window::WindowStep> window_;  // this worker's window step, or nullptr
+  std::vector<window::DroppedRow> dropped_;
+  bool closing_ = false;  // the run is ending: revoked partitions are not another member's
   bool assigned_since_poll_ = false;  // OnAssigned ran: the idle clock starts again
   bool ever_assigned_ = false;
 };

@@ -145,6 +145,10 @@ Result<TransformChain> TransformChain::Make(std::shared_ptr<const iceberg::Schem
   chain.input_ = input;
   std::shared_ptr<const iceberg::Schema> schema = input;
   for (const TransformSpec& spec : specs) {
+    if (spec.type == TransformType::kWindow) {
+      return InvalidArgument("{}: a window step runs after the transform chain, not in it",
+                             spec.label);
+    }
     if (spec.type == TransformType::kFilter) {
       const ExpressionText& where = spec.filter.where;
       const std::string prefix = where.label.empty() ? "" : where.label + ": ";

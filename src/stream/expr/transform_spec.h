@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "iceberg/type.h"
+#include "stream/window/window_spec.h"
 
 namespace floe::stream {
 
@@ -42,12 +43,15 @@ struct ProjectSpec {
   std::vector<CastSpec> cast;
 };
 
-enum class TransformType : uint8_t { kFilter, kProject };
+/// A window step is not part of a TransformChain: the job runs it after the chain
+/// (stream/window/).
+enum class TransformType : uint8_t { kFilter, kProject, kWindow };
 
 struct TransformSpec {
   TransformType type = TransformType::kFilter;
-  FilterSpec filter;    // when type == kFilter
-  ProjectSpec project;  // when type == kProject
+  FilterSpec filter;          // when type == kFilter
+  ProjectSpec project;        // when type == kProject
+  window::WindowSpec window;  // when type == kWindow
   /// Where the step was defined; prefixed to a project's errors (a filter's carry its where's).
   std::string label;
 };

@@ -19,9 +19,11 @@ enum class DeadLetterType : uint8_t {
   kValidation,       // a value does not fit its column
   kTransformation,   // an expression failed on the row (division by zero, a bad CAST)
   kSchema,           // the row does not fit a sink's table
+  kLateRecord,       // every window of the row had fired when it came (stream/window/)
 };
 
-/// "deserialization_error", "validation_error", "transformation_error", "schema_error".
+/// "deserialization_error", "validation_error", "transformation_error", "schema_error",
+/// "late_record".
 std::string_view DeadLetterTypeName(DeadLetterType type);
 
 /// The dead-letter table's columns: error_id, error_type, error_message, error_timestamp

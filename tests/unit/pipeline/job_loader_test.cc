@@ -338,9 +338,9 @@ TEST(JobLoaderTest, StructuralErrors) {
       LoadError(Edit("sources:\n",
                      "sources:\n  other: {type: file, path: x, schema: [{name: a, type: int}]}\n")),
       "job.yaml:21:3: sources: exactly one source is supported for now, found 2");
-  EXPECT_EQ(
-      LoadError(Edit("  - filter: {where:", "  - project: {drop: [a]}\n    filter: {where:")),
-      "job.yaml:33:5: transforms[0]: expected exactly one of filter, project, enrich, got 2 keys");
+  EXPECT_EQ(LoadError(Edit("  - filter: {where:", "  - project: {drop: [a]}\n    filter: {where:")),
+            "job.yaml:33:5: transforms[0]: expected exactly one of filter, project, enrich, "
+            "window, got 2 keys");
   EXPECT_EQ(LoadError(Edit("  filtered:\n", "  filtered sink:\n")),
             "job.yaml:40:3: sinks.filtered sink: invalid sink name 'filtered sink': use letters, "
             "digits, '_' and '-'");

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Window benchmark (issue 14): EVENTS events (default 10M) of KEYS users (default 100k) over
+# 100 minutes, a little out of order; tumbling 1-minute windows per user_id with 5 aggregates
+# (count(*), sum, avg of value, min, max of amount) into an Iceberg table, by floe (one worker)
+# and by DuckDB (time_bucket GROUP BY into Parquet, same thread count) on the same file.
+# Median of RUNS (default 3) wall times; peak RSS; floe's output rows must equal DuckDB's.
+#   FLOE=build/floe bash bench/window_bench.sh [EVENTS] [KEYS] [RUNS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+FLOE=${FLOE:-$here/build/floe}
+events=${1:-10000000} keys=${2:-100000} runs=${3:-3}
+work=$(mktemp -d "${TMPDIR:-/tmp}/floe-window-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$work/in.jsonl" "$events" "$keys" <<'PY'
+import random, sys, time
+path, count, keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rnd = random.Random(42)
+start = 1757581200 * 1000000
+span = 100 * 60 * 1000000
+with open(path, "w") as out:
+    lines = []
+    for i in range(count):
+        t = start + i * span // count - rnd.randint(0, 2000000)
+        s, us = divmod(t, 1000000)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(s))
+        lines.append('{"ts":"%s.%06dZ","user_id":"user-%d","value":%d,"amount":%.2f}\n'
+                     % (stamp, us, rnd.randrange(keys), rnd.randrange(1000), rnd.random() * 100))
+        if len(lines) == 100000:
+            out.write("".join(lines))
+            lines = []
+    out.write("".join(lines))
+PY
+
+cat >"$work/job.yaml" <<'YAML'
+job:
+  name: window-bench
+  checkpoint: {interval: 30s}
+catalogs:
+  local:
+    type: sql
+    warehouse: ${WAREHOUSE}
+sources:
+  events:
+    type: file
+    path: ${INPUT_PATH}
+    schema:
+      - {name: ts, type: timestamptz}
+      - {name: user_id, type: string}
+      - {name: value, type: long}
+      - {name: amount, type: double}
+    event_time: {column: ts, max_out_of_orderness: 5s}
+transforms:
+  - window:
+      kind: tumble
+      size: 1m
+      group_by: [user_id]
+      aggregates:
+        events: count(*)
+        total: sum(value)
+        mean: avg(value)
+        low: min(amount)
+        high: max(amount)
+sinks:
+  table:
+    type: iceberg
+    catalog: local
+    table: bench.windows
+    create_if_missing: true
+YAML
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+: >"$work/floe.times"
+: >"$work/duckdb.times"
+for run in $(seq 1 "$runs"); do
+  rm -rf "$work/warehouse"
+  WAREHOUSE=$work/warehouse INPUT_PATH=$work/in.jsonl /usr/bin/time -f '%e %M' -o "$work/time" \
+    "$FLOE" run "$work/job.yaml" >"$work/floe.out" 2>"$work/floe.err" ||
+    { cat "$work/floe.err" >&2; exit 1; }
+  cat "$work/time" >>"$work/floe.times"
+  floe_rows=$(sed -n 's/^sink table: wrote \([0-9]*\) rows.*/\1/p' "$work/floe.out")
+  /usr/bin/time -f '%M' -o "$work/dtime" node "$here/bench/duckdb_peer.mjs" --windows \
+    "$work/in.jsonl" "$work/duckdb.parquet" --threads 1 >"$work/duckdb.out"
+  echo "$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$work/duckdb.out") $(cat "$work/dtime")" >>"$work/duckdb.times"
+  duck_rows=$(sed -n 's/.*rows=\([0-9]*\).*/\1/p' "$work/duckdb.out")
+done
+floe_s=$(cut -d' ' -f1 "$work/floe.times" | median)
+floe_kb=$(cut -d' ' -f2 "$work/floe.times" | median)
+duck_s=$(cut -d' ' -f1 "$work/duckdb.times" | median)
+duck_kb=$(cut -d' ' -f2 "$work/duckdb.times" | median)
+echo "input: $events events, $keys keys, $(du -m "$work/in.jsonl" | cut -f1) MiB; output rows floe=${floe_rows:-?} duckdb=$duck_rows"
+echo "floe:   median ${floe_s} s of $runs ($(awk -v n="$events" -v s="$floe_s" 'BEGIN { printf "%.0f", n / s }') events/s), peak RSS $((floe_kb / 1024)) MiB"
+echo "duckdb: median ${duck_s} s of $runs ($(awk -v n="$events" -v s="$duck_s" 'BEGIN { printf "%.0f", n / s }') events/s, query only), peak RSS $((duck_kb / 1024)) MiB (node + duckdb)"
+[ "$floe_rows" = "$duck_rows" ] || { echo "floe wrote $floe_rows rows, duckdb $duck_rows" >&2; exit 1; }

@@ -1,0 +1,71 @@
+# Helpers of the window tests (sourced after lib.sh): the reference script and the job file.
+REF=$SOURCE_DIR/tests/integration/windows/window_reference.py
+
+# write_job FILE KIND LENGTHS [CHECKPOINT]: a window job over ${INPUT_PATH} into windows.KIND
+# (late rows into windows.KIND_late), LENGTHS the window's size/slide/step/gap lines.
+write_job() {
+  cat >"$1" <<YAML
+job:
+  name: windows-$2
+  checkpoint: {interval: ${4:-1s}}
+catalogs:
+  local:
+    type: sql
+    warehouse: \${WAREHOUSE}
+sources:
+  sensors:
+    type: file
+    path: \${INPUT_PATH}
+    schema:
+      - {name: ts, type: timestamptz}
+      - {name: location, type: string}
+      - {name: device_id, type: string}
+      - {name: reading, type: long}
+      - {name: temperature, type: double}
+    event_time: {column: ts, max_out_of_orderness: 10s}
+transforms:
+  - window:
+      kind: $2
+$3
+      group_by: [location]
+      aggregates:
+        events: count(*)
+        readings: count(reading)
+        total: sum(reading)
+        mean: avg(reading)
+        coldest: min(temperature)
+        warmest: max(temperature)
+        devices: count(distinct device_id)
+sinks:
+  table:
+    type: iceberg
+    catalog: local
+    table: windows.$2
+    create_if_missing: true
+    partition_by: "day(window_start)"
+dead_letter:
+  type: iceberg
+  catalog: local
+  table: windows.$2_late
+  create_if_missing: true
+YAML
+}
+
+
+# check_late WAREHOUSE KIND LATE.txt: windows.KIND_late holds each late row of the reference
+# once, as late_record, at its line.
+check_late() {
+  local W=$1 kind=$2 meta
+  meta=$(metadata_location "$W" "windows.${kind}_late")
+  node "$PEER/verify-table.mjs" "$meta" --rows "$WORK/$kind-dead.jsonl" >/dev/null 2>&1 ||
+    fail "verify-table rejected windows.${kind}_late"
+  node -e '
+    const fs = require("fs");
+    const rows = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(l => l).map(JSON.parse);
+    const want = fs.readFileSync(process.argv[2], "utf8").split("\n").filter(l => l).map(Number);
+    for (const r of rows) if (r.error_type !== "late_record") throw new Error("error_type " + r.error_type);
+    const got = rows.map(r => Number(r.source_line) - 1).sort((a, b) => a - b);
+    if (JSON.stringify(got) !== JSON.stringify(want.sort((a, b) => a - b)))
+      throw new Error("late lines differ: got " + got.length + ", want " + want.length);
+  ' "$WORK/$kind-dead.jsonl" "$3" || fail "late rows of $kind differ from the reference"
+}

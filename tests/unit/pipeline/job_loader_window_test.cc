@@ -1,0 +1,171 @@
+// The `window` transform in job files: what it decodes to, and every wrong definition failing
+// with FILE:LINE:COL before the job runs.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "pipeline/job_builder.h"
+#include "pipeline/job_loader.h"
+
+namespace floe::pipeline {
+namespace {
+
+using stream::window::AggregateFunction;
+using stream::window::WindowKind;
+
+constexpr std::string_view kJob = R"yaml(job:
+  name: readings
+sources:
+  sensors:
+    type: file
+    path: in.jsonl
+    schema:
+      - {name: ts, type: timestamptz}
+      - {name: location, type: string}
+      - {name: device_id, type: string}
+      - {name: temperature, type: double}
+    event_time:
+      column: ts
+      max_out_of_orderness: 10s
+      idle_timeout: 1m
+transforms:
+  - filter: {where: "temperature IS NOT NULL"}
+  - window:
+      kind: tumble
+      size: 1h
+      group_by: [location]
+      allowed_lateness: 5s
+      aggregates:
+        reading_count: count(*)
+        avg_temp: avg(temperature)
+        min_temp: min(temperature)
+        max_temp: max(temperature)
+        devices: count(distinct device_id)
+sinks:
+  out: {type: jsonl, path: out.jsonl}
+)yaml";
+
+std::string Edit(std::string_view from, std::string_view to) {
+  std::string text(kJob);
+  size_t pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
+std::string LoadError(std::string_view text) {
+  auto job = LoadJobText(text, "job.yaml", {}, {});
+  EXPECT_FALSE(job.ok()) << "loaded without error:\n" << text;
+  if (job.ok()) return "";
+  EXPECT_EQ(job.status().kind(), ErrorKind::kInvalidArgument) << job.status().ToString();
+  return job.status().message();
+}
+
+TEST(JobLoaderWindowTest, DecodesTheWindow) {
+  auto job = LoadJobText(kJob, "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_EQ(job->sources[0].event_time->idle_timeout, std::chrono::minutes(1));
+  ASSERT_EQ(job->transforms.size(), 2u);
+  const stream::TransformSpec& transform = job->transforms[1];
+  ASSERT_EQ(transform.type, stream::TransformType::kWindow);
+  const auto& spec = transform.window;
+  EXPECT_EQ(spec.kind, WindowKind::kTumble);
+  EXPECT_EQ(spec.size_micros, 3600LL * 1000 * 1000);
+  EXPECT_EQ(spec.allowed_lateness_micros, 5LL * 1000 * 1000);
+  EXPECT_EQ(spec.group_by, std::vector<std::string>{"location"});
+  ASSERT_EQ(spec.aggregates.size(), 5u);
+  EXPECT_EQ(spec.aggregates[0].name, "reading_count");
+  EXPECT_EQ(spec.aggregates[0].function, AggregateFunction::kCountStar);
+  EXPECT_EQ(spec.aggregates[4].function, AggregateFunction::kCountDistinct);
+  EXPECT_EQ(spec.aggregates[4].column, "device_id");
+  EXPECT_EQ(spec.aggregate_labels[1], "job.yaml:25:19: transforms[1].window.aggregates.avg_temp");
+}
+
+TEST(JobLoaderWindowTest, WrongDefinitionsNameWhere) {
+  EXPECT_EQ(LoadError(Edit("count(*)", "median(temperature)")),
+            "job.yaml:24:24: transforms[1].window.aggregates.reading_count: unknown aggregate "
+            "'median' at 1:1 (expected count, sum, avg, min, max)");
+  EXPECT_EQ(LoadError(Edit("avg(temperature)", "sum(location)")),
+            "job.yaml:25:19: transforms[1].window.aggregates.avg_temp: aggregate 'avg_temp': sum "
+            "of 'location' (string): sum takes int, long, float, double or decimal");
+  EXPECT_EQ(LoadError(Edit("min(temperature)", "min(temprature)")),
+            "job.yaml:26:19: transforms[1].window.aggregates.min_temp: aggregate 'min_temp': "
+            "unknown column 'temprature' (known: ts, location, device_id, temperature)");
+  EXPECT_EQ(LoadError(Edit("kind: tumble\n      size: 1h",
+                           "kind: cumulate\n      size: 25m\n"
+                           "      step: 10m")),
+            "job.yaml:20:13: transforms[1].window.size: a cumulate window's size (25m) must be a "
+            "multiple of its step (10m)");
+  EXPECT_EQ(LoadError(Edit("kind: tumble", "kind: session\n      gap: 30m")),
+            "job.yaml:21:13: transforms[1].window.size: a session window takes no 'size' (a "
+            "session ends after 'gap')");
+  EXPECT_EQ(LoadError(Edit("kind: tumble", "kind: hop")),
+            "job.yaml:19:7: transforms[1].window: a hop window needs 'slide' (how far apart hop "
+            "windows start)");
+  EXPECT_EQ(LoadError(Edit("kind: tumble", "kind: tumbling")),
+            "job.yaml:19:13: transforms[1].window.kind: unknown window kind 'tumbling' (expected "
+            "one of: tumble, hop, session, cumulate)");
+  EXPECT_EQ(LoadError(Edit("size: 1h", "size: 0s")),
+            "job.yaml:20:13: transforms[1].window.size: must be longer than 0s");
+  EXPECT_EQ(LoadError(Edit("group_by: [location]", "group_by: [place]")),
+            "job.yaml:21:17: transforms[1].window.group_by: group_by: unknown column 'place' "
+            "(known: ts, location, device_id, temperature)");
+  EXPECT_EQ(LoadError(Edit("    event_time:\n      column: ts\n      max_out_of_orderness: 10s\n"
+                           "      idle_timeout: 1m\n",
+                           "")),
+            "job.yaml:15:7: transforms[1].window: a window needs event time: add event_time "
+            "(column, max_out_of_orderness) to source 'sensors'");
+  EXPECT_EQ(LoadError(Edit("idle_timeout: 1m", "idle_timeout: soon")),
+            "job.yaml:15:21: sources.sensors.event_time.idle_timeout: expected a duration like "
+            "30s, got 'soon'");
+  EXPECT_EQ(LoadError(Edit("allowed_lateness: 5s", "allowed_latenes: 5s")),
+            "job.yaml:22:7: transforms[1].window.allowed_latenes: unknown key 'allowed_latenes' "
+            "(did you mean 'allowed_lateness'?)");
+}
+
+/// `text` with its sink an Iceberg table in a local catalog.
+std::string WithTable(std::string text) {
+  const std::string jsonl = "  out: {type: jsonl, path: out.jsonl}";
+  text.replace(text.find(jsonl), jsonl.size(),
+               "  out: {type: iceberg, catalog: local, table: ns.t}");
+  return text + "catalogs:\n  local: {type: sql, warehouse: w}\n";
+}
+
+/// The error of planning `text` (which loads), or "" when it plans.
+std::string PlanError(const std::string& text) {
+  auto job = LoadJobText(text, "job.yaml", {}, {});
+  EXPECT_TRUE(job.ok()) << job.status().ToString();
+  if (!job.ok()) return "";
+  auto plan = PlanJob(*job);
+  return plan.ok() ? "" : plan.status().message();
+}
+
+TEST(JobLoaderWindowTest, PlanBindsTheWindowAfterTheChain) {
+  auto job = LoadJobText(WithTable(std::string(kJob)), "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  auto plan = PlanJob(*job);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_NE(plan->window, nullptr);
+  EXPECT_EQ(plan->window_state_name, "window.1");
+  std::vector<std::string> names;
+  for (const auto& field : plan->output_schema->fields()) names.push_back(field.name);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"window_start", "window_end", "location", "reading_count",
+                                      "avg_temp", "min_temp", "max_temp", "devices"}));
+  EXPECT_EQ(plan->output_schema->fields()[0].type->id(), iceberg::TypeId::kTimestampTz);
+  EXPECT_EQ(plan->output_schema->fields()[3].type->id(), iceberg::TypeId::kLong);
+  EXPECT_EQ(plan->output_schema->fields()[4].type->id(), iceberg::TypeId::kDouble);
+
+  EXPECT_EQ(PlanError(std::string(kJob)),
+            "job.yaml:18:5: transforms[1]: a window step needs an iceberg sink: its open windows "
+            "are state that commits with the table's snapshots");
+  // After a project, the window binds to the project's output: errors name the step.
+  EXPECT_EQ(PlanError(WithTable(Edit("  - filter: {where: \"temperature IS NOT NULL\"}",
+                                     "  - project: {drop: [device_id]}"))),
+            "job.yaml:18:5: transforms[1]: aggregate 'devices': unknown column 'device_id' "
+            "(known: ts, location, temperature)");
+}
+
+}  // namespace
+}  // namespace floe::pipeline
