@@ -9,7 +9,7 @@ packages=(
   libsimdjson-dev librdkafka-dev libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev
   zlib1g-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   nlohmann-json3-dev libre2-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql kcat libcpp-httplib-dev time
+  postgresql kcat libcpp-httplib-dev time openjdk-17-jdk-headless maven
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -36,4 +36,7 @@ if [ -d "$peer" ]; then
 else
   echo "install-deps: warning: $peer not found; table checks with verify-table.mjs will fail" >&2
 fi
+# Iceberg's REST compatibility kit and reference server (tests/peers/iceberg_rest.sh), pinned,
+# cached under ${FLOE_PEERS_CACHE:-$HOME/.cache/floe-peers}.
+bash "$here/tests/peers/iceberg_rest.sh" install
 echo "install-deps: ok"

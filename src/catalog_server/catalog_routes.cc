@@ -3,8 +3,11 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <regex>
 #include <set>
 
+#include "catalog_server/fresh_ids.h"
+#include "iceberg/catalog/catalog_internal.h"
 #include "iceberg/catalog/sql_catalog.h"
 #include "iceberg/rest/rest_messages.h"
 #include "iceberg/table_metadata_json.h"
@@ -55,8 +58,164 @@ json NamespaceReply(const Namespace& ns, const std::map<std::string, std::string
   return json{{"namespace", rest::NamespaceToJson(ns)}, {"properties", properties}};
 }
 
+/// The error a client of an Iceberg REST server expects: Java's exceptions carry the server's
+/// message, and clients (and Iceberg's compatibility kit) match on "Namespace does not exist: X",
+/// "Table does not exist: X" and "... already exists: X", as Iceberg's own catalogs word them.
+rest::RestError IcebergError(const Status& status) {
+  struct Rewrite {
+    std::regex pattern;
+    const char* type;
+    const char* format;
+  };
+  static const std::vector<Rewrite> rewrites = [] {
+    std::vector<Rewrite> list;
+    list.push_back({std::regex("^namespace (.+) does not exist$"), "NoSuchNamespaceException",
+                    "Namespace does not exist: $1"});
+    list.push_back({std::regex("^cannot rename .+: namespace (.+) does not exist$"),
+                    "NoSuchNamespaceException", "Namespace does not exist: $1"});
+    list.push_back({std::regex("^table (.+) does not exist$"), "NoSuchTableException",
+                    "Table does not exist: $1"});
+    list.push_back({std::regex("^namespace (.+) exists already$"), "AlreadyExistsException",
+                    "Namespace already exists: $1"});
+    list.push_back({std::regex("^table (.+) exists already$"), "AlreadyExistsException",
+                    "Table already exists: $1"});
+    list.push_back({std::regex("^cannot rename .+: (.+) exists already$"), "AlreadyExistsException",
+                    "Table already exists: $1"});
+    return list;
+  }();
+  rest::RestError error = rest::RestErrorFromStatus(status);
+  if (status.kind() != ErrorKind::kNotFound && status.kind() != ErrorKind::kAlreadyExists) {
+    return error;
+  }
+  for (const Rewrite& rewrite : rewrites) {
+    if (std::regex_match(error.message, rewrite.pattern)) {
+      error.message = std::regex_replace(error.message, rewrite.pattern, rewrite.format);
+      error.type = rewrite.type;
+      break;
+    }
+  }
+  return error;
+}
+
 Grant TableSecurable(const TableIdentifier& id) {
   return Grant{SecurableKind::kTable, id.ns.levels, id.name, Privilege::kTableDrop};
+}
+
+using UpdateKind = rest::TableUpdate::Kind;
+
+/// Applies `updates` to `base`; true when something changed.
+Result<bool> ApplyAll(TableMetadata& base, const std::vector<rest::TableUpdate>& updates) {
+  rest::TableMetadataEditor editor(base);
+  for (size_t i = 0; i < updates.size(); ++i) {
+    FLOE_RETURN_IF_ERROR_CTX(editor.Apply(updates[i]), fmt::format("updates[{}]", i));
+  }
+  if (!editor.changed()) return false;
+  base = std::move(editor).Finish();
+  return true;
+}
+
+/// A sort order given at create time, as the updates that make it the table's default.
+std::vector<rest::TableUpdate> SortOrderUpdates(const std::optional<iceberg::SortOrder>& order) {
+  if (!order || order->fields.empty()) return {};
+  rest::TableUpdate add;
+  add.kind = UpdateKind::kAddSortOrder;
+  add.sort_order = *order;
+  rest::TableUpdate set_default;
+  set_default.kind = UpdateKind::kSetDefaultSortOrder;
+  set_default.id = -1;
+  return {add, set_default};
+}
+
+bool AssertsCreate(const rest::CommitTableRequest& request) {
+  return std::any_of(request.requirements.begin(), request.requirements.end(),
+                     [](const rest::TableRequirement& requirement) {
+                       return requirement.kind == rest::TableRequirement::Kind::kAssertCreate;
+                     });
+}
+
+/// The first metadata of a new table: `schema`, `spec`, `location` (default: under the
+/// catalog's base location) and `properties`, then `more` (a sort order, the rest of a create
+/// transaction) applied to it.
+Result<TableMetadata> NewMetadata(const CatalogEntry& entry, const TableIdentifier& id,
+                                  const iceberg::Schema& schema, const iceberg::PartitionSpec& spec,
+                                  const std::string& location,
+                                  const std::map<std::string, std::string>& properties,
+                                  const std::vector<rest::TableUpdate>& more) {
+  std::string table_location;
+  if (location.empty()) {
+    table_location = iceberg::internal::DefaultTableLocation(entry.default_base_location(), id);
+  } else {
+    if (!entry.IsAllowedLocation(location)) {
+      return InvalidArgument("location {} is outside the allowed locations of catalog {}", location,
+                             entry.name);
+    }
+    FLOE_ASSIGN_OR_RAISE(table_location, iceberg::internal::NormalizeLocation(location));
+  }
+  FLOE_ASSIGN_OR_RAISE(TableMetadata metadata,
+                       iceberg::NewTableMetadata(schema, spec, table_location, properties));
+  FLOE_RETURN_IF_ERROR(ApplyAll(metadata, more).status());
+  return metadata;
+}
+
+/// The commit of a staged create (assert-create on a table that does not exist): its schema,
+/// spec, location and properties create the table, and its other updates (sort order, a first
+/// snapshot) are applied on top.
+Result<LoadedTable> CommitCreate(SqlCatalog& catalog, const CatalogEntry& entry,
+                                 const TableIdentifier& id,
+                                 const rest::CommitTableRequest& request) {
+  std::optional<iceberg::Schema> schema;
+  std::optional<iceberg::PartitionSpec> spec;
+  std::string location;
+  std::map<std::string, std::string> properties;
+  std::vector<rest::TableUpdate> more;
+  // The first schema and (if it comes before a second schema) the first spec make the table;
+  // "set current/default to the one just added" then needs no update of its own.
+  int schemas_added = 0;
+  bool spec_is_latest = false;
+  for (const rest::TableUpdate& update : request.updates) {
+    switch (update.kind) {
+      case UpdateKind::kAddSchema:
+        if (++schemas_added == 1) {
+          schema = update.schema;
+          continue;
+        }
+        break;
+      case UpdateKind::kSetCurrentSchema:
+        if (update.id == -1 && schemas_added == 1) continue;
+        break;
+      case UpdateKind::kAddSpec:
+        spec_is_latest = !spec && schemas_added == 1;
+        if (spec_is_latest) {
+          spec = update.spec;
+          continue;
+        }
+        break;
+      case UpdateKind::kSetDefaultSpec:
+        if (update.id == -1 && spec_is_latest) continue;
+        break;
+      case UpdateKind::kSetLocation:
+        location = update.location;
+        continue;
+      case UpdateKind::kSetProperties:
+        for (const auto& [key, value] : update.updates) properties[key] = value;
+        continue;
+      case UpdateKind::kAssignUuid:
+        continue;  // the new table has its own uuid
+      case UpdateKind::kUpgradeFormatVersion:
+        properties.emplace("format-version", std::to_string(update.format_version));
+        continue;
+      default:
+        break;
+    }
+    more.push_back(update);
+  }
+  if (!schema) return InvalidArgument("a create commit needs an add-schema update");
+  FLOE_ASSIGN_OR_RAISE(
+      FreshTable fresh,
+      AssignFreshIds(*schema, spec.value_or(iceberg::PartitionSpec{}), std::nullopt));
+  FLOE_ASSIGN_OR_RAISE(TableMetadata metadata, NewMetadata(entry, id, fresh.schema, fresh.spec,
+                                                           location, properties, more));
+  return catalog.CreateTableWithMetadata(id, std::move(metadata));
 }
 
 /// Applies a commit's requirements and updates to the table's current metadata and swaps it in;
@@ -70,7 +229,10 @@ Result<LoadedTable> CommitOne(SqlCatalog& catalog, const CatalogEntry& entry,
     for (const rest::TableRequirement& requirement : request.requirements) {
       FLOE_RETURN_IF_ERROR(requirement.Validate(metadata));
     }
-    if (!current.ok()) return current.status();
+    if (!current.ok()) {
+      if (AssertsCreate(request)) return CommitCreate(catalog, entry, id, request);
+      return current.status();
+    }
     rest::TableMetadataEditor editor(current->metadata);
     for (size_t i = 0; i < request.updates.size(); ++i) {
       FLOE_RETURN_IF_ERROR_CTX(editor.Apply(request.updates[i]), fmt::format("updates[{}]", i));
@@ -288,26 +450,31 @@ Result<Reply> CatalogRoutes::CreateTable(const httplib::Request& req, const Call
   FLOE_ASSIGN_OR_RAISE(std::shared_ptr<SqlCatalog> catalog, TablesOf(warehouse));
   FLOE_ASSIGN_OR_RAISE(CatalogEntry entry, context_.store.GetCatalog(warehouse));
   FLOE_ASSIGN_OR_RAISE(rest::CreateTableRequest request, rest::ParseCreateTableRequest(req.body));
-  if (request.stage_create) {
-    return NotSupported("stage-create is not supported: create the table, then commit");
-  }
-  if (request.write_order && !request.write_order->fields.empty()) {
-    return NotSupported("sorted tables (a write-order with fields) are not supported");
-  }
-  if (!request.location.empty() && !entry.IsAllowedLocation(request.location)) {
-    return InvalidArgument("location {} is outside the allowed locations of catalog {}",
-                           request.location, entry.name);
-  }
   TableIdentifier id{ns, request.name};
   FLOE_ASSIGN_OR_RAISE(
-      LoadedTable table,
-      catalog->CreateTable(id, request.schema, request.spec.value_or(iceberg::PartitionSpec{}),
-                           request.location, request.properties));
-  rest::LoadTableResult result = ToResult(std::move(table));
+      FreshTable fresh,
+      AssignFreshIds(request.schema, request.spec.value_or(iceberg::PartitionSpec{}),
+                     request.write_order));
+  FLOE_ASSIGN_OR_RAISE(TableMetadata metadata,
+                       NewMetadata(entry, id, fresh.schema, fresh.spec, request.location,
+                                   request.properties, SortOrderUpdates(fresh.sort_order)));
+  rest::LoadTableResult result;
+  if (request.stage_create) {
+    // Nothing is written: the client commits the table later with assert-create.
+    FLOE_RETURN_IF_ERROR(catalog->LoadNamespaceProperties(ns).status());
+    if (catalog->LoadTable(id).ok()) return AlreadyExists("table {} exists already", id.ToString());
+    result.metadata = std::move(metadata);
+  } else {
+    FLOE_ASSIGN_OR_RAISE(LoadedTable table,
+                         catalog->CreateTableWithMetadata(id, std::move(metadata)));
+    result = ToResult(std::move(table));
+  }
   if (vended) {
     result.storage_credentials.push_back({result.metadata.location, VendableConfig(entry)});
   }
-  return Reply{kHttpOk, rest::ToJson(result)};
+  json body = rest::ToJson(result);
+  if (result.metadata_location.empty()) body.erase("metadata-location");
+  return Reply{kHttpOk, std::move(body)};
 }
 
 Result<Reply> CatalogRoutes::LoadTable(const httplib::Request& req, const Caller& caller) const {
@@ -379,6 +546,8 @@ Result<Reply> CatalogRoutes::RenameTable(const httplib::Request& req, const Call
     return *denied;
   }
   FLOE_ASSIGN_OR_RAISE(std::shared_ptr<SqlCatalog> catalog, TablesOf(warehouse));
+  // A missing source is the first thing wrong, whatever else is.
+  FLOE_RETURN_IF_ERROR(catalog->LoadTable(request.source).status());
   FLOE_RETURN_IF_ERROR(catalog->RenameTable(request.source, request.destination));
   FLOE_RETURN_IF_ERROR(context_.access.RenameTable(warehouse, TableSecurable(request.source),
                                                    TableSecurable(request.destination)));
@@ -442,10 +611,13 @@ void InstallCatalogRoutes(httplib::Server& http, const RouteContext& context) {
   // The routes object lives as long as the handlers that call it.
   auto routes = std::make_shared<const CatalogRoutes>(context);
   auto bind = [&context, routes](auto method) {
-    return Authenticated(context,
-                         [routes, method](const httplib::Request& req, const Caller& caller) {
-                           return ((*routes).*method)(req, caller);
-                         });
+    return Authenticated(
+        context,
+        [routes, method](const httplib::Request& req, const Caller& caller) -> Result<Reply> {
+          Result<Reply> reply = ((*routes).*method)(req, caller);
+          if (!reply.ok()) return ErrorReply(IcebergError(reply.status()));
+          return reply;
+        });
   };
   http.Get("/api/catalog/v1/config", bind(&CatalogRoutes::Config));
   http.Get(kPrefix + "/namespaces", bind(&CatalogRoutes::ListNamespaces));
