@@ -58,7 +58,12 @@ CatalogServer::CatalogServer(MakeToken, CatalogServerOptions options,
       access_(std::move(access)),
       issuer_(std::move(issuer)),
       authorizer_(*access_),
-      context_{*store_, *access_, *issuer_, authorizer_, options_.token_ttl_seconds},
+      context_{*store_,
+               *access_,
+               *issuer_,
+               authorizer_,
+               options_.token_ttl_seconds,
+               options_.allowed_locations},
       server_(std::make_unique<httplib::Server>()) {}
 
 CatalogServer::~CatalogServer() = default;
@@ -133,6 +138,13 @@ void CatalogServer::InstallRoutes() {
   // Every route but the token endpoint and health needs a valid bearer token: checked here too
   // so that an unknown path answers 401 rather than telling what exists.
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    // Polaris serves several realms; this server serves one and says so.
+    const std::string realm = req.get_header_value("Polaris-Realm");
+    if (!realm.empty() && realm != options_.realm) {
+      SendError(res, rest::RestError{kHttpBadRequest, "BadRequestException",
+                                     fmt::format("Unknown realm: {}", realm)});
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (IsPublicPath(req.path)) return httplib::Server::HandlerResponse::Unhandled;
     const std::string authorization = req.get_header_value("Authorization");
     constexpr std::string_view kBearer = "Bearer ";

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "catalog_server/access_store.h"
 #include "catalog_server/authorizer.h"
@@ -39,6 +40,10 @@ struct CatalogServerOptions {
   size_t max_body_bytes = size_t{8} << 20;
   /// Requests served at once; the catalog's database serializes their commits.
   int threads = 8;
+  /// Polaris's realm: a request naming another one (header Polaris-Realm) is refused.
+  std::string realm = "default-realm";
+  /// Where catalogs may keep their tables; empty: anywhere.
+  std::vector<std::string> allowed_locations;
 };
 
 /// Reads Polaris's POLARIS_BOOTSTRAP_CREDENTIALS form "realm,client_id,secret" (the realm is

@@ -1,6 +1,9 @@
 #include "catalog_server/management_routes.h"
 
+#include <fmt/ranges.h>
 #include <httplib.h>
+
+#include <algorithm>
 
 #include "common/clock.h"
 #include "iceberg/catalog/sql_catalog.h"
@@ -86,6 +89,30 @@ Securable SecurableOf(const std::string& catalog, const Grant& grant) {
   return Securable::Catalog(catalog);
 }
 
+/// A catalog's locations must lie within the server's allowed locations (when it has some).
+Status CheckServerLocations(const std::vector<std::string>& allowed, const CatalogEntry& entry) {
+  if (allowed.empty()) return Status::Ok();
+  auto inside = [&](const std::string& location) {
+    return std::any_of(allowed.begin(), allowed.end(),
+                       [&](const std::string& root) { return LocationIsUnder(location, root); });
+  };
+  if (!inside(entry.default_base_location())) {
+    return InvalidArgument(
+        "catalog.properties.default-base-location: {} is outside the server's allowed "
+        "locations ({})",
+        entry.default_base_location(), fmt::join(allowed, ", "));
+  }
+  for (size_t i = 0; i < entry.allowed_locations.size(); ++i) {
+    if (!inside(entry.allowed_locations[i])) {
+      return InvalidArgument(
+          "catalog.storageConfigInfo.allowedLocations[{}]: {} is outside the server's allowed "
+          "locations ({})",
+          i, entry.allowed_locations[i], fmt::join(allowed, ", "));
+    }
+  }
+  return Status::Ok();
+}
+
 class ManagementRoutes {
  public:
   explicit ManagementRoutes(const RouteContext& context) : context_(context) {}
@@ -133,6 +160,7 @@ Result<Reply> ManagementRoutes::CreateCatalog(const httplib::Request& req,
   }
   FLOE_ASSIGN_OR_RAISE(json body, ManagementBody(req.body, "catalog"));
   FLOE_ASSIGN_OR_RAISE(CatalogEntry entry, CatalogEntry::FromJson(body));
+  FLOE_RETURN_IF_ERROR(CheckServerLocations(context_.allowed_locations, entry));
   entry.create_timestamp_ms = NowMillis();
   FLOE_RETURN_IF_ERROR(context_.store.CreateCatalog(entry));
   FLOE_RETURN_IF_ERROR(context_.access.CreateCatalogAdmin(entry.name));

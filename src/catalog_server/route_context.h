@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "catalog_server/access_store.h"
 #include "catalog_server/authorizer.h"
@@ -61,6 +62,8 @@ struct RouteContext {
   const TokenIssuer& issuer;
   const Authorizer& authorizer;
   int64_t token_ttl_seconds = 0;
+  /// Where catalogs may keep tables (the server's configuration); empty: anywhere.
+  const std::vector<std::string>& allowed_locations;
 
   /// nullopt when `caller` may perform `operation` on `target` (and `secondary`); otherwise the
   /// reply to send: 403 ForbiddenException with Polaris's message, 404 when the catalog does

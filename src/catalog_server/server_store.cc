@@ -134,6 +134,10 @@ Result<CatalogEntry> CatalogEntry::FromJson(const json& value) {
   return entry;
 }
 
+bool LocationIsUnder(std::string_view location, std::string_view root) {
+  return IsUnder(CanonicalLocation(location), CanonicalLocation(root));
+}
+
 bool CatalogEntry::IsAllowedLocation(std::string_view location) const {
   const std::string canonical = CanonicalLocation(location);
   if (IsUnder(canonical, CanonicalLocation(default_base_location()))) return true;

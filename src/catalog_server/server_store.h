@@ -37,6 +37,10 @@ struct CatalogEntry {
   bool IsAllowedLocation(std::string_view location) const;
 };
 
+/// True when `location` is `root` or below it ("file:///a/b/" and "/a/b" name the same place;
+/// "s3://b/*" covers everything below s3://b).
+bool LocationIsUnder(std::string_view location, std::string_view root);
+
 /// Thread safety: all methods may be called from several threads (one connection behind a
 /// mutex; the SQL catalogs it hands out are thread-safe themselves).
 class ServerStore {
