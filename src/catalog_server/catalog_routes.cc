@@ -3,7 +3,6 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "catalog_server/fresh_ids.h"
@@ -56,45 +55,6 @@ rest::LoadTableResult ToResult(LoadedTable table) {
 
 json NamespaceReply(const Namespace& ns, const std::map<std::string, std::string>& properties) {
   return json{{"namespace", rest::NamespaceToJson(ns)}, {"properties", properties}};
-}
-
-/// The error a client of an Iceberg REST server expects: Java's exceptions carry the server's
-/// message, and clients (and Iceberg's compatibility kit) match on "Namespace does not exist: X",
-/// "Table does not exist: X" and "... already exists: X", as Iceberg's own catalogs word them.
-rest::RestError IcebergError(const Status& status) {
-  struct Rewrite {
-    std::regex pattern;
-    const char* type;
-    const char* format;
-  };
-  static const std::vector<Rewrite> rewrites = [] {
-    std::vector<Rewrite> list;
-    list.push_back({std::regex("^namespace (.+) does not exist$"), "NoSuchNamespaceException",
-                    "Namespace does not exist: $1"});
-    list.push_back({std::regex("^cannot rename .+: namespace (.+) does not exist$"),
-                    "NoSuchNamespaceException", "Namespace does not exist: $1"});
-    list.push_back({std::regex("^table (.+) does not exist$"), "NoSuchTableException",
-                    "Table does not exist: $1"});
-    list.push_back({std::regex("^namespace (.+) exists already$"), "AlreadyExistsException",
-                    "Namespace already exists: $1"});
-    list.push_back({std::regex("^table (.+) exists already$"), "AlreadyExistsException",
-                    "Table already exists: $1"});
-    list.push_back({std::regex("^cannot rename .+: (.+) exists already$"), "AlreadyExistsException",
-                    "Table already exists: $1"});
-    return list;
-  }();
-  rest::RestError error = rest::RestErrorFromStatus(status);
-  if (status.kind() != ErrorKind::kNotFound && status.kind() != ErrorKind::kAlreadyExists) {
-    return error;
-  }
-  for (const Rewrite& rewrite : rewrites) {
-    if (std::regex_match(error.message, rewrite.pattern)) {
-      error.message = std::regex_replace(error.message, rewrite.pattern, rewrite.format);
-      error.type = rewrite.type;
-      break;
-    }
-  }
-  return error;
 }
 
 Grant TableSecurable(const TableIdentifier& id) {
@@ -609,15 +569,10 @@ Result<Reply> CatalogRoutes::CommitTransaction(const httplib::Request& req,
 
 void InstallCatalogRoutes(httplib::Server& http, const RouteContext& context) {
   // The routes object lives as long as the handlers that call it.
+  // The routes object lives as long as the handlers that call it.
   auto routes = std::make_shared<const CatalogRoutes>(context);
-  auto bind = [&context, routes](auto method) {
-    return Authenticated(
-        context,
-        [routes, method](const httplib::Request& req, const Caller& caller) -> Result<Reply> {
-          Result<Reply> reply = ((*routes).*method)(req, caller);
-          if (!reply.ok()) return ErrorReply(IcebergError(reply.status()));
-          return reply;
-        });
+  auto bind = [&context, routes](RouteMethod<CatalogRoutes> method) {
+    return Route(context, routes, method);
   };
   http.Get("/api/catalog/v1/config", bind(&CatalogRoutes::Config));
   http.Get(kPrefix + "/namespaces", bind(&CatalogRoutes::ListNamespaces));

@@ -594,11 +594,8 @@ json GrantToJson(const Grant& grant) {
 
 void InstallManagementRoutes(httplib::Server& http, const RouteContext& context) {
   auto routes = std::make_shared<const ManagementRoutes>(context);
-  auto bind = [&context, routes](auto method) {
-    return Authenticated(context,
-                         [routes, method](const httplib::Request& req, const Caller& caller) {
-                           return ((*routes).*method)(req, caller);
-                         });
+  auto bind = [&context, routes](RouteMethod<ManagementRoutes> method) {
+    return Route(context, routes, method);
   };
   using R = ManagementRoutes;
   http.Post(kRoot + "/catalogs", bind(&R::CreateCatalog));

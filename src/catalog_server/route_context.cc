@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <regex>
+#include <vector>
+
 #include "common/clock.h"
 #include "iceberg/rest/rest_messages.h"
 
@@ -24,6 +27,45 @@ Result<Caller> Authenticate(const RouteContext& context, const httplib::Request&
                        context.issuer.Verify(std::string_view(authorization).substr(kBearer.size()),
                                              NowMillis() / 1000));
   return context.authorizer.Resolve(claims);
+}
+
+/// The error a client of an Iceberg REST server expects: Java's exceptions carry the server's
+/// message, and clients (and Iceberg's compatibility kit) match on "Namespace does not exist: X",
+/// "Table does not exist: X" and "... already exists: X", as Iceberg's own catalogs word them.
+rest::RestError IcebergError(const Status& status) {
+  struct Rewrite {
+    std::regex pattern;
+    const char* type;
+    const char* format;
+  };
+  static const std::vector<Rewrite> rewrites = [] {
+    std::vector<Rewrite> list;
+    list.push_back({std::regex("^namespace (.+) does not exist$"), "NoSuchNamespaceException",
+                    "Namespace does not exist: $1"});
+    list.push_back({std::regex("^cannot rename .+: namespace (.+) does not exist$"),
+                    "NoSuchNamespaceException", "Namespace does not exist: $1"});
+    list.push_back({std::regex("^table (.+) does not exist$"), "NoSuchTableException",
+                    "Table does not exist: $1"});
+    list.push_back({std::regex("^namespace (.+) exists already$"), "AlreadyExistsException",
+                    "Namespace already exists: $1"});
+    list.push_back({std::regex("^table (.+) exists already$"), "AlreadyExistsException",
+                    "Table already exists: $1"});
+    list.push_back({std::regex("^cannot rename .+: (.+) exists already$"), "AlreadyExistsException",
+                    "Table already exists: $1"});
+    return list;
+  }();
+  rest::RestError error = rest::RestErrorFromStatus(status);
+  if (status.kind() != ErrorKind::kNotFound && status.kind() != ErrorKind::kAlreadyExists) {
+    return error;
+  }
+  for (const Rewrite& rewrite : rewrites) {
+    if (std::regex_match(error.message, rewrite.pattern)) {
+      error.message = std::regex_replace(error.message, rewrite.pattern, rewrite.format);
+      error.type = rewrite.type;
+      break;
+    }
+  }
+  return error;
 }
 
 }  // namespace
@@ -80,7 +122,7 @@ std::function<void(const httplib::Request&, httplib::Response&)> Authenticated(
     }
     Result<Reply> reply = handler(req, *caller);
     if (!reply.ok()) {
-      SendError(res, rest::RestErrorFromStatus(reply.status()));
+      SendError(res, IcebergError(reply.status()));
       return;
     }
     SendJson(res, reply->status, reply->body);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -75,9 +76,24 @@ struct RouteContext {
 /// A handler of an authenticated route: the request and its caller.
 using Handler = std::function<Result<Reply>(const httplib::Request&, const Caller&)>;
 /// The httplib handler for `handler`: authenticates the bearer token (401 otherwise), resolves
-/// the caller's roles, runs the handler and sends its reply or its error.
+/// the caller's roles, runs the handler and sends its reply or its error (worded as Iceberg's
+/// catalogs word missing and existing namespaces and tables, which clients match on).
 std::function<void(const httplib::Request&, httplib::Response&)> Authenticated(
     const RouteContext& context, Handler handler);
+
+/// A route implemented as a const member of a route group's class.
+template <class Routes>
+using RouteMethod = Result<Reply> (Routes::*)(const httplib::Request&, const Caller&) const;
+
+/// The httplib handler for `method` of `routes` (shared with the handler, so it lives as long).
+template <class Routes>
+std::function<void(const httplib::Request&, httplib::Response&)> Route(
+    const RouteContext& context, std::shared_ptr<const Routes> routes, RouteMethod<Routes> method) {
+  return Authenticated(context, [routes = std::move(routes), method](const httplib::Request& req,
+                                                                     const Caller& caller) {
+    return ((*routes).*method)(req, caller);
+  });
+}
 
 /// The path's capture group `index`.
 Result<std::string> PathParam(const httplib::Request& req, size_t index);
