@@ -9,7 +9,7 @@ packages=(
   libsimdjson-dev librdkafka-dev libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev
   zlib1g-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   nlohmann-json3-dev libre2-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql kcat libcpp-httplib-dev time chromium
+  postgresql kcat libcpp-httplib-dev time chromium openjdk-17-jdk-headless maven
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -53,4 +53,7 @@ if [ ! -d "$browser/node_modules/playwright-core" ]; then
   echo "install-deps: installing playwright-core in $browser"
   (cd "$browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
 fi
+# Iceberg's REST compatibility kit and reference server (tests/peers/iceberg_rest.sh), pinned,
+# cached under ${FLOE_PEERS_CACHE:-$HOME/.cache/floe-peers}.
+bash "$here/tests/peers/iceberg_rest.sh" install
 echo "install-deps: ok"

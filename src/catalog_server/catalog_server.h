@@ -1,9 +1,10 @@
 #pragma once
 
-// `floe catalog serve`: an Iceberg REST catalog server (the REST API under /api/catalog, a
-// Polaris-compatible management subset under /api/management/v1, health at /q/health and
-// /healthz), storing its tables in the SQL catalog on SQLite or PostgreSQL and authenticating
-// clients with OAuth2 client credentials and signed bearer tokens.
+// `floe catalog serve`: an Iceberg REST catalog server (the REST API under /api/catalog,
+// Polaris's management API under /api/management/v1, health at /q/health and /healthz),
+// storing its tables in the SQL catalog on SQLite or PostgreSQL, authenticating clients with
+// OAuth2 client credentials and signed bearer tokens, and authorizing every request with
+// Polaris's access model (access_store.h, authorizer.h).
 
 #include <atomic>
 #include <cstddef>
@@ -11,7 +12,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "catalog_server/access_store.h"
+#include "catalog_server/authorizer.h"
+#include "catalog_server/route_context.h"
 #include "catalog_server/server_store.h"
 #include "catalog_server/token_issuer.h"
 #include "common/result.h"
@@ -35,6 +40,10 @@ struct CatalogServerOptions {
   size_t max_body_bytes = size_t{8} << 20;
   /// Requests served at once; the catalog's database serializes their commits.
   int threads = 8;
+  /// Polaris's realm: a request naming another one (header Polaris-Realm) is refused.
+  std::string realm = "default-realm";
+  /// Where catalogs may keep their tables; empty: anywhere.
+  std::vector<std::string> allowed_locations;
 };
 
 /// Reads Polaris's POLARIS_BOOTSTRAP_CREDENTIALS form "realm,client_id,secret" (the realm is
@@ -49,10 +58,11 @@ class CatalogServer {
   };
 
  public:
-  /// Opens the database, creates the bootstrap principal, and prepares the routes.
+  /// Opens the database, creates the bootstrap principal (root, in role service_admin), and
+  /// prepares the routes.
   static Result<std::unique_ptr<CatalogServer>> Make(CatalogServerOptions options);
   CatalogServer(MakeToken, CatalogServerOptions options, std::unique_ptr<ServerStore> store,
-                std::unique_ptr<TokenIssuer> issuer);
+                std::unique_ptr<AccessStore> access, std::unique_ptr<TokenIssuer> issuer);
   ~CatalogServer();
   CatalogServer(const CatalogServer&) = delete;
   CatalogServer& operator=(const CatalogServer&) = delete;
@@ -65,11 +75,17 @@ class CatalogServer {
   void Stop();
 
  private:
+  /// Server-wide handlers (authentication gate, errors, log) and every route group. Route
+  /// groups are `InstallXRoutes(http, context_)` functions: a new group is one more call here.
   void InstallRoutes();
+  void InstallHealthRoutes();
 
   const CatalogServerOptions options_;
   std::unique_ptr<ServerStore> store_;
+  std::unique_ptr<AccessStore> access_;
   std::unique_ptr<TokenIssuer> issuer_;
+  Authorizer authorizer_;
+  RouteContext context_;
   std::unique_ptr<httplib::Server> server_;
   // Stop() and Serve() may race (a signal at start-up): httplib's stop() does nothing before
   // listening starts, so both sides check these.

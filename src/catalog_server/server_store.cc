@@ -1,11 +1,6 @@
 #include "catalog_server/server_store.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
-#include <array>
-
+#include "catalog_server/secret_hash.h"
 #include "common/clock.h"
 #include "io/file_io.h"
 
@@ -19,58 +14,14 @@ constexpr std::string_view kSqlitePrefix = "sqlite:";
 constexpr const char* kDefaultBaseLocation = "default-base-location";
 constexpr const char* kSigningKeySetting = "token-signing-key";
 constexpr size_t kSigningKeyBytes = 32;
-constexpr size_t kSaltBytes = 16;
-constexpr size_t kClientIdBytes = 8;
-constexpr size_t kClientSecretBytes = 16;
-/// PBKDF2 rounds for client secrets: a few milliseconds per token request, which is how often a
-/// secret is checked (tokens carry the identity afterwards).
-constexpr int kPbkdf2Iterations = 10'000;
-constexpr size_t kHashBytes = 32;
 
 constexpr std::string_view kCreateTablesSql[] = {
-    "CREATE TABLE IF NOT EXISTS floe_principals ("
-    "name VARCHAR(255) NOT NULL PRIMARY KEY, "
-    "client_id VARCHAR(255) NOT NULL UNIQUE, "
-    "secret_salt VARCHAR(64) NOT NULL, "
-    "secret_hash VARCHAR(128) NOT NULL, "
-    "created_ms VARCHAR(32))",
     "CREATE TABLE IF NOT EXISTS floe_catalogs ("
     "name VARCHAR(255) NOT NULL PRIMARY KEY, "
     "definition TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS floe_settings ("
     "setting_key VARCHAR(255) NOT NULL PRIMARY KEY, "
-    "setting_value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS floe_grants ("
-    "kind VARCHAR(64) NOT NULL, "
-    "subject VARCHAR(255) NOT NULL, "
-    "target VARCHAR(255) NOT NULL, "
-    "detail TEXT, "
-    "PRIMARY KEY (kind, subject, target))",
-};
-
-std::string Hex(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
-  return out;
-}
-
-Result<std::string> RandomBytes(size_t size) {
-  std::string out(size, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(size)) != 1) {
-    return Internal("the random number generator failed");
-  }
-  return out;
-}
-
-std::string HashSecret(std::string_view secret, std::string_view salt_hex) {
-  std::array<unsigned char, kHashBytes> hash{};
-  PKCS5_PBKDF2_HMAC(secret.data(), static_cast<int>(secret.size()),
-                    reinterpret_cast<const unsigned char*>(salt_hex.data()),
-                    static_cast<int>(salt_hex.size()), kPbkdf2Iterations, EVP_sha256(),
-                    static_cast<int>(hash.size()), hash.data());
-  return Hex(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
-}
+    "setting_value TEXT NOT NULL)"};
 
 /// "file:///a/b/" and "/a/b" name the same place; "s3://b/*" allows everything below s3://b.
 std::string CanonicalLocation(std::string_view location) {
@@ -183,6 +134,10 @@ Result<CatalogEntry> CatalogEntry::FromJson(const json& value) {
   return entry;
 }
 
+bool LocationIsUnder(std::string_view location, std::string_view root) {
+  return IsUnder(CanonicalLocation(location), CanonicalLocation(root));
+}
+
 bool CatalogEntry::IsAllowedLocation(std::string_view location) const {
   const std::string canonical = CanonicalLocation(location);
   if (IsUnder(canonical, CanonicalLocation(default_base_location()))) return true;
@@ -209,11 +164,11 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& databa
 }
 
 Result<std::string> ServerStore::SigningKey() {
-  FLOE_ASSIGN_OR_RAISE(std::string fresh, RandomBytes(kSigningKeyBytes));
+  FLOE_ASSIGN_OR_RAISE(std::string fresh, RandomHex(kSigningKeyBytes));
   std::lock_guard lock(mutex_);
   FLOE_RETURN_IF_ERROR(db_->Execute("INSERT INTO floe_settings (setting_key, setting_value) "
                                     "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                                    {kSigningKeySetting, Hex(fresh)})
+                                    {kSigningKeySetting, fresh})
                            .status());
   FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::sql::Row> rows,
                        db_->Query("SELECT setting_value FROM floe_settings WHERE setting_key = ?1",
@@ -224,84 +179,9 @@ Result<std::string> ServerStore::SigningKey() {
   return *rows[0][0];
 }
 
-Status ServerStore::UpsertPrincipal(const std::string& name, const ClientCredentials& credentials) {
-  if (credentials.client_id.empty() || credentials.client_secret.empty()) {
-    return InvalidArgument("principal {}: empty client id or secret", name);
-  }
-  FLOE_ASSIGN_OR_RAISE(std::string salt, RandomBytes(kSaltBytes));
-  const std::string salt_hex = Hex(salt);
-  const std::string hash = HashSecret(credentials.client_secret, salt_hex);
+Status ServerStore::Ping() {
   std::lock_guard lock(mutex_);
-  FLOE_ASSIGN_OR_RAISE(iceberg::sql::Transaction transaction,
-                       iceberg::sql::Transaction::Begin(*db_));
-  // The bootstrap client id may have belonged to another principal before: it moves.
-  FLOE_RETURN_IF_ERROR(
-      db_->Execute("DELETE FROM floe_principals WHERE client_id = ?1 AND name <> ?2",
-                   {credentials.client_id, name})
-          .status());
-  FLOE_RETURN_IF_ERROR(
-      db_->Execute("INSERT INTO floe_principals (name, client_id, secret_salt, secret_hash, "
-                   "created_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET "
-                   "client_id = excluded.client_id, secret_salt = excluded.secret_salt, "
-                   "secret_hash = excluded.secret_hash",
-                   {name, credentials.client_id, salt_hex, hash, std::to_string(NowMillis())})
-          .status());
-  return transaction.Commit();
-}
-
-Result<ClientCredentials> ServerStore::CreatePrincipal(const std::string& name) {
-  if (name.empty()) return InvalidArgument("principal: empty name");
-  FLOE_ASSIGN_OR_RAISE(std::string id_bytes, RandomBytes(kClientIdBytes));
-  FLOE_ASSIGN_OR_RAISE(std::string secret_bytes, RandomBytes(kClientSecretBytes));
-  ClientCredentials credentials{Hex(id_bytes), Hex(secret_bytes)};
-  FLOE_ASSIGN_OR_RAISE(std::string salt, RandomBytes(kSaltBytes));
-  const std::string salt_hex = Hex(salt);
-  const std::string hash = HashSecret(credentials.client_secret, salt_hex);
-  std::lock_guard lock(mutex_);
-  Result<int64_t> inserted = db_->Execute(
-      "INSERT INTO floe_principals (name, client_id, secret_salt, secret_hash, "
-      "created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-      {name, credentials.client_id, salt_hex, hash, std::to_string(NowMillis())});
-  if (!inserted.ok() && inserted.status().IsAlreadyExists()) {
-    return AlreadyExists("principal {} exists already", name);
-  }
-  FLOE_RETURN_IF_ERROR(inserted.status());
-  return credentials;
-}
-
-Result<std::string> ServerStore::Authenticate(const std::string& client_id,
-                                              const std::string& secret) {
-  std::vector<iceberg::sql::Row> rows;
-  {
-    std::lock_guard lock(mutex_);
-    FLOE_ASSIGN_OR_RAISE(rows, db_->Query("SELECT name, secret_salt, secret_hash FROM "
-                                          "floe_principals WHERE client_id = ?1",
-                                          {client_id}));
-  }
-  if (rows.size() != 1 || rows[0].size() != 3 || !rows[0][0] || !rows[0][1] || !rows[0][2]) {
-    return Unauthorized("invalid client credentials");
-  }
-  const std::string hash = HashSecret(secret, *rows[0][1]);
-  const std::string& expected = *rows[0][2];
-  if (hash.size() != expected.size() ||
-      CRYPTO_memcmp(hash.data(), expected.data(), hash.size()) != 0) {
-    return Unauthorized("invalid client credentials");
-  }
-  return *rows[0][0];
-}
-
-Result<std::vector<std::string>> ServerStore::ListPrincipals() {
-  std::lock_guard lock(mutex_);
-  FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::sql::Row> rows,
-                       db_->Query("SELECT name FROM floe_principals ORDER BY name"));
-  std::vector<std::string> names;
-  for (const auto& row : rows) names.push_back(row.at(0).value_or(""));
-  return names;
-}
-
-Result<int64_t> ServerStore::CountPrincipals() {
-  FLOE_ASSIGN_OR_RAISE(std::vector<std::string> names, ListPrincipals());
-  return static_cast<int64_t>(names.size());
+  return db_->Query("SELECT 1").status();
 }
 
 Status ServerStore::CreateCatalog(const CatalogEntry& entry) {
@@ -391,17 +271,6 @@ Result<std::shared_ptr<iceberg::SqlCatalog>> ServerStore::TablesOf(const std::st
   std::lock_guard lock(mutex_);
   auto [it, inserted] = catalogs_.emplace(name, catalog);
   return it->second;
-}
-
-Status ServerStore::RecordGrant(const std::string& kind, const std::string& subject,
-                                const std::string& target, const std::string& detail) {
-  std::lock_guard lock(mutex_);
-  return db_
-      ->Execute(
-          "INSERT INTO floe_grants (kind, subject, target, detail) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT (kind, subject, target) DO UPDATE SET detail = excluded.detail",
-          {kind, subject, target, detail})
-      .status();
 }
 
 }  // namespace floe::catalog_server

@@ -1,9 +1,9 @@
 #pragma once
 
-// What `floe catalog serve` keeps besides the Iceberg tables: principals and their hashed
-// credentials, the catalogs (warehouses) created through the management API, the token signing
-// key and the recorded grants. All of it lives in the same database as the SQL catalog's tables
-// (floe_* tables beside iceberg_tables), so one backup or one PostgreSQL holds everything.
+// What `floe catalog serve` keeps besides the Iceberg tables and the access model
+// (access_store.h): the catalogs (warehouses) created through the management API and the token
+// signing key. All of it lives in the same database as the SQL catalog's tables (floe_* tables
+// beside iceberg_tables), so one backup or one PostgreSQL holds everything.
 
 #include <map>
 #include <memory>
@@ -37,10 +37,9 @@ struct CatalogEntry {
   bool IsAllowedLocation(std::string_view location) const;
 };
 
-struct ClientCredentials {
-  std::string client_id;
-  std::string client_secret;
-};
+/// True when `location` is `root` or below it ("file:///a/b/" and "/a/b" name the same place;
+/// "s3://b/*" covers everything below s3://b).
+bool LocationIsUnder(std::string_view location, std::string_view root);
 
 /// Thread safety: all methods may be called from several threads (one connection behind a
 /// mutex; the SQL catalogs it hands out are thread-safe themselves).
@@ -58,14 +57,8 @@ class ServerStore {
   /// The token signing key, created on first use (a race between servers keeps the first).
   Result<std::string> SigningKey();
 
-  /// Creates or resets principal `name` with these credentials (bootstrap).
-  Status UpsertPrincipal(const std::string& name, const ClientCredentials& credentials);
-  /// Creates principal `name` with fresh random credentials, returned once.
-  Result<ClientCredentials> CreatePrincipal(const std::string& name);
-  /// The principal whose credentials these are; kUnauthorized otherwise.
-  Result<std::string> Authenticate(const std::string& client_id, const std::string& secret);
-  Result<std::vector<std::string>> ListPrincipals();
-  Result<int64_t> CountPrincipals();
+  /// Answers a trivial query: the database is reachable (the readiness check).
+  Status Ping();
 
   Status CreateCatalog(const CatalogEntry& entry);
   Result<CatalogEntry> GetCatalog(const std::string& name);
@@ -74,11 +67,6 @@ class ServerStore {
 
   /// The SQL catalog holding warehouse `name`'s tables, opened once and shared.
   Result<std::shared_ptr<iceberg::SqlCatalog>> TablesOf(const std::string& name);
-
-  /// Records a role or grant call of the management API (kept for the record; floe does not
-  /// enforce roles: every authenticated principal may do everything).
-  Status RecordGrant(const std::string& kind, const std::string& subject, const std::string& target,
-                     const std::string& detail);
 
  private:
   const std::string database_url_;

@@ -73,8 +73,10 @@ std::string TokenIssuer::Mac(std::string_view text) const {
 }
 
 std::string TokenIssuer::Issue(const TokenClaims& claims) const {
-  nlohmann::json payload = {
-      {"sub", claims.principal}, {"scope", claims.scope}, {"exp", claims.expires_at_s}};
+  nlohmann::json payload = {{"sub", claims.principal},
+                            {"scope", claims.scope},
+                            {"exp", claims.expires_at_s},
+                            {"cred", claims.credential_tag}};
   std::string signed_part = fmt::format(
       "{}{}", kTokenPrefix,
       Base64UrlEncode(payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
@@ -106,6 +108,9 @@ Result<TokenClaims> TokenIssuer::Verify(std::string_view token, int64_t now_s) c
   claims.expires_at_s = payload["exp"].get<int64_t>();
   if (payload.contains("scope") && payload["scope"].is_string()) {
     claims.scope = payload["scope"].get<std::string>();
+  }
+  if (payload.contains("cred") && payload["cred"].is_string()) {
+    claims.credential_tag = payload["cred"].get<std::string>();
   }
   if (claims.expires_at_s <= now_s) return Unauthorized("bearer token expired");
   return claims;

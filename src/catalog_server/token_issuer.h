@@ -16,6 +16,8 @@ struct TokenClaims {
   std::string principal;
   std::string scope;
   int64_t expires_at_s = 0;  // Unix seconds
+  /// Names the credentials the token was issued for: rotating them revokes the token.
+  std::string credential_tag;
 };
 
 /// Thread safety: immutable after construction; Issue and Verify may run on any thread.

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "catalog_server/catalog_server.h"
+#include "catalog_server/server_config.h"
 #include "iceberg/catalog/sql_connection.h"
 
 namespace floe::cli {
@@ -28,12 +29,30 @@ std::string DatabaseForLog(const std::string& url) {
 
 }  // namespace
 
+Status ApplyCatalogConfig(CatalogServeOptions& options, const CLI::App& serve) {
+  if (options.config.empty()) return Status::Ok();
+  FLOE_ASSIGN_OR_RAISE(catalog_server::ServerConfig config,
+                       catalog_server::LoadServerConfig(options.config));
+  auto given = [&serve](const char* flag) { return serve.count(flag) > 0; };
+  if (config.realm) options.realm = *config.realm;
+  if (config.allowed_locations) options.allowed_locations = *config.allowed_locations;
+  if (config.database && !given("--database")) options.database = *config.database;
+  if (config.host && !given("--host")) options.host = *config.host;
+  if (config.port && !given("--port")) options.port = *config.port;
+  if (config.token_ttl_seconds && !given("--token-ttl-seconds")) {
+    options.token_ttl_seconds = *config.token_ttl_seconds;
+  }
+  return Status::Ok();
+}
+
 int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
   catalog_server::CatalogServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.database_url = options.database;
   server_options.token_ttl_seconds = options.token_ttl_seconds;
+  server_options.realm = options.realm;
+  server_options.allowed_locations = options.allowed_locations;
   if (!options.bootstrap_credentials.empty()) {
     Result<catalog_server::ClientCredentials> credentials =
         catalog_server::ParseBootstrapCredentials(options.bootstrap_credentials);
@@ -106,8 +125,19 @@ void RegisterCatalogCommand(CLI::App& app, CommandContext& context) {
       ->add_option("--token-ttl-seconds", options->token_ttl_seconds,
                    "Lifetime of the bearer tokens it issues")
       ->capture_default_str();
-  serve->callback(
-      [&context, options] { context.exit_code = RunCatalogServe(*options, std::cerr); });
+  serve->add_option("--config", options->config,
+                    "Server configuration (YAML): realm, database, allowed-locations, host, port, "
+                    "token-ttl-seconds; flags given explicitly win");
+  serve->callback([&context, options, serve] {
+    Status configured = ApplyCatalogConfig(*options, *serve);
+    if (!configured.ok()) {
+      // A bad configuration file is wrong input, as a bad job file is.
+      PrintErrorMessage(std::cerr, configured.message());
+      context.exit_code = kExitUsage;
+      return;
+    }
+    context.exit_code = RunCatalogServe(*options, std::cerr);
+  });
 }
 
 }  // namespace floe::cli

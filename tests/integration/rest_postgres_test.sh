@@ -6,41 +6,10 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/rest_lib.sh"
 
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
-[ -x "$PG_BIN/initdb" ] || fail "PostgreSQL server binaries not found (apt-get install postgresql)"
-
-# PostgreSQL refuses to run as root: as root, run it as the 'postgres' user that Debian's package
-# creates, in a folder that user owns.
-PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/floe-pg.XXXXXX")
-chmod 755 "$PGDIR"
-as_pg() { "$@"; }
-if [ "$(id -u)" = 0 ]; then
-  id postgres >/dev/null 2>&1 || fail "no 'postgres' user to run PostgreSQL as"
-  chown postgres: "$PGDIR"
-  as_pg() { runuser -u postgres -- "$@"; }
-fi
-stop_pg() {
-  as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$PGDIR"
-}
+source "$(dirname "$0")/pg_lib.sh"
 trap 'stop_servers; stop_pg; rm -rf "$WORK"' EXIT
-
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-as_pg "$PG_BIN/initdb" -D "$PGDIR/data" -U floe -A trust --no-sync >"$PGDIR/initdb.log" 2>&1 ||
-  { cat "$PGDIR/initdb.log" >&2; fail "initdb failed"; }
-started=""
-for attempt in 1 2 3; do
-  PGPORT=$(free_port)
-  if as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/pg.log" -w -t 60 \
-    -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null 2>&1; then
-    started=yes
-    break
-  fi
-done
-[ -n "$started" ] || { cat "$PGDIR/pg.log" >&2; fail "PostgreSQL did not start"; }
-DB="postgresql://floe@127.0.0.1:$PGPORT/postgres"
+PG_OPTIONS="-c fsync=off"
+start_pg
 pass "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
 
 WH="$WORK/warehouse"
@@ -77,8 +46,7 @@ pass "two writers x $N commits at once: all $((2 * N)) landed in one chain ($(ca
 # Restart the server (and PostgreSQL too): everything is still there, old tokens still work.
 stop_last_server
 as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/pg.log" -w -t 60 \
-  -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+pg_ctl_start
 start_server "$WORK/server2.log" --database "$DB"
 tables=$(expect_status 200 GET /api/catalog/v1/lakehouse/namespaces/raw_messages/tables | json 'j.identifiers.map(i=>i.name).join(",")')
 [ "$tables" = filtered_messages ] || fail "after restart: $tables"

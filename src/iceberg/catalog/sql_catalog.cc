@@ -302,6 +302,20 @@ Result<LoadedTable> SqlCatalog::CreateTable(const TableIdentifier& id, const Sch
                                             const PartitionSpec& spec, std::string location,
                                             const std::map<std::string, std::string>& properties) {
   FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id));
+  std::string table_location;
+  if (location.empty()) {
+    table_location = internal::DefaultTableLocation(options_.warehouse, id);
+  } else {
+    FLOE_ASSIGN_OR_RAISE(table_location, internal::NormalizeLocation(location));
+  }
+  FLOE_ASSIGN_OR_RAISE(TableMetadata metadata,
+                       NewTableMetadata(schema, spec, table_location, properties));
+  return CreateTableWithMetadata(id, std::move(metadata));
+}
+
+Result<LoadedTable> SqlCatalog::CreateTableWithMetadata(const TableIdentifier& id,
+                                                        TableMetadata metadata) {
+  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id));
   const std::string ns = id.ns.ToString();
   {
     // Checked before any file is written, so that the common refusals leave nothing behind.
@@ -312,15 +326,6 @@ Result<LoadedTable> SqlCatalog::CreateTable(const TableIdentifier& id, const Sch
                          connection_->Query(sql_.get_table, {options_.name, ns, id.name}));
     if (!rows.empty()) return AlreadyExists("table {} exists already", id.ToString());
   }
-
-  std::string table_location;
-  if (location.empty()) {
-    table_location = internal::DefaultTableLocation(options_.warehouse, id);
-  } else {
-    FLOE_ASSIGN_OR_RAISE(table_location, internal::NormalizeLocation(location));
-  }
-  FLOE_ASSIGN_OR_RAISE(TableMetadata metadata,
-                       NewTableMetadata(schema, spec, table_location, properties));
   const std::string metadata_location = NewMetadataLocation(metadata, 0);
   FLOE_RETURN_IF_ERROR(
       internal::WriteTableMetadata(*options_.file_io, metadata_location, metadata));

@@ -73,6 +73,9 @@ class SqlCatalog final : public Catalog {
   Result<LoadedTable> CreateTable(const TableIdentifier& id, const Schema& schema,
                                   const PartitionSpec& spec, std::string location,
                                   const std::map<std::string, std::string>& properties) override;
+  /// Creates a table whose first metadata is `metadata` as given (a REST create transaction
+  /// arrives complete: schemas, specs, sort orders, snapshots), in one metadata file.
+  Result<LoadedTable> CreateTableWithMetadata(const TableIdentifier& id, TableMetadata metadata);
   Result<LoadedTable> LoadTable(const TableIdentifier& id) override;
   Result<std::vector<TableIdentifier>> ListTables(const Namespace& ns) override;
   Status DropTable(const TableIdentifier& id, bool purge) override;

@@ -19,18 +19,23 @@ struct KindName {
   Kind kind;
   std::string_view type;
   std::string_view id_member;  // the member holding `id`, for the id assertions
+  std::string_view changed;    // Iceberg's words for a failed id assertion
 };
 
 constexpr std::array<KindName, 8> kKinds = {{
-    {Kind::kAssertCreate, "assert-create", ""},
-    {Kind::kAssertTableUuid, "assert-table-uuid", ""},
-    {Kind::kAssertRefSnapshotId, "assert-ref-snapshot-id", ""},
-    {Kind::kAssertLastAssignedFieldId, "assert-last-assigned-field-id", "last-assigned-field-id"},
-    {Kind::kAssertCurrentSchemaId, "assert-current-schema-id", "current-schema-id"},
+    {Kind::kAssertCreate, "assert-create", "", ""},
+    {Kind::kAssertTableUuid, "assert-table-uuid", "", ""},
+    {Kind::kAssertRefSnapshotId, "assert-ref-snapshot-id", "", ""},
+    {Kind::kAssertLastAssignedFieldId, "assert-last-assigned-field-id", "last-assigned-field-id",
+     "last assigned field id changed"},
+    {Kind::kAssertCurrentSchemaId, "assert-current-schema-id", "current-schema-id",
+     "current schema changed"},
     {Kind::kAssertLastAssignedPartitionId, "assert-last-assigned-partition-id",
-     "last-assigned-partition-id"},
-    {Kind::kAssertDefaultSpecId, "assert-default-spec-id", "default-spec-id"},
-    {Kind::kAssertDefaultSortOrderId, "assert-default-sort-order-id", "default-sort-order-id"},
+     "last-assigned-partition-id", "last assigned partition id changed"},
+    {Kind::kAssertDefaultSpecId, "assert-default-spec-id", "default-spec-id",
+     "default partition spec changed"},
+    {Kind::kAssertDefaultSortOrderId, "assert-default-sort-order-id", "default-sort-order-id",
+     "default sort order changed"},
 }};
 
 const KindName& Entry(Kind kind) {
@@ -89,19 +94,21 @@ TableRequirement TableRequirement::AssertId(Kind kind, int32_t id) {
 
 std::string_view TableRequirement::TypeName() const { return Entry(kind).type; }
 
+// Failures are worded as Iceberg's UpdateRequirement words them ("Requirement failed: ..."):
+// clients and Iceberg's REST compatibility kit match on these words.
 Status TableRequirement::Validate(const TableMetadata* current) const {
   if (kind == Kind::kAssertCreate) {
-    if (current != nullptr) return CommitFailed("requirement failed: the table exists already");
+    if (current != nullptr) return CommitFailed("Requirement failed: table already exists");
     return Status::Ok();
   }
   if (current == nullptr) {
-    return CommitFailed("requirement {} failed: the table does not exist", TypeName());
+    return CommitFailed("Requirement failed: {}: the table does not exist", TypeName());
   }
   switch (kind) {
     case Kind::kAssertTableUuid:
       if (current->table_uuid != uuid) {
-        return CommitFailed("requirement failed: table uuid is {}, not {}", current->table_uuid,
-                            uuid);
+        return CommitFailed("Requirement failed: UUID does not match: expected {} != {}", uuid,
+                            current->table_uuid);
       }
       return Status::Ok();
     case Kind::kAssertRefSnapshotId: {
@@ -113,16 +120,17 @@ Status TableRequirement::Validate(const TableMetadata* current) const {
         actual = current->current_snapshot_id;
       }
       if (actual != snapshot_id) {
-        return CommitFailed("requirement failed: branch {} is at snapshot {}, not {}", ref,
-                            SnapshotText(actual), SnapshotText(snapshot_id));
+        return CommitFailed(
+            "Requirement failed: branch or tag {} has changed: expected id {} != {}", ref,
+            SnapshotText(snapshot_id), SnapshotText(actual));
       }
       return Status::Ok();
     }
     default: {
       int32_t actual = CurrentId(kind, *current);
       if (actual != id) {
-        return CommitFailed("requirement {} failed: {} is {}, not {}", TypeName(),
-                            Entry(kind).id_member, actual, id);
+        return CommitFailed("Requirement failed: {}: expected id {} != {}", Entry(kind).changed, id,
+                            actual);
       }
       return Status::Ok();
     }

@@ -60,6 +60,15 @@ class CatalogServerTest : public ::testing::Test {
       entry.name = "lakehouse";
       entry.properties["default-base-location"] = (dir_.path() / "warehouse").native();
       ASSERT_TRUE((*store)->CreateCatalog(entry).ok());
+      auto access = AccessStore::Open(options.database_url);
+      ASSERT_TRUE(access.ok());
+      ASSERT_TRUE((*access)->CreateCatalogAdmin(entry.name).ok());
+      // As Polaris users do: the admin may also read and write data (purge drops need it).
+      ASSERT_TRUE(
+          (*access)
+              ->AddGrant(entry.name, kCatalogAdminRole,
+                         Grant{SecurableKind::kCatalog, {}, {}, Privilege::kCatalogManageContent})
+              .ok());
       catalog_created_ = true;
     }
   }
