@@ -190,7 +190,10 @@ Result<ojson> PartitionRecordSchema(const Type& partition_type) {
   return ojson{{"type", "record"}, {"name", "r102"}, {"fields", std::move(fields)}};
 }
 
-Result<avro::NodePtr> ManifestEntrySchema(int32_t format_version, const Type& partition_type) {
+// v2 delete manifests carry referenced_data_file too (file-scoped position deletes, as Java
+// writes them since 1.7); v3 manifests carry every row-lineage and deletion-vector field.
+Result<avro::NodePtr> ManifestEntrySchema(int32_t format_version, const Type& partition_type,
+                                          ManifestContent content) {
   FLOE_ASSIGN_OR_RAISE(ojson partition, PartitionRecordSchema(partition_type));
   ojson data_file_fields = ojson::array({
       Field("content", "int", ids::kContent),
@@ -229,6 +232,9 @@ Result<avro::NodePtr> ManifestEntrySchema(int32_t format_version, const Type& pa
     data_file_fields.push_back(OptionalField("content_offset", "long", ids::kContentOffset));
     data_file_fields.push_back(
         OptionalField("content_size_in_bytes", "long", ids::kContentSizeInBytes));
+  } else if (content == ManifestContent::kDeletes) {
+    data_file_fields.push_back(
+        OptionalField("referenced_data_file", "string", ids::kReferencedDataFile));
   }
   const ojson schema{
       {"type", "record"},
@@ -378,7 +384,7 @@ std::string_view FileFormatName(FileFormat format) {
 }
 
 Result<Value> DataFileValue(const DataFile& file, const Type& partition_type,
-                            int32_t format_version) {
+                            int32_t format_version, ManifestContent content) {
   const std::vector<NestedField>& partition_fields = partition_type.fields();
   if (file.partition.size() != partition_fields.size()) {
     return InvalidArgument("data file {} has {} partition values, the spec has {} fields",
@@ -428,6 +434,9 @@ Result<Value> DataFileValue(const DataFile& file, const Type& partition_type,
                                                : Value::Null());
     fields.push_back(optional_long(file.content_offset));
     fields.push_back(optional_long(file.content_size_in_bytes));
+  } else if (content == ManifestContent::kDeletes) {
+    fields.push_back(file.referenced_data_file ? Value::String(*file.referenced_data_file)
+                                               : Value::Null());
   }
   return Value::Record(std::move(fields));
 }
@@ -767,8 +776,9 @@ Result<ManifestFile> WriteManifest(io::FileIO& io, const std::string& location,
   const Schema& schema = *context.schema;
   const PartitionSpec& spec = *context.spec;
   FLOE_ASSIGN_OR_RAISE(TypePtr partition_type, spec.PartitionType(schema));
-  FLOE_ASSIGN_OR_RAISE(avro::NodePtr avro_schema,
-                       ManifestEntrySchema(context.format_version, *partition_type));
+  FLOE_ASSIGN_OR_RAISE(
+      avro::NodePtr avro_schema,
+      ManifestEntrySchema(context.format_version, *partition_type, context.content));
 
   avro::WriterOptions options;
   options.codec = avro::Codec::kDeflate;
@@ -816,8 +826,8 @@ Result<ManifestFile> WriteManifest(io::FileIO& io, const std::string& location,
     } else if (context.snapshot_id != 0) {
       snapshot_id = Value::Long(context.snapshot_id);
     }
-    FLOE_ASSIGN_OR_RAISE(Value data_file,
-                         DataFileValue(entry.data_file, *partition_type, context.format_version));
+    FLOE_ASSIGN_OR_RAISE(Value data_file, DataFileValue(entry.data_file, *partition_type,
+                                                        context.format_version, context.content));
     const Value row = Value::Record({
         Value::Int(static_cast<int32_t>(entry.status)),
         std::move(snapshot_id),

@@ -26,6 +26,8 @@ struct JobShapes {
   Shape project;
   Shape transform;
   Shape transforms;
+  Shape sink_column;
+  Shape sink_columns;
   Shape sink;
   Shape sinks;
   Shape root;
@@ -54,6 +56,9 @@ struct JobShapes {
     transform = Section({{"filter", &filter}, {"project", &project}, {"enrich", &project}});
     transform.exactly_one_key = true;
     transforms = Shape{ShapeKind::kList, {}, &transform};
+    sink_column = Section({{"name", &scalar}, {"metadata", &scalar}});
+    sink_column.or_scalar = true;
+    sink_columns = Shape{ShapeKind::kList, {}, &sink_column};
     sink = Section({{"type", &scalar},
                     {"catalog", &scalar},
                     {"table", &scalar},
@@ -63,7 +68,11 @@ struct JobShapes {
                     {"properties", &free_map},
                     {"path", &scalar},
                     {"topic", &scalar},
-                    {"key", &scalar}});
+                    {"key", &scalar},
+                    {"mode", &scalar},
+                    {"primary_key", &scalar_list},
+                    {"delete_mode", &scalar},
+                    {"columns", &sink_columns}});
     sinks = NamedMap(&sink, "sink");
     root = Section({{"job", &job},
                     {"catalogs", &catalogs},

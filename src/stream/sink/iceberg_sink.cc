@@ -12,19 +12,6 @@ namespace floe::stream {
 
 namespace {
 
-/// The newest snapshot in the ancestry of the current one (itself included) whose summary has
-/// `key`, or nullptr.
-const iceberg::Snapshot* NewestWithKey(const iceberg::TableMetadata& metadata,
-                                       const std::string& key) {
-  const iceberg::Snapshot* snapshot = metadata.CurrentSnapshot();
-  while (snapshot != nullptr) {
-    if (snapshot->summary.contains(key)) return snapshot;
-    if (!snapshot->parent_snapshot_id) return nullptr;
-    snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id);
-  }
-  return nullptr;
-}
-
 Status EnsureNamespace(iceberg::Catalog& catalog, const iceberg::Namespace& ns) {
   Status status = catalog.CreateNamespace(ns, {});
   if (status.ok() || status.IsAlreadyExists()) return Status::Ok();
@@ -49,31 +36,34 @@ IcebergSink::IcebergSink(std::shared_ptr<iceberg::Catalog> catalog, IcebergSinkO
       state_store_(catalog_->file_io(), StateStore::FolderFor(table_.metadata.location)),
       input_index_(std::move(input_index)) {}
 
-Result<std::unique_ptr<IcebergSink>> IcebergSink::Open(std::shared_ptr<iceberg::Catalog> catalog,
-                                                       const iceberg::Schema& input_schema,
-                                                       IcebergSinkOptions options) {
+Result<iceberg::LoadedTable> LoadOrCreateTable(iceberg::Catalog& catalog,
+                                               const iceberg::Schema& table_schema,
+                                               const IcebergSinkOptions& options) {
   const std::string where = fmt::format("sink '{}' ({})", options.name, options.table.ToString());
-  Result<iceberg::LoadedTable> loaded = catalog->LoadTable(options.table);
+  Result<iceberg::LoadedTable> loaded = catalog.LoadTable(options.table);
   if (!loaded.ok() && loaded.status().IsNotFound() && options.create_if_missing) {
-    FLOE_RETURN_IF_ERROR_CTX(EnsureNamespace(*catalog, options.table.ns), where);
+    FLOE_RETURN_IF_ERROR_CTX(EnsureNamespace(catalog, options.table.ns), where);
     iceberg::PartitionSpec spec;
     if (!options.partition_by.empty()) {
-      auto parsed = iceberg::ParsePartitionBy(options.partition_by, input_schema);
+      auto parsed = iceberg::ParsePartitionBy(options.partition_by, table_schema);
       if (!parsed.ok()) return parsed.status().WithContext(where);
       spec = std::move(parsed).value();
     }
     FLOE_RETURN_IF_ERROR_CTX(iceberg::ValidateWriteProperties(options.properties), where);
-    loaded = catalog->CreateTable(options.table, input_schema, spec, "", options.properties);
+    loaded = catalog.CreateTable(options.table, table_schema, spec, "", options.properties);
     if (!loaded.ok() && loaded.status().IsAlreadyExists()) {
-      loaded = catalog->LoadTable(options.table);  // another writer created it first
+      loaded = catalog.LoadTable(options.table);  // another writer created it first
     }
   }
   if (!loaded.ok()) return loaded.status().WithContext(where);
+  return loaded;
+}
 
-  const iceberg::Schema* table_schema = loaded->metadata.CurrentSchema();
-  if (table_schema == nullptr) return Corrupt("{}: no current schema", where);
+Result<std::vector<int>> MapInputColumns(const iceberg::Schema& table_schema,
+                                         const iceberg::Schema& input_schema,
+                                         const std::string& where) {
   std::vector<int> input_index;
-  for (const iceberg::NestedField& field : table_schema->fields()) {
+  for (const iceberg::NestedField& field : table_schema.fields()) {
     const iceberg::NestedField* input = input_schema.FindFieldByName(field.name);
     if (input == nullptr) {
       if (field.required) {
@@ -89,8 +79,32 @@ Result<std::unique_ptr<IcebergSink>> IcebergSink::Open(std::shared_ptr<iceberg::
     }
     input_index.push_back(input_schema.FieldIndexById(input->id));
   }
+  return input_index;
+}
+
+const iceberg::Snapshot* NewestSnapshotWithKey(const iceberg::TableMetadata& metadata,
+                                               const std::string& key) {
+  const iceberg::Snapshot* snapshot = metadata.CurrentSnapshot();
+  while (snapshot != nullptr) {
+    if (snapshot->summary.contains(key)) return snapshot;
+    if (!snapshot->parent_snapshot_id) return nullptr;
+    snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id);
+  }
+  return nullptr;
+}
+
+Result<std::unique_ptr<IcebergSink>> IcebergSink::Open(std::shared_ptr<iceberg::Catalog> catalog,
+                                                       const iceberg::Schema& input_schema,
+                                                       IcebergSinkOptions options) {
+  const std::string where = fmt::format("sink '{}' ({})", options.name, options.table.ToString());
+  FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable loaded,
+                       LoadOrCreateTable(*catalog, input_schema, options));
+  const iceberg::Schema* table_schema = loaded.metadata.CurrentSchema();
+  if (table_schema == nullptr) return Corrupt("{}: no current schema", where);
+  FLOE_ASSIGN_OR_RAISE(std::vector<int> input_index,
+                       MapInputColumns(*table_schema, input_schema, where));
   auto sink = std::unique_ptr<IcebergSink>(
-      new IcebergSink(std::move(catalog), std::move(options), *loaded, std::move(input_index)));
+      new IcebergSink(std::move(catalog), std::move(options), loaded, std::move(input_index)));
   for (size_t i = 0; i < sink->input_index_.size(); ++i) {
     if (sink->input_index_[i] >= 0) continue;
     int32_t width = 0;
@@ -193,7 +207,7 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
                                  std::map<std::string, std::string>* summary) -> Status {
     // Every commit of this group merges over the newest map of its ancestry, so that map is
     // complete; snapshots of other writers in between do not carry it.
-    const iceberg::Snapshot* ancestor = NewestWithKey(base, offsets_key);
+    const iceberg::Snapshot* ancestor = NewestSnapshotWithKey(base, offsets_key);
     const std::string* parent_offsets =
         ancestor == nullptr ? nullptr : &ancestor->summary.at(offsets_key);
     FLOE_ASSIGN_OR_RAISE((*summary)[offsets_key],
@@ -272,7 +286,7 @@ Result<std::map<std::string, std::string>> IcebergSink::CommittedState() {
 
 Result<OffsetMap> IcebergSink::CommittedOffsets() {
   FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
-  const iceberg::Snapshot* snapshot = NewestWithKey(table_.metadata, OffsetsKey());
+  const iceberg::Snapshot* snapshot = NewestSnapshotWithKey(table_.metadata, OffsetsKey());
   if (snapshot == nullptr) {
     committed_offsets_.clear();
   } else {

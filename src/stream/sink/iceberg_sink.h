@@ -49,6 +49,23 @@ struct IcebergSinkOptions {
 /// `update` take its offsets, the others keep theirs.
 Result<std::string> MergeOffsetsJson(const std::string* parent_json, const OffsetMap& update);
 
+/// Loads the sink's table or, when it is missing and create_if_missing is set, creates it with
+/// `table_schema` (and options.partition_by, options.properties).
+Result<iceberg::LoadedTable> LoadOrCreateTable(iceberg::Catalog& catalog,
+                                               const iceberg::Schema& table_schema,
+                                               const IcebergSinkOptions& options);
+
+/// Per table column, the input column that fills it (by name, of the same type), or -1 for an
+/// optional table column the input lacks (written as null); InvalidArgument otherwise.
+Result<std::vector<int>> MapInputColumns(const iceberg::Schema& table_schema,
+                                         const iceberg::Schema& input_schema,
+                                         const std::string& where);
+
+/// The newest snapshot in the ancestry of the current one (itself included) whose summary has
+/// `key`, or nullptr.
+const iceberg::Snapshot* NewestSnapshotWithKey(const iceberg::TableMetadata& metadata,
+                                               const std::string& key);
+
 /// A checkpoint that wrote no rows but moved offsets commits an empty snapshot only every
 /// kMaxEmptyCheckpoints checkpoints and at the final one (like Flink's
 /// max-continuous-empty-commits): the offsets then lag a little, which costs a re-read of rows
