@@ -633,16 +633,17 @@ class JobDecoder {
     return transform;
   }
 
-  Result<stream::MetadataColumn> MetadataChoice(const YAML::Node& map, const std::string& map_path) const {
+  Result<stream::MetadataColumn> MetadataChoice(const YAML::Node& map,
+                                                const std::string& map_path) const {
     return Choice<stream::MetadataColumn>(map, "metadata", map_path, "source metadata",
-                                  {{"topic", stream::MetadataColumn::kTopic},
-                                   {"partition", stream::MetadataColumn::kPartition},
-                                   {"offset", stream::MetadataColumn::kOffset},
-                                   {"timestamp", stream::MetadataColumn::kTimestamp},
-                                   {"key", stream::MetadataColumn::kKey},
-                                   {"headers", stream::MetadataColumn::kHeaders},
-                                   {"cdc_op", stream::MetadataColumn::kCdcOp},
-                                   {"cdc_ts", stream::MetadataColumn::kCdcTs}});
+                                          {{"topic", stream::MetadataColumn::kTopic},
+                                           {"partition", stream::MetadataColumn::kPartition},
+                                           {"offset", stream::MetadataColumn::kOffset},
+                                           {"timestamp", stream::MetadataColumn::kTimestamp},
+                                           {"key", stream::MetadataColumn::kKey},
+                                           {"headers", stream::MetadataColumn::kHeaders},
+                                           {"cdc_op", stream::MetadataColumn::kCdcOp},
+                                           {"cdc_ts", stream::MetadataColumn::kCdcTs}});
   }
 
   /// An upsert sink, or a sink column of cdc_op/cdc_ts, needs a change stream as its input.

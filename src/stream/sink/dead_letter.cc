@@ -88,6 +88,8 @@ std::string_view DeadLetterTypeName(DeadLetterType type) {
       return "transformation_error";
     case DeadLetterType::kSchema:
       return "schema_error";
+    case DeadLetterType::kInvalidChange:
+      return "invalid_change";
   }
   return "unknown_error";
 }

@@ -19,9 +19,11 @@ enum class DeadLetterType : uint8_t {
   kValidation,       // a value does not fit its column
   kTransformation,   // an expression failed on the row (division by zero, a bad CAST)
   kSchema,           // the row does not fit a sink's table
+  kInvalidChange,    // a change stream's record that is not a valid change (no or unknown op)
 };
 
-/// "deserialization_error", "validation_error", "transformation_error", "schema_error".
+/// "deserialization_error", "validation_error", "transformation_error", "schema_error",
+/// "invalid_change".
 std::string_view DeadLetterTypeName(DeadLetterType type);
 
 /// The dead-letter table's columns: error_id, error_type, error_message, error_timestamp

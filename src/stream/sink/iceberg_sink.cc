@@ -234,31 +234,35 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
   return Status::Ok();
 }
 
-Result<iceberg::OrphanCleanup> IcebergSink::DeleteOrphanFiles(int64_t modified_before_ms) const {
-  if (options_.data_file_prefix.empty()) return iceberg::OrphanCleanup{};
+Result<iceberg::OrphanCleanup> DeleteJobOrphans(iceberg::Catalog& catalog,
+                                                const iceberg::TableIdentifier& table,
+                                                const std::string& file_prefix,
+                                                const StateStore& state_store,
+                                                int64_t modified_before_ms) {
+  if (file_prefix.empty()) return iceberg::OrphanCleanup{};
   // The table as it is now: files committed since this sink loaded it are referenced there.
-  FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable current, catalog_->LoadTable(options_.table));
+  FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable current, catalog.LoadTable(table));
   FLOE_ASSIGN_OR_RAISE(iceberg::OrphanCleanup cleanup,
-                       iceberg::DeleteOrphanFiles(*catalog_->file_io(), current.metadata,
-                                                  options_.data_file_prefix, modified_before_ms));
+                       iceberg::DeleteOrphanFiles(*catalog.file_io(), current.metadata, file_prefix,
+                                                  modified_before_ms));
   std::set<std::string> referenced_state;
   for (const iceberg::Snapshot& snapshot : current.metadata.snapshots) {
     for (const auto& [key, value] : snapshot.summary) {
       if (key.starts_with(kSummaryStatePrefix)) referenced_state.insert(value);
     }
   }
-  FLOE_RETURN_IF_ERROR(state_store_.DeleteOrphans(options_.data_file_prefix, referenced_state,
-                                                  modified_before_ms, &cleanup));
+  FLOE_RETURN_IF_ERROR(
+      state_store.DeleteOrphans(file_prefix, referenced_state, modified_before_ms, &cleanup));
   return cleanup;
 }
 
-int64_t IcebergSink::LastCheckpointId() const {
+int64_t LastCheckpointIdOf(const iceberg::TableMetadata& metadata, const std::string& job_id) {
   int64_t last = 0;
-  for (const iceberg::Snapshot& snapshot : table_.metadata.snapshots) {
+  for (const iceberg::Snapshot& snapshot : metadata.snapshots) {
     auto job = snapshot.summary.find(kSummaryJobId);
     auto id = snapshot.summary.find(kSummaryCheckpointId);
     if (job == snapshot.summary.end() || id == snapshot.summary.end()) continue;
-    if (job->second != options_.job_id) continue;
+    if (job->second != job_id) continue;
     int64_t value = 0;
     const std::string& text = id->second;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -267,21 +271,35 @@ int64_t IcebergSink::LastCheckpointId() const {
   return last;
 }
 
-Result<std::map<std::string, std::string>> IcebergSink::CommittedState() {
-  FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
-  const std::string prefix = StateKeyPrefix(options_.job_id);
+std::map<std::string, std::string> CommittedStateOf(const iceberg::TableMetadata& metadata,
+                                                    const std::string& job_id) {
+  const std::string prefix = std::string(kSummaryStatePrefix) + job_id + ".";
   std::map<std::string, std::string> state;
   // The newest snapshot of the ancestry that names any: each commit names all of the job's.
-  const iceberg::Snapshot* snapshot = table_.metadata.CurrentSnapshot();
+  const iceberg::Snapshot* snapshot = metadata.CurrentSnapshot();
   while (snapshot != nullptr && state.empty()) {
     for (auto it = snapshot->summary.lower_bound(prefix);
          it != snapshot->summary.end() && it->first.starts_with(prefix); ++it) {
       state[it->first.substr(prefix.size())] = it->second;
     }
     if (!snapshot->parent_snapshot_id) break;
-    snapshot = table_.metadata.SnapshotById(*snapshot->parent_snapshot_id);
+    snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id);
   }
   return state;
+}
+
+Result<iceberg::OrphanCleanup> IcebergSink::DeleteOrphanFiles(int64_t modified_before_ms) const {
+  return DeleteJobOrphans(*catalog_, options_.table, options_.data_file_prefix, state_store_,
+                          modified_before_ms);
+}
+
+int64_t IcebergSink::LastCheckpointId() const {
+  return LastCheckpointIdOf(table_.metadata, options_.job_id);
+}
+
+Result<std::map<std::string, std::string>> IcebergSink::CommittedState() {
+  FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
+  return CommittedStateOf(table_.metadata, options_.job_id);
 }
 
 Result<OffsetMap> IcebergSink::CommittedOffsets() {

@@ -10,7 +10,6 @@
 #include "common/uuid.h"
 #include "format/parquet/file_reader.h"
 #include "iceberg/catalog/append_files.h"
-#include "iceberg/catalog/catalog_internal.h"
 #include "iceberg/catalog/table_files.h"
 #include "iceberg/partitioned_writer.h"
 #include "iceberg/position_delete_writer.h"
@@ -56,12 +55,13 @@ IcebergUpsertSink::IcebergUpsertSink(std::shared_ptr<iceberg::Catalog> catalog,
     : catalog_(std::move(catalog)),
       options_(std::move(options)),
       table_(std::move(table)),
+      state_store_(catalog_->file_io(), StateStore::FolderFor(table_.metadata.location)),
       input_index_(std::move(input_index)),
       key_inputs_(std::move(key_inputs)),
       key_field_ids_(std::move(key_field_ids)) {}
 
 std::string IcebergUpsertSink::StateKey() const {
-  return fmt::format("{}{}.{}", kSummaryStatePrefix, options_.job_id, options_.table.name);
+  return fmt::format("{}{}.{}", kSummaryStatePrefix, options_.table.job_id, StateName());
 }
 
 Result<std::unique_ptr<IcebergUpsertSink>> IcebergUpsertSink::Open(
@@ -180,12 +180,12 @@ Result<std::optional<KeyIndex>> IcebergUpsertSink::LoadIndexState() {
   // Only this job's offsets-only commits may follow the snapshot that names the index.
   for (const iceberg::Snapshot* snapshot = metadata.CurrentSnapshot(); snapshot != named;
        snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id)) {
-    if (!IsOffsetsOnly(*snapshot, options_.job_id) || !snapshot->parent_snapshot_id) {
+    if (!IsOffsetsOnly(*snapshot, options_.table.job_id) || !snapshot->parent_snapshot_id) {
       return std::optional<KeyIndex>();
     }
   }
   const std::string& location = named->summary.at(state_key);
-  FLOE_ASSIGN_OR_RAISE(std::string blob, catalog_->file_io()->ReadFile(location));
+  FLOE_ASSIGN_OR_RAISE(std::string blob, state_store_.Read(location));
   FLOE_ASSIGN_OR_RAISE(KeyIndex index, KeyIndex::FromBlob(blob, location));
   // The blob records the snapshot it was computed on: the parent of the one naming it, unless
   // another commit slipped in between (then its rows are missing from the index).
@@ -406,6 +406,11 @@ void IcebergUpsertSink::SetSummary(const CheckpointInfo& checkpoint,
                                    iceberg::AppendOptions* options) const {
   options->summary[kSummaryJobId] = checkpoint.job_id;
   options->summary[kSummaryCheckpointId] = std::to_string(checkpoint.checkpoint_id);
+  // The other operators' state of this checkpoint, if this table holds it.
+  for (const auto& [state_name, location] : checkpoint.state_locations) {
+    options->summary[fmt::format("{}{}.{}", kSummaryStatePrefix, checkpoint.job_id, state_name)] =
+        location;
+  }
   // Offsets merge over the newest map of the ancestry at every attempt (as IcebergSink's).
   options->summary_for_base = [key = OffsetsKey(), update = checkpoint.offsets](
                                   const iceberg::TableMetadata& base,
@@ -443,17 +448,14 @@ Status IcebergUpsertSink::CommitOnce(const CheckpointInfo& checkpoint, const Off
     if (IsDelete(staged)) index_->Erase(key);
   }
   for (auto& [key, location] : new_locations) index_->Put(std::move(key), location);
-  const std::string& prefix = options_.table.data_file_prefix;
-  written.state_location = fmt::format("{}/floe-state/{}{}-{}-{}.state",
-                                       iceberg::internal::MetadataDirectory(table_.metadata),
-                                       prefix, name(), checkpoint.checkpoint_id, NewUuid());
-  status = catalog_->file_io()->WriteFile(written.state_location, index_->ToBlob(),
-                                          io::WriteMode::kCreateNew);
-  if (!status.ok()) {
+  Result<std::string> location = state_store_.Write(options_.table.job_id, StateName(),
+                                                    checkpoint.checkpoint_id, index_->ToBlob());
+  if (!location.ok()) {
     Discard(written);
     index_.reset();
-    return status;
+    return location.status();
   }
+  written.state_location = std::move(location).value();
   FaultPoint("after-index-write");
 
   // The deletes name these data files: a concurrent commit must not have removed them.
@@ -599,6 +601,21 @@ Result<OffsetMap> IcebergUpsertSink::CommittedOffsets() {
     FLOE_ASSIGN_OR_RAISE(committed_offsets_, OffsetsFromJson(snapshot->summary.at(OffsetsKey())));
   }
   return committed_offsets_;
+}
+
+Result<std::map<std::string, std::string>> IcebergUpsertSink::CommittedState() {
+  FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table.table));
+  return CommittedStateOf(table_.metadata, options_.table.job_id);
+}
+
+int64_t IcebergUpsertSink::LastCheckpointId() const {
+  return LastCheckpointIdOf(table_.metadata, options_.table.job_id);
+}
+
+Result<iceberg::OrphanCleanup> IcebergUpsertSink::DeleteOrphanFiles(
+    int64_t modified_before_ms) const {
+  return DeleteJobOrphans(*catalog_, options_.table.table, options_.table.data_file_prefix,
+                          state_store_, modified_before_ms);
 }
 
 Status IcebergUpsertSink::Close() {

@@ -27,16 +27,14 @@
 #include "stream/sink/iceberg_sink.h"
 #include "stream/sink/key_index.h"
 #include "stream/sink/sink.h"
+#include "stream/sink/table_sink.h"
+#include "stream/state_store.h"
 
 namespace floe::stream {
 
-/// Snapshot summary key prefix naming a stateful operator's state blob: floe.state.<job>.<name>.
-inline constexpr const char* kSummaryStatePrefix = "floe.state.";
-
 struct IcebergUpsertSinkOptions {
-  IcebergSinkOptions table;              // name, table, creation, offsets group, file prefix
+  IcebergSinkOptions table;  // name, job id, table, creation, offsets group, file prefix
   std::vector<std::string> primary_key;  // the table's identifier columns, in order
-  std::string job_id;                    // names the state blob in snapshot summaries
   /// Delete a key's previous row with an equality delete (no index) instead of by position.
   /// Readers must then join every data file against later equality deletes; PyIceberg cannot.
   bool equality_deletes = false;
@@ -45,7 +43,7 @@ struct IcebergUpsertSinkOptions {
 /// Thread safety: one thread, as Sink says. Lifetime: the catalog must outlive the sink.
 /// Idempotency: rows of offsets already committed are dropped before they reach Write (the
 /// runtime's per-sink committed offsets), so a replay changes nothing.
-class IcebergUpsertSink final : public Sink {
+class IcebergUpsertSink final : public TableSink {
  public:
   /// Loads or creates the table (primary-key columns required, identifier-field-ids set). The
   /// key columns must be int, long, string, date or timestamp(tz) input columns; an existing
@@ -65,11 +63,19 @@ class IcebergUpsertSink final : public Sink {
   Result<OffsetMap> CommittedOffsets() override;
   bool RetriesFailedCommits() const override { return true; }
   Status Close() override;
+  /// The operators' state locations the newest snapshot of the job names (its key index too).
+  Result<std::map<std::string, std::string>> CommittedState() override;
+  int64_t LastCheckpointId() const override;
+  Result<iceberg::OrphanCleanup> DeleteOrphanFiles(int64_t modified_before_ms) const override;
+  const StateStore& state_store() const override { return state_store_; }
+  std::string metadata_location() const override { return table_.metadata_location; }
 
   const iceberg::LoadedTable& table() const { return table_; }
   int64_t index_rebuilds() const { return index_rebuilds_; }
   int64_t commits() const { return commits_; }
-  /// The summary key that names this sink's index blob.
+  /// The state name of this sink's key index ("<sink>.key-index") and its summary key,
+  /// floe.state.<job>.<sink>.key-index.
+  std::string StateName() const { return options_.table.name + ".key-index"; }
   std::string StateKey() const;
 
  private:
@@ -126,6 +132,7 @@ class IcebergUpsertSink final : public Sink {
   std::shared_ptr<iceberg::Catalog> catalog_;
   IcebergUpsertSinkOptions options_;
   iceberg::LoadedTable table_;
+  StateStore state_store_;
   std::vector<int> input_index_;        // per table column: its input column, or -1 (null)
   std::vector<int> key_inputs_;         // per key column: its input column
   std::vector<int32_t> key_field_ids_;  // per key column: its table field id

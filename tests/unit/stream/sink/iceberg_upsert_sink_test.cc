@@ -65,7 +65,7 @@ class IcebergUpsertSinkTest : public ::testing::Test {
     options.table.offsets_group = "job.users";
     options.table.data_file_prefix = "floe-job-";
     options.primary_key = {"user_id"};
-    options.job_id = "job";
+    options.table.job_id = "job";
     return IcebergUpsertSink::Open(catalog_, *schema_, std::move(options));
   }
 
@@ -249,7 +249,7 @@ TEST_F(IcebergUpsertSinkTest, GeneratedChangesEndInTheExactFinalState) {
   EXPECT_TRUE(schema->FindFieldByName("user_id")->required);
   const iceberg::Snapshot* current = loaded->metadata.CurrentSnapshot();
   EXPECT_EQ(current->summary.at("operation"), "overwrite");
-  EXPECT_TRUE(current->summary.contains("floe.state.job.current"));
+  EXPECT_TRUE(current->summary.contains("floe.state.job.current.key-index"));
 
   // A restarted sink loads the index the last snapshot names and goes on exactly.
   sink = Open();
