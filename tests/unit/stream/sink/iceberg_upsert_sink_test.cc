@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 
+#include "../../iceberg/catalog/lossy_catalog.h"
 #include "common/uuid.h"
 #include "format/parquet/file_reader.h"
 #include "iceberg/catalog/append_files.h"
@@ -56,7 +57,8 @@ class IcebergUpsertSinkTest : public ::testing::Test {
     fs::remove_all(dir_, ignored);
   }
 
-  Result<std::unique_ptr<IcebergUpsertSink>> Open(const std::string& partition_by = "region") {
+  Result<std::unique_ptr<IcebergUpsertSink>> Open(const std::string& partition_by = "region",
+                                                  std::shared_ptr<iceberg::Catalog> catalog = {}) {
     IcebergUpsertSinkOptions options;
     options.table.name = "current";
     options.table.table = *iceberg::TableIdentifier::Parse("streaming.users_current");
@@ -66,7 +68,7 @@ class IcebergUpsertSinkTest : public ::testing::Test {
     options.table.data_file_prefix = "floe-job-";
     options.primary_key = {"user_id"};
     options.table.job_id = "job";
-    return IcebergUpsertSink::Open(catalog_, *schema_, std::move(options));
+    return IcebergUpsertSink::Open(catalog ? catalog : catalog_, *schema_, std::move(options));
   }
 
   RecordBatch Batch(const std::vector<Change>& changes, int64_t first_offset) {
@@ -324,6 +326,44 @@ TEST_F(IcebergUpsertSinkTest, AForeignRewriteMakesTheIndexRebuildAndUpsertsStayE
   ASSERT_TRUE(committed.ok()) << committed.ToString();
   EXPECT_EQ((*sink)->index_rebuilds(), 2);
   EXPECT_EQ(ReadTable(), expected);
+}
+
+using Lossy = iceberg::testing::LossyCatalog;
+
+// iceberg#10431: a checkpoint whose commit failed goes with the next one, and the second change
+// of a key (here its delete, then a re-insert) is not lost on the way; every outcome of the
+// failed commit (refused, landed with a lost answer, lost before landing) ends exact.
+TEST_F(IcebergUpsertSinkTest, AFailedCheckpointsChangesGoWithTheNextExactly) {
+  for (Lossy::Commit failure :
+       {Lossy::Commit::kRefuse, Lossy::Commit::kLandThenLose, Lossy::Commit::kLoseBeforeLand}) {
+    TearDown();
+    SetUp();
+    auto lossy = std::make_shared<Lossy>(catalog_);
+    auto sink = Open("region", lossy);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    State expected;
+    const std::vector<std::vector<Change>> checkpoints = {
+        {{ChangeOp::kCreate, 1, "a", "eu"}, {ChangeOp::kCreate, 2, "b", "eu"}},
+        {{ChangeOp::kUpdate, 1, "a2", "us"}, {ChangeOp::kDelete, 2, "b", "eu"}},  // fails
+        {{ChangeOp::kDelete, 1, "a2", "us"},
+         {ChangeOp::kCreate, 2, "b2", "ap"},
+         {ChangeOp::kCreate, 3, "c", "eu"}},
+        {{ChangeOp::kCreate, 1, "a3", "eu"}}};
+    int64_t offset = 0;
+    for (size_t i = 0; i < checkpoints.size(); ++i) {
+      for (const Change& change : checkpoints[i]) Apply(change, &expected);
+      RecordBatch batch = Batch(checkpoints[i], offset);
+      offset += static_cast<int64_t>(batch.num_rows());
+      ASSERT_TRUE((*sink)->Write(batch, Selection::All(batch.num_rows())).ok());
+      if (i == 1) {
+        lossy->Script({failure});
+        lossy->FailLoadsAfterLostAnswers(1);  // the writer cannot find out at once
+      }
+      Status status = (*sink)->Commit(Checkpoint(static_cast<int64_t>(i) + 1, offset));
+      EXPECT_EQ(status.ok(), i != 1) << status.ToString();
+    }
+    EXPECT_EQ(ReadTable(), expected) << "failure " << static_cast<int>(failure);
+  }
 }
 
 TEST_F(IcebergUpsertSinkTest, RefusesPlainRowsAndBadKeys) {
