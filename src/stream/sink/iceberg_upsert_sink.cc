@@ -11,6 +11,7 @@
 #include "format/parquet/file_reader.h"
 #include "iceberg/catalog/append_files.h"
 #include "iceberg/catalog/table_files.h"
+#include "iceberg/column_kind.h"
 #include "iceberg/partitioned_writer.h"
 #include "iceberg/position_delete_writer.h"
 #include "stream/offsets_json.h"

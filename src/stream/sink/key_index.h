@@ -16,7 +16,7 @@
 
 #include "common/column_vector.h"
 #include "common/result.h"
-#include "iceberg/transform.h"
+#include "iceberg/scalar.h"
 
 namespace floe::stream {
 
