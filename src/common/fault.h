@@ -2,7 +2,8 @@
 
 // Fault injection for crash tests: FLOE_FAULT=POINT[:N] kills the process (SIGKILL, as a crash
 // would: no destructors, no flushing) the Nth time (default 1st) execution reaches the named
-// point. Points: after-data-file, after-manifest, before-commit, after-commit-before-response,
+// point. Points: after-data-file, after-manifest, after-index-write (an upsert sink wrote its key
+// index, before the commit that names it), before-commit, after-commit-before-response,
 // after-iceberg-before-kafka-commit, during-rebalance, after-state-write (operator state files
 // written, nothing committed yet). Without FLOE_FAULT a point costs one
 // relaxed atomic load.

@@ -15,6 +15,7 @@
 #include "format/avro/writer.h"
 #include "iceberg/column_kind.h"
 #include "iceberg/conversions.h"
+#include "iceberg/scalar_order.h"
 #include "iceberg/schema_json.h"
 
 namespace floe::iceberg {
@@ -189,7 +190,10 @@ Result<ojson> PartitionRecordSchema(const Type& partition_type) {
   return ojson{{"type", "record"}, {"name", "r102"}, {"fields", std::move(fields)}};
 }
 
-Result<avro::NodePtr> ManifestEntrySchema(int32_t format_version, const Type& partition_type) {
+// v2 delete manifests carry referenced_data_file too (file-scoped position deletes, as Java
+// writes them since 1.7); v3 manifests carry every row-lineage and deletion-vector field.
+Result<avro::NodePtr> ManifestEntrySchema(int32_t format_version, const Type& partition_type,
+                                          ManifestContent content) {
   FLOE_ASSIGN_OR_RAISE(ojson partition, PartitionRecordSchema(partition_type));
   ojson data_file_fields = ojson::array({
       Field("content", "int", ids::kContent),
@@ -228,6 +232,9 @@ Result<avro::NodePtr> ManifestEntrySchema(int32_t format_version, const Type& pa
     data_file_fields.push_back(OptionalField("content_offset", "long", ids::kContentOffset));
     data_file_fields.push_back(
         OptionalField("content_size_in_bytes", "long", ids::kContentSizeInBytes));
+  } else if (content == ManifestContent::kDeletes) {
+    data_file_fields.push_back(
+        OptionalField("referenced_data_file", "string", ids::kReferencedDataFile));
   }
   const ojson schema{
       {"type", "record"},
@@ -370,12 +377,14 @@ std::string_view FileFormatName(FileFormat format) {
       return "AVRO";
     case FileFormat::kOrc:
       return "ORC";
+    case FileFormat::kPuffin:
+      return "PUFFIN";
   }
   return "PARQUET";
 }
 
 Result<Value> DataFileValue(const DataFile& file, const Type& partition_type,
-                            int32_t format_version) {
+                            int32_t format_version, ManifestContent content) {
   const std::vector<NestedField>& partition_fields = partition_type.fields();
   if (file.partition.size() != partition_fields.size()) {
     return InvalidArgument("data file {} has {} partition values, the spec has {} fields",
@@ -416,40 +425,23 @@ Result<Value> DataFileValue(const DataFile& file, const Type& partition_type,
       file.sort_order_id ? Value::Int(*file.sort_order_id) : Value::Null(),
   };
   if (format_version >= kFormatVersionRowLineage) {
-    // first_row_id, referenced_data_file, content_offset, content_size_in_bytes: not produced
-    // yet. Null means "inherit" for the first and "absent" for the others.
-    constexpr int kRowLineageFields = 4;
-    for (int i = 0; i < kRowLineageFields; ++i) fields.push_back(Value::Null());
+    // Null means "inherit" for first_row_id and "absent" for the others.
+    const auto optional_long = [](const std::optional<int64_t>& v) {
+      return v ? Value::Long(*v) : Value::Null();
+    };
+    fields.push_back(optional_long(file.first_row_id));
+    fields.push_back(file.referenced_data_file ? Value::String(*file.referenced_data_file)
+                                               : Value::Null());
+    fields.push_back(optional_long(file.content_offset));
+    fields.push_back(optional_long(file.content_size_in_bytes));
+  } else if (content == ManifestContent::kDeletes) {
+    fields.push_back(file.referenced_data_file ? Value::String(*file.referenced_data_file)
+                                               : Value::Null());
   }
   return Value::Record(std::move(fields));
 }
 
 // ---- partition summaries ---------------------------------------------------------------------
-
-// Orders two non-null partition values of one type the way Iceberg compares them; strings,
-// binary, fixed and uuid compare as unsigned bytes (UTF-8 order is code point order).
-bool ScalarLess(const Type& type, const Scalar& a, const Scalar& b) {
-  if (type.id() == TypeId::kDecimal && std::holds_alternative<std::string>(a)) {
-    // 16-byte two's complement: flipping the sign bit makes byte order numeric order.
-    std::string x = std::get<std::string>(a);
-    std::string y = std::get<std::string>(b);
-    x[0] = static_cast<char>(static_cast<uint8_t>(x[0]) ^ 0x80);
-    y[0] = static_cast<char>(static_cast<uint8_t>(y[0]) ^ 0x80);
-    return x < y;
-  }
-  if (const auto* x = std::get_if<float>(&a)) {
-    const float y = std::get<float>(b);
-    // -0.0 sorts before +0.0, as the spec's bounds require.
-    if (*x == y) return std::signbit(*x) && !std::signbit(y);
-    return *x < y;
-  }
-  if (const auto* x = std::get_if<double>(&a)) {
-    const double y = std::get<double>(b);
-    if (*x == y) return std::signbit(*x) && !std::signbit(y);
-    return *x < y;
-  }
-  return a < b;  // same alternative: bool, int32, int64 and bytes compare naturally
-}
 
 bool IsNaN(const Scalar& value) {
   if (const auto* f = std::get_if<float>(&value)) return std::isnan(*f);
@@ -705,6 +697,7 @@ Result<FileFormat> ParseFileFormat(std::string_view text, const std::string& whe
   if (upper == "PARQUET") return FileFormat::kParquet;
   if (upper == "AVRO") return FileFormat::kAvro;
   if (upper == "ORC") return FileFormat::kOrc;
+  if (upper == "PUFFIN") return FileFormat::kPuffin;
   return Corrupt("{}: unknown file format '{}'", where, text);
 }
 
@@ -754,6 +747,10 @@ Result<DataFile> ReadDataFile(const RecordView& record, const Type& partition_ty
     FLOE_ASSIGN_OR_RAISE(file.sort_order_id,
                          NarrowToInt(*sort_order_id, "sort_order_id", record.where()));
   }
+  FLOE_ASSIGN_OR_RAISE(file.first_row_id, record.OptionalLong("first_row_id"));
+  FLOE_ASSIGN_OR_RAISE(file.referenced_data_file, record.OptionalBytes("referenced_data_file"));
+  FLOE_ASSIGN_OR_RAISE(file.content_offset, record.OptionalLong("content_offset"));
+  FLOE_ASSIGN_OR_RAISE(file.content_size_in_bytes, record.OptionalLong("content_size_in_bytes"));
   return file;
 }
 
@@ -779,8 +776,9 @@ Result<ManifestFile> WriteManifest(io::FileIO& io, const std::string& location,
   const Schema& schema = *context.schema;
   const PartitionSpec& spec = *context.spec;
   FLOE_ASSIGN_OR_RAISE(TypePtr partition_type, spec.PartitionType(schema));
-  FLOE_ASSIGN_OR_RAISE(avro::NodePtr avro_schema,
-                       ManifestEntrySchema(context.format_version, *partition_type));
+  FLOE_ASSIGN_OR_RAISE(
+      avro::NodePtr avro_schema,
+      ManifestEntrySchema(context.format_version, *partition_type, context.content));
 
   avro::WriterOptions options;
   options.codec = avro::Codec::kDeflate;
@@ -828,8 +826,8 @@ Result<ManifestFile> WriteManifest(io::FileIO& io, const std::string& location,
     } else if (context.snapshot_id != 0) {
       snapshot_id = Value::Long(context.snapshot_id);
     }
-    FLOE_ASSIGN_OR_RAISE(Value data_file,
-                         DataFileValue(entry.data_file, *partition_type, context.format_version));
+    FLOE_ASSIGN_OR_RAISE(Value data_file, DataFileValue(entry.data_file, *partition_type,
+                                                        context.format_version, context.content));
     const Value row = Value::Record({
         Value::Int(static_cast<int32_t>(entry.status)),
         std::move(snapshot_id),

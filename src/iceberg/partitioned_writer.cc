@@ -130,14 +130,15 @@ Result<std::unique_ptr<PartitionedWriter>> PartitionedWriter::Make(std::shared_p
   return writer;
 }
 
-Status PartitionedWriter::Write(std::span<const ColumnVector* const> columns, Selection selection) {
+Status PartitionedWriter::Write(std::span<const ColumnVector* const> columns, Selection selection,
+                                RowLocation* locations) {
   if (columns.size() != schema_.fields().size()) {
     return InvalidArgument("{} columns given for a schema of {} fields", columns.size(),
                            schema_.fields().size());
   }
   if (selection.count == 0) return Status::Ok();
   if (spec_.is_unpartitioned()) {
-    return WriteToPartition(std::string(), {}, columns, selection);
+    return WriteToPartition(std::string(), {}, columns, selection, locations);
   }
 
   // Group the selected rows by partition tuple, then write each group as one selection.
@@ -160,28 +161,36 @@ Status PartitionedWriter::Write(std::span<const ColumnVector* const> columns, Se
   for (auto& [group_key, partition] : tuples) {
     const std::vector<uint32_t>& rows = rows_by_key_[group_key];
     FLOE_RETURN_IF_ERROR(WriteToPartition(group_key, std::move(partition), columns,
-                                          Selection{rows.data(), rows.size()}));
+                                          Selection{rows.data(), rows.size()}, locations));
   }
   return Status::Ok();
 }
 
 Status PartitionedWriter::WriteToPartition(const std::string& key, std::vector<Scalar> partition,
                                            std::span<const ColumnVector* const> columns,
-                                           Selection selection) {
+                                           Selection selection, RowLocation* locations) {
   auto it = open_files_.find(key);
   if (it == open_files_.end()) {
     OpenFile file;
     file.path = PartitionPath(spec_, schema_, partition);
     file.partition = std::move(partition);
     FLOE_ASSIGN_OR_RAISE(file.writer, NewFile(file.partition, file.path));
+    file.number = static_cast<uint32_t>(opened_files_.size() - 1);
     it = open_files_.emplace(key, std::move(file)).first;
   }
   OpenFile& file = it->second;
+  if (locations != nullptr) {
+    const int64_t first = file.writer->num_rows();
+    for (size_t i = 0; i < selection.count; ++i) {
+      locations[selection.Row(i)] = RowLocation{file.number, first + static_cast<int64_t>(i)};
+    }
+  }
   FLOE_RETURN_IF_ERROR(file.writer->Write(columns, selection));
   rows_written_ += static_cast<int64_t>(selection.count);
   if (file.writer->EstimatedFileSize() >= target_file_size_bytes_) {
     FLOE_RETURN_IF_ERROR(CloseFile(file));
     FLOE_ASSIGN_OR_RAISE(file.writer, NewFile(file.partition, file.path));
+    file.number = static_cast<uint32_t>(opened_files_.size() - 1);
   }
   return Status::Ok();
 }
@@ -194,6 +203,7 @@ Result<std::unique_ptr<DataFileWriter>> PartitionedWriter::NewFile(
   std::string location = partition_path.empty()
                              ? fmt::format("{}/{}", data_location_, name)
                              : fmt::format("{}/{}/{}", data_location_, partition_path, name);
+  opened_files_.push_back(location);
   return DataFileWriter::Make(*io_, std::move(location), schema_, partition, properties_);
 }
 

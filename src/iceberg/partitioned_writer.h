@@ -33,6 +33,13 @@ std::string PartitionPath(const PartitionSpec& spec, const Schema& schema,
 /// table is never created with values its writers would refuse.
 Status ValidateWriteProperties(const std::map<std::string, std::string>& properties);
 
+/// Where a written row went: the writer's file number (PartitionedWriter::FileLocation) and the
+/// row's position in that file (0-based, as position deletes count).
+struct RowLocation {
+  uint32_t file = 0;
+  int64_t position = 0;
+};
+
 /// Thread safety: one thread per writer. Lifetime: the FileIO must outlive the writer.
 class PartitionedWriter {
  public:
@@ -42,8 +49,12 @@ class PartitionedWriter {
                                                          const TableMetadata& metadata);
 
   /// `columns`: one vector per field of the current schema, in schema order (kinds as
-  /// ColumnKindFor names). Rows the selection names are written.
-  Status Write(std::span<const ColumnVector* const> columns, Selection selection);
+  /// ColumnKindFor names). Rows the selection names are written. With `locations` (one slot per
+  /// row of `columns`), the slot of each written row receives where it went.
+  Status Write(std::span<const ColumnVector* const> columns, Selection selection,
+               RowLocation* locations = nullptr);
+  /// The location of the writer's file number `file` (files in the order it opened them).
+  const std::string& FileLocation(uint32_t file) const { return opened_files_.at(file); }
 
   /// Closes every open file and returns all files written since the last Finish.
   Result<std::vector<DataFile>> Finish();
@@ -61,6 +72,7 @@ class PartitionedWriter {
     std::vector<Scalar> partition;
     std::string path;  // the partition's directory below the data location ("" if none)
     std::unique_ptr<DataFileWriter> writer;
+    uint32_t number = 0;  // the open file's number (opened_files_)
   };
 
   PartitionedWriter(std::shared_ptr<io::FileIO> io, Schema schema, PartitionSpec spec,
@@ -68,7 +80,8 @@ class PartitionedWriter {
                     parquet::WriterProperties properties);
 
   Status WriteToPartition(const std::string& key, std::vector<Scalar> partition,
-                          std::span<const ColumnVector* const> columns, Selection selection);
+                          std::span<const ColumnVector* const> columns, Selection selection,
+                          RowLocation* locations);
   Result<std::unique_ptr<DataFileWriter>> NewFile(const std::vector<Scalar>& partition,
                                                   const std::string& partition_path);
   Status CloseFile(OpenFile& file);
@@ -87,6 +100,7 @@ class PartitionedWriter {
   int64_t rows_written_ = 0;
   std::unordered_map<std::string, OpenFile> open_files_;
   std::vector<DataFile> closed_files_;
+  std::vector<std::string> opened_files_;  // every file's location, by file number
   // Reused per batch: rows of each partition key.
   std::unordered_map<std::string, std::vector<uint32_t>> rows_by_key_;
 };

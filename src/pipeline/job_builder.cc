@@ -11,7 +11,9 @@
 #include "iceberg/rest/rest_catalog.h"
 #include "pipeline/job_loader.h"
 #include "stream/job_files.h"
+#include "stream/sink/column_selecting_sink.h"
 #include "stream/sink/dead_letter.h"
+#include "stream/sink/iceberg_upsert_sink.h"
 #include "stream/sink/jsonl_sink.h"
 #include "stream/source/file_source.h"
 #include "stream/source/kafka_source.h"
@@ -55,6 +57,22 @@ std::vector<std::string> SplitList(const std::string& text) {
   return items;
 }
 
+/// The name under which an envelope column that only a sink's `columns:` asks for travels in
+/// the rows: not a name a job file can give (sinks without `columns:` leave it out).
+std::string HiddenColumnName(stream::MetadataColumn metadata) {
+  return fmt::format("__floe_metadata_{}", static_cast<int>(metadata));
+}
+
+bool IsHidden(const std::string& name) { return name.starts_with("__floe_metadata_"); }
+
+/// The source column holding `metadata`: the first the source declares, else the hidden one.
+std::string MetadataSourceName(const SourceConfig& source, stream::MetadataColumn metadata) {
+  for (const ColumnConfig& column : source.schema) {
+    if (column.metadata == metadata) return column.name;
+  }
+  return HiddenColumnName(metadata);
+}
+
 /// The source schema, its metadata columns and the event time of `plan->source`.
 Status PlanSource(const JobConfig& config, JobPlan* plan) {
   std::vector<iceberg::NestedField> fields;
@@ -64,6 +82,30 @@ Status PlanSource(const JobConfig& config, JobPlan* plan) {
     plan->metadata.push_back(column.metadata);
     plan->header_names.push_back(column.header);
   }
+  // Envelope columns that sinks' `columns:` ask for and the source does not declare.
+  for (const SinkConfig& sink : config.sinks) {
+    for (const SinkColumnConfig& column : sink.columns) {
+      if (column.metadata == stream::MetadataColumn::kNone) continue;
+      const std::string name = MetadataSourceName(*plan->source, column.metadata);
+      const bool known = std::any_of(fields.begin(), fields.end(),
+                                     [&](const auto& field) { return field.name == name; });
+      if (known) continue;
+      fields.push_back(iceberg::NestedField{
+          id++, name, false, iceberg::Type::Primitive(stream::MetadataTypeId(column.metadata)),
+          ""});
+      plan->metadata.push_back(column.metadata);
+      plan->header_names.emplace_back();
+    }
+    if (sink.mode == SinkMode::kUpsert) {
+      for (const std::string& key : sink.primary_key) {
+        if (std::find(plan->key_columns.begin(), plan->key_columns.end(), key) ==
+            plan->key_columns.end()) {
+          plan->key_columns.push_back(key);
+        }
+      }
+    }
+  }
+  plan->change_stream = plan->source->format == RecordFormat::kDebeziumJson;
   plan->source_schema = std::make_shared<const iceberg::Schema>(0, std::move(fields));
   if (!plan->source->event_time) return Status::Ok();
   const EventTimeConfig& event_time = *plan->source->event_time;
@@ -233,6 +275,30 @@ Result<stream::KafkaSinkOptions> KafkaSinkOptionsFor(const JobPlan& plan, const 
   return options;
 }
 
+std::optional<std::vector<stream::SelectedColumn>> SinkColumns(const JobPlan& plan,
+                                                               const SinkConfig& sink,
+                                                               const iceberg::Schema& rows) {
+  std::vector<stream::SelectedColumn> selected;
+  if (sink.columns.empty()) {
+    bool hidden = false;
+    for (const iceberg::NestedField& field : rows.fields()) {
+      if (IsHidden(field.name)) {
+        hidden = true;
+      } else {
+        selected.push_back({field.name, field.name});
+      }
+    }
+    if (!hidden) return std::nullopt;
+    return selected;
+  }
+  for (const SinkColumnConfig& column : sink.columns) {
+    selected.push_back({column.name, column.metadata == stream::MetadataColumn::kNone
+                                         ? column.name
+                                         : MetadataSourceName(*plan.source, column.metadata)});
+  }
+  return selected;
+}
+
 stream::IcebergSinkOptions IcebergSinkOptionsFor(const JobConfig& config, const SinkConfig& sink,
                                                  const std::string& name) {
   stream::IcebergSinkOptions options;
@@ -279,9 +345,39 @@ Result<std::shared_ptr<iceberg::Catalog>> JobBuilder::CatalogFor(const std::stri
 Result<stream::SinkSlot> JobBuilder::OpenSink(const SinkConfig& config,
                                               const iceberg::Schema& schema,
                                               const std::string& name, int worker) {
+  std::optional<std::vector<stream::SelectedColumn>> columns = SinkColumns(plan_, config, schema);
+  if (!columns) return OpenSinkOf(config, schema, name, worker);
+  auto selected = stream::SelectColumns(schema, *columns);
+  if (!selected.ok()) {
+    return InvalidArgument("{}: {}",
+                           config.columns.empty() ? config.location.ToString()
+                                                  : config.location.ToString() + ".columns",
+                           selected.status().message());
+  }
+  FLOE_ASSIGN_OR_RAISE(stream::SinkSlot slot, OpenSinkOf(config, *selected, name, worker));
+  // The slot's table (if any) stays the inner sink, which the wrapper owns.
+  FLOE_ASSIGN_OR_RAISE(slot.sink,
+                       stream::ColumnSelectingSink::Make(std::move(slot.sink), schema, *columns));
+  return slot;
+}
+
+Result<stream::SinkSlot> JobBuilder::OpenSinkOf(const SinkConfig& config,
+                                                const iceberg::Schema& schema,
+                                                const std::string& name, int worker) {
   switch (config.type) {
     case SinkType::kIceberg: {
       FLOE_ASSIGN_OR_RAISE(std::shared_ptr<iceberg::Catalog> catalog, CatalogFor(config.catalog));
+      const std::string where =
+          fmt::format("table {} in catalog '{}'", config.table.ToString(), config.catalog);
+      if (config.mode == SinkMode::kUpsert) {
+        stream::IcebergUpsertSinkOptions options;
+        options.table = IcebergSinkOptionsFor(*plan_.config, config, name);
+        options.primary_key = config.primary_key;
+        options.equality_deletes = config.delete_mode == DeleteMode::kEquality;
+        FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::IcebergUpsertSink> sink,
+                             stream::IcebergUpsertSink::Open(catalog, schema, std::move(options)));
+        return stream::SinkSlot::ForTable(std::move(sink), where);
+      }
       FLOE_ASSIGN_OR_RAISE(
           std::unique_ptr<stream::IcebergSink> sink,
           stream::IcebergSink::Open(catalog, schema,
@@ -354,6 +450,8 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
   options.source_schema = plan_.source_schema;
   options.metadata = plan_.metadata;
   options.header_names = plan_.header_names;
+  options.changes.enabled = plan_.change_stream;
+  options.changes.key_columns = plan_.key_columns;
   options.transforms = plan_.transforms;
   options.window = plan_.window;
   options.window_state_name = plan_.window_state_name;

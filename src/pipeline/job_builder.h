@@ -19,6 +19,7 @@
 #include "stream/job_counters.h"
 #include "stream/job_runner.h"
 #include "stream/job_telemetry.h"
+#include "stream/sink/column_selecting_sink.h"
 #include "stream/sink/iceberg_sink.h"
 #include "stream/sink/kafka_sink.h"
 
@@ -47,7 +48,16 @@ struct JobPlan {
   int workers = 1;
   /// Kafka sources: the consumer, as the job configures it (every worker joins one group).
   kafka::ConsumerOptions consumer;
+  /// format: debezium-json; the upsert sinks' primary-key columns (never null in an image).
+  bool change_stream = false;
+  std::vector<std::string> key_columns;
 };
+
+/// What a sink writes when that is not simply the rows: its `columns:`, or the rows without
+/// the hidden envelope columns other sinks asked for; nullopt: the rows as they are.
+std::optional<std::vector<stream::SelectedColumn>> SinkColumns(const JobPlan& plan,
+                                                               const SinkConfig& sink,
+                                                               const iceberg::Schema& rows);
 
 /// InvalidArgument / NotSupported when the job cannot run as written.
 Result<JobPlan> PlanJob(const JobConfig& config);
@@ -86,8 +96,11 @@ class JobBuilder {
 
  private:
   Result<std::shared_ptr<iceberg::Catalog>> CatalogFor(const std::string& name);
+  /// The sink for `schema` rows, behind its column selection if it has one.
   Result<stream::SinkSlot> OpenSink(const SinkConfig& config, const iceberg::Schema& schema,
                                     const std::string& name, int worker);
+  Result<stream::SinkSlot> OpenSinkOf(const SinkConfig& config, const iceberg::Schema& schema,
+                                      const std::string& name, int worker);
   Result<std::unique_ptr<stream::Source>> OpenSource(int worker,
                                                      stream::PartitionListener* listener) const;
 

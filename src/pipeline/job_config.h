@@ -80,7 +80,9 @@ struct EventTimeConfig {
 };
 
 enum class SourceType : uint8_t { kFile, kKafka };
-enum class RecordFormat : uint8_t { kJson };
+/// kJson: one JSON object per record, the row. kDebeziumJson: one Debezium change envelope per
+/// record (with or without the schema/payload wrapper), the row being its before/after image.
+enum class RecordFormat : uint8_t { kJson, kDebeziumJson };
 
 struct SourceConfig {
   std::string name;
@@ -95,6 +97,22 @@ struct SourceConfig {
 };
 
 enum class SinkType : uint8_t { kIceberg, kJsonl, kKafka };
+
+/// Iceberg sinks: kAppend adds every row (for a change stream: every change, the audit trail);
+/// kUpsert keeps one current row per primary key (needs a change stream).
+enum class SinkMode : uint8_t { kAppend, kUpsert };
+/// How an upsert sink deletes a key's previous row: by position (v2 position deletes, v3
+/// deletion vectors, found through its key index) or by equality delete files.
+enum class DeleteMode : uint8_t { kPosition, kEquality };
+
+/// One column of a sink's `columns:`: a row column by name, or an envelope column (metadata)
+/// written under `name`.
+struct SinkColumnConfig {
+  std::string name;
+  stream::MetadataColumn metadata = stream::MetadataColumn::kNone;
+  std::string header;  // kHeader
+  ConfigLocation location;
+};
 
 /// A sink, or the dead-letter destination (same keys).
 struct SinkConfig {
@@ -111,6 +129,13 @@ struct SinkConfig {
   std::string path;               // jsonl: a file, or "-" for stdout
   std::string topic;              // kafka
   std::optional<ConfigText> key;  // kafka: an expression whose value (as text) keys each message
+  /// Iceberg: append or upsert; an upsert's primary key (column names) and delete mode.
+  SinkMode mode = SinkMode::kAppend;
+  std::vector<std::string> primary_key;
+  DeleteMode delete_mode = DeleteMode::kPosition;
+  /// What the sink writes, in order (empty: the row's columns).
+  std::vector<SinkColumnConfig> columns;
+  ConfigLocation location;  // the sink's own entry, for errors found when the job is built
 };
 
 /// The whole job. Catalogs, sources and sinks keep the order of the file.

@@ -45,8 +45,9 @@ const std::vector<std::string_view> kFileSourceKeys = {"type", "path", "format",
 const std::vector<std::string_view> kKafkaSourceKeys = {"type", "format", "schema", "event_time",
                                                         "properties"};
 const std::vector<std::string_view> kIcebergSinkKeys = {
-    "type",         "catalog",           "table",     "create_if_missing",
-    "partition_by", "write_parallelism", "properties"};
+    "type",         "catalog",           "table",      "create_if_missing",
+    "partition_by", "write_parallelism", "properties", "mode",
+    "primary_key",  "delete_mode",       "columns"};
 const std::vector<std::string_view> kJsonlSinkKeys = {"type", "path"};
 const std::vector<std::string_view> kKafkaSinkKeys = {"type", "topic", "key", "properties"};
 
@@ -172,6 +173,7 @@ class JobDecoder {
       std::string name = entry.first.Scalar();
       FLOE_ASSIGN_OR_RAISE(SinkConfig sink,
                            DecodeSink(name, entry.second, JoinPath("sinks", name), job.catalogs));
+      FLOE_RETURN_IF_ERROR(CheckChangeStreamNeeds(sink, entry.second, job.sources));
       job.sinks.push_back(std::move(sink));
     }
 
@@ -282,6 +284,7 @@ class JobDecoder {
         }
         return Status::Ok();
       case ShapeKind::kSection:
+        if (shape.or_scalar && node.IsScalar()) return Status::Ok();
         FLOE_RETURN_IF_ERROR(expect(node.IsMap(), fmt::format("a map of {}", shape.KeyList())));
         FLOE_RETURN_IF_ERROR(CheckMapKeys(node, path, &keys));
         if (shape.exactly_one_key && keys.size() != 1) {
@@ -486,8 +489,10 @@ class JobDecoder {
       FLOE_ASSIGN_OR_RAISE(source.path, RequiredText(node, "path", path));
     }
     if (IsPresent(node["format"])) {
-      FLOE_ASSIGN_OR_RAISE(source.format, Choice<RecordFormat>(node, "format", path, "format",
-                                                               {{"json", RecordFormat::kJson}}));
+      FLOE_ASSIGN_OR_RAISE(source.format,
+                           Choice<RecordFormat>(node, "format", path, "format",
+                                                {{"json", RecordFormat::kJson},
+                                                 {"debezium-json", RecordFormat::kDebeziumJson}}));
     }
 
     std::string schema_path = JoinPath(path, "schema");
@@ -524,15 +529,11 @@ class JobDecoder {
                         "expected header:NAME, the name of a Kafka header");
           }
         } else {
-          FLOE_ASSIGN_OR_RAISE(column.metadata,
-                               Choice<stream::MetadataColumn>(
-                                   column_node, "metadata", column_path, "source metadata",
-                                   {{"topic", stream::MetadataColumn::kTopic},
-                                    {"partition", stream::MetadataColumn::kPartition},
-                                    {"offset", stream::MetadataColumn::kOffset},
-                                    {"timestamp", stream::MetadataColumn::kTimestamp},
-                                    {"key", stream::MetadataColumn::kKey},
-                                    {"headers", stream::MetadataColumn::kHeaders}}));
+          FLOE_ASSIGN_OR_RAISE(column.metadata, MetadataChoice(column_node, column_path));
+        }
+        if (IsChangeMetadata(column.metadata) && source.format != RecordFormat::kDebeziumJson) {
+          return Fail(metadata_node, metadata_path,
+                      "cdc_op and cdc_ts need a change stream (format: debezium-json)");
         }
         iceberg::TypeId expected = stream::MetadataTypeId(column.metadata);
         if (column.type->id() != expected) {
@@ -783,11 +784,108 @@ class JobDecoder {
     return Status::Ok();
   }
 
+  Result<stream::MetadataColumn> MetadataChoice(const YAML::Node& map,
+                                                const std::string& map_path) const {
+    return Choice<stream::MetadataColumn>(map, "metadata", map_path, "source metadata",
+                                          {{"topic", stream::MetadataColumn::kTopic},
+                                           {"partition", stream::MetadataColumn::kPartition},
+                                           {"offset", stream::MetadataColumn::kOffset},
+                                           {"timestamp", stream::MetadataColumn::kTimestamp},
+                                           {"key", stream::MetadataColumn::kKey},
+                                           {"headers", stream::MetadataColumn::kHeaders},
+                                           {"cdc_op", stream::MetadataColumn::kCdcOp},
+                                           {"cdc_ts", stream::MetadataColumn::kCdcTs}});
+  }
+
+  /// An upsert sink, or a sink column of cdc_op/cdc_ts, needs a change stream as its input.
+  Status CheckChangeStreamNeeds(const SinkConfig& sink, const YAML::Node& node,
+                                const std::vector<SourceConfig>& sources) const {
+    const bool changes = std::any_of(sources.begin(), sources.end(), [](const SourceConfig& s) {
+      return s.format == RecordFormat::kDebeziumJson;
+    });
+    if (changes) return Status::Ok();
+    const std::string path = JoinPath("sinks", sink.name);
+    if (sink.mode == SinkMode::kUpsert) {
+      return Fail(node["mode"], JoinPath(path, "mode"),
+                  "the input is not a change stream: mode upsert needs a source with format "
+                  "debezium-json");
+    }
+    for (size_t i = 0; i < sink.columns.size(); ++i) {
+      if (IsChangeMetadata(sink.columns[i].metadata)) {
+        return Fail(node["columns"][i], IndexPath(JoinPath(path, "columns"), i),
+                    "the input is not a change stream: cdc_op and cdc_ts need a source with "
+                    "format debezium-json");
+      }
+    }
+    return Status::Ok();
+  }
+
+  static bool IsChangeMetadata(stream::MetadataColumn metadata) {
+    return metadata == stream::MetadataColumn::kCdcOp || metadata == stream::MetadataColumn::kCdcTs;
+  }
+
+  /// An Iceberg sink's mode, primary_key, delete_mode and columns.
+  Status DecodeSinkShape(const YAML::Node& node, const std::string& path, SinkConfig* sink) const {
+    if (IsPresent(node["mode"])) {
+      FLOE_ASSIGN_OR_RAISE(sink->mode, Choice<SinkMode>(node, "mode", path, "sink mode",
+                                                        {{"append", SinkMode::kAppend},
+                                                         {"upsert", SinkMode::kUpsert}}));
+    }
+    if (IsPresent(node["delete_mode"])) {
+      FLOE_ASSIGN_OR_RAISE(sink->delete_mode,
+                           Choice<DeleteMode>(node, "delete_mode", path, "delete mode",
+                                              {{"position", DeleteMode::kPosition},
+                                               {"equality", DeleteMode::kEquality}}));
+    }
+    const YAML::Node key = node["primary_key"];
+    const std::string key_path = JoinPath(path, "primary_key");
+    for (size_t i = 0; IsPresent(key) && i < key.size(); ++i) {
+      FLOE_ASSIGN_OR_RAISE(std::string column, Text(key[i], IndexPath(key_path, i)));
+      if (std::find(sink->primary_key.begin(), sink->primary_key.end(), column) !=
+          sink->primary_key.end()) {
+        return Fail(key[i], IndexPath(key_path, i), fmt::format("duplicate column '{}'", column));
+      }
+      sink->primary_key.push_back(std::move(column));
+    }
+    if (sink->mode == SinkMode::kUpsert && sink->primary_key.empty()) {
+      return Fail(IsPresent(key) ? key : node, IsPresent(key) ? key_path : path,
+                  "mode: upsert needs a primary_key (a list of columns)");
+    }
+    if (sink->mode != SinkMode::kUpsert && (IsPresent(key) || IsPresent(node["delete_mode"]))) {
+      const char* which = IsPresent(key) ? "primary_key" : "delete_mode";
+      return Fail(node[which], JoinPath(path, which), "applies to mode: upsert only");
+    }
+    const YAML::Node columns = node["columns"];
+    const std::string columns_path = JoinPath(path, "columns");
+    for (size_t i = 0; IsPresent(columns) && i < columns.size(); ++i) {
+      const std::string column_path = IndexPath(columns_path, i);
+      SinkColumnConfig column;
+      column.location = Locate(columns[i], column_path);
+      if (columns[i].IsScalar()) {
+        FLOE_ASSIGN_OR_RAISE(column.name, Text(columns[i], column_path));
+      } else {
+        FLOE_ASSIGN_OR_RAISE(column.name, RequiredText(columns[i], "name", column_path));
+        if (!IsPresent(columns[i]["metadata"])) {
+          return MissingKey(columns[i], column_path, "metadata");
+        }
+        FLOE_ASSIGN_OR_RAISE(column.metadata, MetadataChoice(columns[i], column_path));
+      }
+      for (const SinkColumnConfig& earlier : sink->columns) {
+        if (earlier.name == column.name) {
+          return Fail(columns[i], column_path, fmt::format("duplicate column '{}'", column.name));
+        }
+      }
+      sink->columns.push_back(std::move(column));
+    }
+    return Status::Ok();
+  }
+
   Result<SinkConfig> DecodeSink(const std::string& name, const YAML::Node& node,
                                 const std::string& path,
                                 const std::vector<CatalogConfig>& catalogs) const {
     SinkConfig sink;
     sink.name = name;
+    sink.location = Locate(node, path);
     if (!IsPresent(node)) return MissingKey(node, path, "type");
     FLOE_ASSIGN_OR_RAISE(sink.type, Choice<SinkType>(node, "type", path, "sink type",
                                                      {{"iceberg", SinkType::kIceberg},
@@ -837,6 +935,7 @@ class JobDecoder {
                                                          sink.write_parallelism, /*minimum=*/1));
     FLOE_ASSIGN_OR_RAISE(sink.properties,
                          Properties(node["properties"], JoinPath(path, "properties")));
+    FLOE_RETURN_IF_ERROR(DecodeSinkShape(node, path, &sink));
     return sink;
   }
 

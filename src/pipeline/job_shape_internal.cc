@@ -27,6 +27,8 @@ struct JobShapes {
   Shape window;
   Shape transform;
   Shape transforms;
+  Shape sink_column;
+  Shape sink_columns;
   Shape sink;
   Shape sinks;
   Shape root;
@@ -69,6 +71,9 @@ struct JobShapes {
         {{"filter", &filter}, {"project", &project}, {"enrich", &project}, {"window", &window}});
     transform.exactly_one_key = true;
     transforms = Shape{ShapeKind::kList, {}, &transform};
+    sink_column = Section({{"name", &scalar}, {"metadata", &scalar}});
+    sink_column.or_scalar = true;
+    sink_columns = Shape{ShapeKind::kList, {}, &sink_column};
     sink = Section({{"type", &scalar},
                     {"catalog", &scalar},
                     {"table", &scalar},
@@ -78,7 +83,11 @@ struct JobShapes {
                     {"properties", &free_map},
                     {"path", &scalar},
                     {"topic", &scalar},
-                    {"key", &scalar}});
+                    {"key", &scalar},
+                    {"mode", &scalar},
+                    {"primary_key", &scalar_list},
+                    {"delete_mode", &scalar},
+                    {"columns", &sink_columns}});
     sinks = NamedMap(&sink, "sink");
     root = Section({{"job", &job},
                     {"catalogs", &catalogs},

@@ -24,6 +24,7 @@ struct Shape {
   ShapeKind kind = ShapeKind::kScalar;
   std::vector<std::pair<std::string_view, const Shape*>> keys;  // kSection
   const Shape* element = nullptr;                               // kNamedMap, kList
+  bool or_scalar = false;         // kSection: a plain value may stand for it (a sink column's name)
   bool exactly_one_key = false;   // a section that is one of its keys (a transform)
   std::string_view element_noun;  // kNamedMap: "sink", for "no sink named 'x'"
 

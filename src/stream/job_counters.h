@@ -17,6 +17,7 @@ struct JobCounters {
   std::atomic<int64_t> passed{0};              // records that reached the sinks
   std::atomic<int64_t> dead_lettered{0};       // records sent to the dead-letter sink
   std::atomic<int64_t> late_rows{0};           // records behind their partition's watermark
+  std::atomic<int64_t> tombstones{0};          // change streams: null records, skipped
   std::atomic<int64_t> bytes_in{0};            // bytes of input read past the recovery point
   std::atomic<int64_t> skipped{0};             // records below every sink's committed offset
   std::atomic<int64_t> checkpoints{0};         // checkpoints completed

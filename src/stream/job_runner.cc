@@ -87,7 +87,7 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
     filter_columns = options.transforms->FilterColumns();
   }
   auto decoder = RecordDecoder::Make(options.source_schema, options.metadata, options.header_names,
-                                     filter_columns, options.event_time_column);
+                                     filter_columns, options.event_time_column, options.changes);
   if (!decoder.ok()) return decoder.status().WithContext(fmt::format("job {}", options.job_id));
   for (const SinkSlot& slot : sinks) {
     if (!counters->written.contains(slot.sink->name())) {
@@ -210,7 +210,9 @@ Status JobRunner::Process(const SourceChunk& chunk) {
   RecordBatch batch;
   FLOE_RETURN_IF_ERROR(decoder_.Decode(chunk, &batch));
   const int64_t good = static_cast<int64_t>(batch.offsets.size());
-  const int64_t bad = static_cast<int64_t>(decoder_.errors().size());
+  const int64_t bad =
+      static_cast<int64_t>(decoder_.errors().size() + decoder_.invalid_changes().size());
+  counters_->tombstones += decoder_.tombstones();
   counters_->records_in += good + bad;
   counters_->bytes_in += static_cast<int64_t>(chunk.bytes);
 
@@ -233,6 +235,10 @@ Status JobRunner::Process(const SourceChunk& chunk) {
                               ? DeadLetterType::kDeserialization
                               : DeadLetterType::kValidation;
     dead_letter(type, error.message, error.raw, error.position);
+  }
+  for (const InvalidChange& invalid : decoder_.invalid_changes()) {
+    dead_letters.Add(DeadLetterType::kInvalidChange, invalid.message, invalid.raw,
+                     SourceOf(chunk, invalid.position));
   }
 
   batch.position = position;

@@ -74,6 +74,8 @@ struct JobRunnerOptions {
   JobTelemetry* telemetry = nullptr;
   /// How long one Source::Next call may wait (bounds the reaction to `stop`).
   std::chrono::milliseconds poll_timeout{std::chrono::milliseconds(200)};
+  /// Change streams (format: debezium-json): see RecordDecoder.
+  ChangeStreamOptions changes;
 };
 
 /// Thread safety: one thread runs a worker; `counters` may be shared by workers.

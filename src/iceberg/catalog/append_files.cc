@@ -48,7 +48,8 @@ TableMetadata WithSnapshot(const TableMetadata& base, const Snapshot& snapshot) 
 }  // namespace
 
 std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
-                                                 const std::vector<DataFile>& files) {
+                                                 const std::vector<DataFile>& files,
+                                                 const std::vector<DataFile>& delete_files) {
   int64_t added_records = 0;
   int64_t added_size = 0;
   std::set<std::vector<Scalar>> partitions;
@@ -57,11 +58,29 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
     added_size += file.file_size_in_bytes;
     partitions.insert(file.partition);
   }
+  int64_t position_delete_files = 0;
+  int64_t equality_delete_files = 0;
+  int64_t position_deletes = 0;
+  int64_t equality_deletes = 0;
+  int64_t deletion_vectors = 0;
+  for (const DataFile& file : delete_files) {
+    added_size += file.file_size_in_bytes;
+    partitions.insert(file.partition);
+    if (file.content == DataFileContent::kEqualityDeletes) {
+      ++equality_delete_files;
+      equality_deletes += file.record_count;
+    } else {
+      ++(file.content_offset ? deletion_vectors : position_delete_files);
+      position_deletes += file.record_count;
+    }
+  }
   auto total = [&](const std::string& key, int64_t added) {
     return std::to_string(SummaryValue(parent, key) + added);
   };
   std::map<std::string, std::string> summary;
-  summary[kSummaryOperation] = "append";
+  summary[kSummaryOperation] = delete_files.empty() ? "append"
+                               : files.empty()      ? "delete"
+                                                    : "overwrite";
   summary["added-data-files"] = std::to_string(files.size());
   summary["added-records"] = std::to_string(added_records);
   summary["added-files-size"] = std::to_string(added_size);
@@ -69,9 +88,22 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
   summary["total-records"] = total("total-records", added_records);
   summary["total-files-size"] = total("total-files-size", added_size);
   summary["total-data-files"] = total("total-data-files", static_cast<int64_t>(files.size()));
-  summary["total-delete-files"] = total("total-delete-files", 0);
-  summary["total-position-deletes"] = total("total-position-deletes", 0);
-  summary["total-equality-deletes"] = total("total-equality-deletes", 0);
+  const auto added_delete_files = static_cast<int64_t>(delete_files.size());
+  if (added_delete_files > 0) {
+    summary["added-delete-files"] = std::to_string(added_delete_files);
+    if (position_delete_files > 0) {
+      summary["added-position-delete-files"] = std::to_string(position_delete_files);
+    }
+    if (equality_delete_files > 0) {
+      summary["added-equality-delete-files"] = std::to_string(equality_delete_files);
+    }
+    if (deletion_vectors > 0) summary["added-dvs"] = std::to_string(deletion_vectors);
+    summary["added-position-deletes"] = std::to_string(position_deletes);
+    summary["added-equality-deletes"] = std::to_string(equality_deletes);
+  }
+  summary["total-delete-files"] = total("total-delete-files", added_delete_files);
+  summary["total-position-deletes"] = total("total-position-deletes", position_deletes);
+  summary["total-equality-deletes"] = total("total-equality-deletes", equality_deletes);
   summary["engine-name"] = kEngineName;
   summary["engine-version"] = kEngineVersion;
   return summary;
@@ -79,7 +111,7 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
 
 Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
                                  const std::vector<DataFile>& files, const AppendOptions& options) {
-  if (files.empty() && !options.allow_empty) {
+  if (files.empty() && options.delete_files.empty() && !options.allow_empty) {
     return InvalidArgument("append to {}: no data files", base.identifier.ToString());
   }
   io::FileIO& io = *catalog.file_io();
@@ -119,6 +151,42 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
                          WriteManifest(io, manifest_location, manifest_context, entries));
     FaultPoint("after-manifest");
   }
+  const std::string delete_manifest_location =
+      fmt::format("{}/{}{}-m1.avro", metadata_dir, options.file_prefix, commit_uuid);
+  std::optional<ManifestFile> delete_manifest;
+  if (!options.delete_files.empty()) {
+    std::vector<ManifestEntry> delete_entries;
+    for (const DataFile& file : options.delete_files) {
+      const bool plain_position_deletes =
+          file.content == DataFileContent::kPositionDeletes && !file.content_offset;
+      if (file.content == DataFileContent::kData ||
+          (plain_position_deletes && first.format_version >= kRowLineageFormatVersion)) {
+        if (new_manifest) (void)io.DeleteFile(manifest_location);
+        return InvalidArgument(
+            "row delta on {}: {} is {}", base.identifier.ToString(), file.file_path,
+            file.content == DataFileContent::kData
+                ? "a data file, not a delete file"
+                : "a position delete file, which a v3 table must not get (deletion vectors)");
+      }
+      ManifestEntry entry;
+      entry.snapshot_id = snapshot_id;
+      entry.data_file = file;
+      delete_entries.push_back(std::move(entry));
+    }
+    manifest_context.content = ManifestContent::kDeletes;
+    Result<ManifestFile> written =
+        WriteManifest(io, delete_manifest_location, manifest_context, delete_entries);
+    if (!written.ok()) {
+      if (new_manifest) (void)io.DeleteFile(manifest_location);
+      return written.status();
+    }
+    delete_manifest = std::move(written).value();
+  }
+  // Deletes what this commit wrote for all attempts, once it is known not to land.
+  const auto discard_manifests = [&] {
+    if (new_manifest) (void)io.DeleteFile(manifest_location);
+    if (delete_manifest) (void)io.DeleteFile(delete_manifest_location);
+  };
 
   LoadedTable current = base;
   int64_t wait_ms = options.min_retry_wait_ms;
@@ -135,12 +203,19 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     snapshot.sequence_number = metadata.last_sequence_number + 1;
     snapshot.timestamp_ms = std::max(NowMillis(), metadata.last_updated_ms);
     snapshot.schema_id = metadata.current_schema_id;
-    snapshot.summary = AppendSummary(parent, files);
+    snapshot.summary = AppendSummary(parent, files, options.delete_files);
     for (const auto& [key, value] : options.summary) snapshot.summary[key] = value;
+    if (options.validate) {
+      Status status = options.validate(metadata);
+      if (!status.ok()) {
+        discard_manifests();
+        return status;
+      }
+    }
     if (options.summary_for_base) {
       Status status = options.summary_for_base(metadata, &snapshot.summary);
       if (!status.ok()) {
-        if (new_manifest) (void)io.DeleteFile(manifest_location);
+        discard_manifests();
         return status;
       }
     }
@@ -150,6 +225,12 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
       added.sequence_number = snapshot.sequence_number;
       added.min_sequence_number = snapshot.sequence_number;
       manifests.insert(manifests.begin(), added);
+    }
+    if (delete_manifest) {
+      ManifestFile added = *delete_manifest;
+      added.sequence_number = snapshot.sequence_number;
+      added.min_sequence_number = snapshot.sequence_number;
+      manifests.insert(manifests.begin() + (new_manifest ? 1 : 0), added);
     }
 
     snapshot.manifest_list =
@@ -199,19 +280,19 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
       (void)io.DeleteFile(snapshot.manifest_list);
       Result<LoadedTable> reloaded = catalog.LoadTable(base.identifier);
       if (!reloaded.ok()) {
-        (void)io.DeleteFile(manifest_location);
+        discard_manifests();
         return reloaded.status().WithContext(
             fmt::format("append to {}: reloading after a conflict", base.identifier.ToString()));
       }
       current = std::move(reloaded).value();
     } else {
       (void)io.DeleteFile(snapshot.manifest_list);
-      (void)io.DeleteFile(manifest_location);
+      discard_manifests();
       return status;
     }
     const auto next_start = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
     if (attempt + 1 > options.max_retries || next_start > options.deadline) {
-      if (status.IsCommitFailed()) (void)io.DeleteFile(manifest_location);
+      if (status.IsCommitFailed()) discard_manifests();
       return status.WithContext(
           fmt::format("append to {} after {} attempts", base.identifier.ToString(), attempt + 1));
     }

@@ -2,7 +2,10 @@
 
 // Fast append: commits new data files to a table as one new snapshot (operation "append"). The
 // new files go into one new manifest; the parent's manifests are carried over as they are; the
-// manifest list and the metadata are written fresh for every attempt.
+// manifest list and the metadata are written fresh for every attempt. With delete files it is a
+// row delta (operation "overwrite", or "delete" without data files): the delete files go into
+// one delete manifest of the same snapshot, so they share its sequence number and apply to the
+// rows of earlier snapshots only (position deletes name their files; nothing of this snapshot).
 
 #include <chrono>
 #include <cstdint>
@@ -37,6 +40,13 @@ struct AppendOptions {
   /// The new snapshot's id (0: a new random one). A caller that must find out later whether an
   /// append whose outcome was unknown landed picks it, and looks for it.
   int64_t snapshot_id = 0;
+  /// Row delta: delete files (position deletes, equality deletes) committed with the data files,
+  /// written under the table's default spec.
+  std::vector<DataFile> delete_files;
+  /// Called at every attempt with the metadata it commits on, before anything is written for
+  /// it: an error ends the commit with that error (its files deleted, no retry). A row delta
+  /// checks here that the data files its deletes name were not removed by a concurrent commit.
+  std::function<Status(const TableMetadata& base)> validate;
   /// No retry starts after this (a checkpoint's timeout): the last failure is returned.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
@@ -58,8 +68,10 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
                                  const std::vector<DataFile>& files,
                                  const AppendOptions& options = {});
 
-/// The summary totals of a snapshot that adds `files` over `parent` (nullptr: none).
+/// The summary totals of a snapshot that adds `files` and `delete_files` over `parent`
+/// (nullptr: none), with its operation: append, overwrite (data and deletes) or delete.
 std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
-                                                 const std::vector<DataFile>& files);
+                                                 const std::vector<DataFile>& files,
+                                                 const std::vector<DataFile>& delete_files = {});
 
 }  // namespace floe::iceberg

@@ -90,6 +90,8 @@ std::string_view DeadLetterTypeName(DeadLetterType type) {
       return "schema_error";
     case DeadLetterType::kLateRecord:
       return "late_record";
+    case DeadLetterType::kInvalidChange:
+      return "invalid_change";
   }
   return "unknown_error";
 }

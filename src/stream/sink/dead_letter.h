@@ -20,10 +20,11 @@ enum class DeadLetterType : uint8_t {
   kTransformation,   // an expression failed on the row (division by zero, a bad CAST)
   kSchema,           // the row does not fit a sink's table
   kLateRecord,       // every window of the row had fired when it came (stream/window/)
+  kInvalidChange,    // a change stream's record that is not a valid change (no or unknown op)
 };
 
 /// "deserialization_error", "validation_error", "transformation_error", "schema_error",
-/// "late_record".
+/// "late_record", "invalid_change".
 std::string_view DeadLetterTypeName(DeadLetterType type);
 
 /// The dead-letter table's columns: error_id, error_type, error_message, error_timestamp

@@ -12,19 +12,6 @@ namespace floe::stream {
 
 namespace {
 
-/// The newest snapshot in the ancestry of the current one (itself included) whose summary has
-/// `key`, or nullptr.
-const iceberg::Snapshot* NewestWithKey(const iceberg::TableMetadata& metadata,
-                                       const std::string& key) {
-  const iceberg::Snapshot* snapshot = metadata.CurrentSnapshot();
-  while (snapshot != nullptr) {
-    if (snapshot->summary.contains(key)) return snapshot;
-    if (!snapshot->parent_snapshot_id) return nullptr;
-    snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id);
-  }
-  return nullptr;
-}
-
 Status EnsureNamespace(iceberg::Catalog& catalog, const iceberg::Namespace& ns) {
   Status status = catalog.CreateNamespace(ns, {});
   if (status.ok() || status.IsAlreadyExists()) return Status::Ok();
@@ -49,31 +36,34 @@ IcebergSink::IcebergSink(std::shared_ptr<iceberg::Catalog> catalog, IcebergSinkO
       state_store_(catalog_->file_io(), StateStore::FolderFor(table_.metadata.location)),
       input_index_(std::move(input_index)) {}
 
-Result<std::unique_ptr<IcebergSink>> IcebergSink::Open(std::shared_ptr<iceberg::Catalog> catalog,
-                                                       const iceberg::Schema& input_schema,
-                                                       IcebergSinkOptions options) {
+Result<iceberg::LoadedTable> LoadOrCreateTable(iceberg::Catalog& catalog,
+                                               const iceberg::Schema& table_schema,
+                                               const IcebergSinkOptions& options) {
   const std::string where = fmt::format("sink '{}' ({})", options.name, options.table.ToString());
-  Result<iceberg::LoadedTable> loaded = catalog->LoadTable(options.table);
+  Result<iceberg::LoadedTable> loaded = catalog.LoadTable(options.table);
   if (!loaded.ok() && loaded.status().IsNotFound() && options.create_if_missing) {
-    FLOE_RETURN_IF_ERROR_CTX(EnsureNamespace(*catalog, options.table.ns), where);
+    FLOE_RETURN_IF_ERROR_CTX(EnsureNamespace(catalog, options.table.ns), where);
     iceberg::PartitionSpec spec;
     if (!options.partition_by.empty()) {
-      auto parsed = iceberg::ParsePartitionBy(options.partition_by, input_schema);
+      auto parsed = iceberg::ParsePartitionBy(options.partition_by, table_schema);
       if (!parsed.ok()) return parsed.status().WithContext(where);
       spec = std::move(parsed).value();
     }
     FLOE_RETURN_IF_ERROR_CTX(iceberg::ValidateWriteProperties(options.properties), where);
-    loaded = catalog->CreateTable(options.table, input_schema, spec, "", options.properties);
+    loaded = catalog.CreateTable(options.table, table_schema, spec, "", options.properties);
     if (!loaded.ok() && loaded.status().IsAlreadyExists()) {
-      loaded = catalog->LoadTable(options.table);  // another writer created it first
+      loaded = catalog.LoadTable(options.table);  // another writer created it first
     }
   }
   if (!loaded.ok()) return loaded.status().WithContext(where);
+  return loaded;
+}
 
-  const iceberg::Schema* table_schema = loaded->metadata.CurrentSchema();
-  if (table_schema == nullptr) return Corrupt("{}: no current schema", where);
+Result<std::vector<int>> MapInputColumns(const iceberg::Schema& table_schema,
+                                         const iceberg::Schema& input_schema,
+                                         const std::string& where) {
   std::vector<int> input_index;
-  for (const iceberg::NestedField& field : table_schema->fields()) {
+  for (const iceberg::NestedField& field : table_schema.fields()) {
     const iceberg::NestedField* input = input_schema.FindFieldByName(field.name);
     if (input == nullptr) {
       if (field.required) {
@@ -89,8 +79,32 @@ Result<std::unique_ptr<IcebergSink>> IcebergSink::Open(std::shared_ptr<iceberg::
     }
     input_index.push_back(input_schema.FieldIndexById(input->id));
   }
+  return input_index;
+}
+
+const iceberg::Snapshot* NewestSnapshotWithKey(const iceberg::TableMetadata& metadata,
+                                               const std::string& key) {
+  const iceberg::Snapshot* snapshot = metadata.CurrentSnapshot();
+  while (snapshot != nullptr) {
+    if (snapshot->summary.contains(key)) return snapshot;
+    if (!snapshot->parent_snapshot_id) return nullptr;
+    snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id);
+  }
+  return nullptr;
+}
+
+Result<std::unique_ptr<IcebergSink>> IcebergSink::Open(std::shared_ptr<iceberg::Catalog> catalog,
+                                                       const iceberg::Schema& input_schema,
+                                                       IcebergSinkOptions options) {
+  const std::string where = fmt::format("sink '{}' ({})", options.name, options.table.ToString());
+  FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable loaded,
+                       LoadOrCreateTable(*catalog, input_schema, options));
+  const iceberg::Schema* table_schema = loaded.metadata.CurrentSchema();
+  if (table_schema == nullptr) return Corrupt("{}: no current schema", where);
+  FLOE_ASSIGN_OR_RAISE(std::vector<int> input_index,
+                       MapInputColumns(*table_schema, input_schema, where));
   auto sink = std::unique_ptr<IcebergSink>(
-      new IcebergSink(std::move(catalog), std::move(options), *loaded, std::move(input_index)));
+      new IcebergSink(std::move(catalog), std::move(options), loaded, std::move(input_index)));
   for (size_t i = 0; i < sink->input_index_.size(); ++i) {
     if (sink->input_index_[i] >= 0) continue;
     int32_t width = 0;
@@ -193,7 +207,7 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
                                  std::map<std::string, std::string>* summary) -> Status {
     // Every commit of this group merges over the newest map of its ancestry, so that map is
     // complete; snapshots of other writers in between do not carry it.
-    const iceberg::Snapshot* ancestor = NewestWithKey(base, offsets_key);
+    const iceberg::Snapshot* ancestor = NewestSnapshotWithKey(base, offsets_key);
     const std::string* parent_offsets =
         ancestor == nullptr ? nullptr : &ancestor->summary.at(offsets_key);
     FLOE_ASSIGN_OR_RAISE((*summary)[offsets_key],
@@ -244,31 +258,35 @@ CommitDetails IcebergSink::LastCommit() const {
   return details;
 }
 
-Result<iceberg::OrphanCleanup> IcebergSink::DeleteOrphanFiles(int64_t modified_before_ms) const {
-  if (options_.data_file_prefix.empty()) return iceberg::OrphanCleanup{};
+Result<iceberg::OrphanCleanup> DeleteJobOrphans(iceberg::Catalog& catalog,
+                                                const iceberg::TableIdentifier& table,
+                                                const std::string& file_prefix,
+                                                const StateStore& state_store,
+                                                int64_t modified_before_ms) {
+  if (file_prefix.empty()) return iceberg::OrphanCleanup{};
   // The table as it is now: files committed since this sink loaded it are referenced there.
-  FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable current, catalog_->LoadTable(options_.table));
+  FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable current, catalog.LoadTable(table));
   FLOE_ASSIGN_OR_RAISE(iceberg::OrphanCleanup cleanup,
-                       iceberg::DeleteOrphanFiles(*catalog_->file_io(), current.metadata,
-                                                  options_.data_file_prefix, modified_before_ms));
+                       iceberg::DeleteOrphanFiles(*catalog.file_io(), current.metadata, file_prefix,
+                                                  modified_before_ms));
   std::set<std::string> referenced_state;
   for (const iceberg::Snapshot& snapshot : current.metadata.snapshots) {
     for (const auto& [key, value] : snapshot.summary) {
       if (key.starts_with(kSummaryStatePrefix)) referenced_state.insert(value);
     }
   }
-  FLOE_RETURN_IF_ERROR(state_store_.DeleteOrphans(options_.data_file_prefix, referenced_state,
-                                                  modified_before_ms, &cleanup));
+  FLOE_RETURN_IF_ERROR(
+      state_store.DeleteOrphans(file_prefix, referenced_state, modified_before_ms, &cleanup));
   return cleanup;
 }
 
-int64_t IcebergSink::LastCheckpointId() const {
+int64_t LastCheckpointIdOf(const iceberg::TableMetadata& metadata, const std::string& job_id) {
   int64_t last = 0;
-  for (const iceberg::Snapshot& snapshot : table_.metadata.snapshots) {
+  for (const iceberg::Snapshot& snapshot : metadata.snapshots) {
     auto job = snapshot.summary.find(kSummaryJobId);
     auto id = snapshot.summary.find(kSummaryCheckpointId);
     if (job == snapshot.summary.end() || id == snapshot.summary.end()) continue;
-    if (job->second != options_.job_id) continue;
+    if (job->second != job_id) continue;
     int64_t value = 0;
     const std::string& text = id->second;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -277,26 +295,40 @@ int64_t IcebergSink::LastCheckpointId() const {
   return last;
 }
 
-Result<std::map<std::string, std::string>> IcebergSink::CommittedState() {
-  FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
-  const std::string prefix = StateKeyPrefix(options_.job_id);
+std::map<std::string, std::string> CommittedStateOf(const iceberg::TableMetadata& metadata,
+                                                    const std::string& job_id) {
+  const std::string prefix = std::string(kSummaryStatePrefix) + job_id + ".";
   std::map<std::string, std::string> state;
   // The newest snapshot of the ancestry that names any: each commit names all of the job's.
-  const iceberg::Snapshot* snapshot = table_.metadata.CurrentSnapshot();
+  const iceberg::Snapshot* snapshot = metadata.CurrentSnapshot();
   while (snapshot != nullptr && state.empty()) {
     for (auto it = snapshot->summary.lower_bound(prefix);
          it != snapshot->summary.end() && it->first.starts_with(prefix); ++it) {
       state[it->first.substr(prefix.size())] = it->second;
     }
     if (!snapshot->parent_snapshot_id) break;
-    snapshot = table_.metadata.SnapshotById(*snapshot->parent_snapshot_id);
+    snapshot = metadata.SnapshotById(*snapshot->parent_snapshot_id);
   }
   return state;
 }
 
+Result<iceberg::OrphanCleanup> IcebergSink::DeleteOrphanFiles(int64_t modified_before_ms) const {
+  return DeleteJobOrphans(*catalog_, options_.table, options_.data_file_prefix, state_store_,
+                          modified_before_ms);
+}
+
+int64_t IcebergSink::LastCheckpointId() const {
+  return LastCheckpointIdOf(table_.metadata, options_.job_id);
+}
+
+Result<std::map<std::string, std::string>> IcebergSink::CommittedState() {
+  FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
+  return CommittedStateOf(table_.metadata, options_.job_id);
+}
+
 Result<OffsetMap> IcebergSink::CommittedOffsets() {
   FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
-  const iceberg::Snapshot* snapshot = NewestWithKey(table_.metadata, OffsetsKey());
+  const iceberg::Snapshot* snapshot = NewestSnapshotWithKey(table_.metadata, OffsetsKey());
   if (snapshot == nullptr) {
     committed_offsets_.clear();
   } else {

@@ -49,6 +49,37 @@ struct IcebergSinkOptions {
 /// `update` take its offsets, the others keep theirs.
 Result<std::string> MergeOffsetsJson(const std::string* parent_json, const OffsetMap& update);
 
+/// Loads the sink's table or, when it is missing and create_if_missing is set, creates it with
+/// `table_schema` (and options.partition_by, options.properties).
+Result<iceberg::LoadedTable> LoadOrCreateTable(iceberg::Catalog& catalog,
+                                               const iceberg::Schema& table_schema,
+                                               const IcebergSinkOptions& options);
+
+/// Per table column, the input column that fills it (by name, of the same type), or -1 for an
+/// optional table column the input lacks (written as null); InvalidArgument otherwise.
+Result<std::vector<int>> MapInputColumns(const iceberg::Schema& table_schema,
+                                         const iceberg::Schema& input_schema,
+                                         const std::string& where);
+
+/// The newest snapshot in the ancestry of the current one (itself included) whose summary has
+/// `key`, or nullptr.
+const iceberg::Snapshot* NewestSnapshotWithKey(const iceberg::TableMetadata& metadata,
+                                               const std::string& key);
+
+/// The largest checkpoint id job `job_id` committed to the table (0: none).
+int64_t LastCheckpointIdOf(const iceberg::TableMetadata& metadata, const std::string& job_id);
+/// The job's state locations named by the newest snapshot of the ancestry that names any
+/// (floe.state.<job>.<name> → location), by name.
+std::map<std::string, std::string> CommittedStateOf(const iceberg::TableMetadata& metadata,
+                                                    const std::string& job_id);
+/// Deletes a job's orphans in a table's folders: data files and manifests (orphan_files.h) and
+/// state files no snapshot names, named with `file_prefix` and older than `modified_before_ms`.
+Result<iceberg::OrphanCleanup> DeleteJobOrphans(iceberg::Catalog& catalog,
+                                                const iceberg::TableIdentifier& table,
+                                                const std::string& file_prefix,
+                                                const StateStore& state_store,
+                                                int64_t modified_before_ms);
+
 /// A checkpoint that wrote no rows but moved offsets commits an empty snapshot only every
 /// kMaxEmptyCheckpoints checkpoints and at the final one (like Flink's
 /// max-continuous-empty-commits): the offsets then lag a little, which costs a re-read of rows

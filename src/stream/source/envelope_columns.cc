@@ -174,6 +174,8 @@ ColumnVector EnvelopeColumns::Column(size_t c, const SourceChunk& chunk,
         break;
       }
       case MetadataColumn::kNone:
+      case MetadataColumn::kCdcOp:  // change columns come from the change decoder (RecordDecoder)
+      case MetadataColumn::kCdcTs:
         break;
     }
   }

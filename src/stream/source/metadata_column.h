@@ -23,7 +23,9 @@ enum class MetadataColumn : uint8_t {
   kTimestamp,
   kKey,
   kHeaders,
-  kHeader
+  kHeader,
+  kCdcOp,  // change streams (format: debezium-json): the op letter, c, r, u or d
+  kCdcTs   // change streams: the change's ts_ms
 };
 
 /// The type a metadata column must have: string, int, long, timestamptz, string, string.
@@ -34,12 +36,14 @@ inline iceberg::TypeId MetadataTypeId(MetadataColumn metadata) {
     case MetadataColumn::kOffset:
       return iceberg::TypeId::kLong;
     case MetadataColumn::kTimestamp:
+    case MetadataColumn::kCdcTs:
       return iceberg::TypeId::kTimestampTz;
     case MetadataColumn::kNone:
     case MetadataColumn::kTopic:
     case MetadataColumn::kKey:
     case MetadataColumn::kHeaders:
     case MetadataColumn::kHeader:
+    case MetadataColumn::kCdcOp:
       break;
   }
   return iceberg::TypeId::kString;

@@ -20,7 +20,8 @@ Result<RecordDecoder> RecordDecoder::Make(std::shared_ptr<const iceberg::Schema>
                                           std::vector<MetadataColumn> metadata,
                                           std::vector<std::string> header_names,
                                           const std::optional<std::vector<int>>& filter_columns,
-                                          std::optional<int> event_time_column) {
+                                          std::optional<int> event_time_column,
+                                          const ChangeStreamOptions& changes) {
   FLOE_ASSIGN_OR_RAISE(EnvelopeColumns envelope,
                        EnvelopeColumns::Make(*schema, metadata, std::move(header_names)));
   std::vector<iceberg::NestedField> json_fields;
@@ -34,10 +35,15 @@ Result<RecordDecoder> RecordDecoder::Make(std::shared_ptr<const iceberg::Schema>
     json_fields.push_back(schema->fields()[i]);
   }
   if (json_fields.empty()) return InvalidArgument("the source decodes no column from the records");
-  FLOE_ASSIGN_OR_RAISE(std::vector<json::FieldSpec> fields,
-                       JsonFieldsFor(iceberg::Schema(0, std::move(json_fields))));
+  const iceberg::Schema json_schema(0, std::move(json_fields));
+  std::optional<DebeziumDecoder> change_decoder;
+  if (changes.enabled) {
+    FLOE_ASSIGN_OR_RAISE(change_decoder, DebeziumDecoder::Make(json_schema, changes.key_columns));
+  }
+  FLOE_ASSIGN_OR_RAISE(std::vector<json::FieldSpec> fields, JsonFieldsFor(json_schema));
   FLOE_ASSIGN_OR_RAISE(json::BatchDecoder decoder, json::BatchDecoder::Make(std::move(fields)));
-  if (filter_columns) {
+  // The change decoder hands the JSON decoder transient images: nothing may be deferred.
+  if (filter_columns && !change_decoder) {
     std::vector<int> deferred;
     for (size_t c = 0; c < json_columns.size(); ++c) {
       const int field = json_columns[c];
@@ -50,27 +56,60 @@ Result<RecordDecoder> RecordDecoder::Make(std::shared_ptr<const iceberg::Schema>
     }
     FLOE_RETURN_IF_ERROR(decoder.Defer(deferred));
   }
-  return RecordDecoder(std::move(schema), std::move(decoder), std::move(json_columns),
-                       std::move(envelope));
+  RecordDecoder record_decoder(std::move(schema), std::move(decoder), std::move(json_columns),
+                               std::move(envelope));
+  record_decoder.change_decoder_ = std::move(change_decoder);
+  return record_decoder;
+}
+
+Status RecordDecoder::DecodeRecords(const SourceChunk& chunk) {
+  decoded_.Clear();
+  changes_.Clear();
+  if (change_decoder_) {
+    if (chunk.is_lines()) {
+      return change_decoder_->DecodeLines(chunk.lines, chunk.first_line, &decoded_, &changes_);
+    }
+    for (size_t i = 0; i < chunk.payloads.size(); ++i) {
+      FLOE_RETURN_IF_ERROR(
+          change_decoder_->DecodeOne(chunk.payloads[i], chunk.offsets[i], &decoded_, &changes_));
+    }
+    return Status::Ok();
+  }
+  if (chunk.is_lines()) return decoder_.DecodeLines(chunk.lines, chunk.first_line, &decoded_);
+  for (size_t i = 0; i < chunk.payloads.size(); ++i) {
+    FLOE_RETURN_IF_ERROR(decoder_.DecodeOne(chunk.payloads[i], chunk.offsets[i], &decoded_));
+  }
+  return Status::Ok();
+}
+
+ColumnVector RecordDecoder::ChangeColumn(MetadataColumn metadata) const {
+  ColumnVector column(metadata == MetadataColumn::kCdcOp ? ColumnKind::kBytes : ColumnKind::kInt64);
+  for (size_t r = 0; r < changes_.ops.size(); ++r) {
+    if (metadata == MetadataColumn::kCdcOp) {
+      column.AppendBytes(ChangeOpCode(changes_.ops[r]));
+    } else if (changes_.ts_micros[r]) {
+      column.Append<int64_t>(*changes_.ts_micros[r]);
+    } else {
+      column.AppendNull();
+    }
+  }
+  return column;
 }
 
 Status RecordDecoder::Decode(const SourceChunk& chunk, RecordBatch* batch) {
-  decoded_.Clear();
-  if (chunk.is_lines()) {
-    FLOE_RETURN_IF_ERROR(decoder_.DecodeLines(chunk.lines, chunk.first_line, &decoded_));
-  } else {
-    for (size_t i = 0; i < chunk.payloads.size(); ++i) {
-      FLOE_RETURN_IF_ERROR(decoder_.DecodeOne(chunk.payloads[i], chunk.offsets[i], &decoded_));
-    }
-  }
+  FLOE_RETURN_IF_ERROR(DecodeRecords(chunk));
   batch->schema = schema_;
+  batch->change_ops = changes_.ops;
   batch->offsets = std::move(decoded_.positions);
   batch->columns.clear();
   batch->columns.reserve(schema_->fields().size());
   envelope_.Begin(chunk, batch->offsets);
   for (size_t c = 0; c < schema_->fields().size(); ++c) {
-    if (envelope_.metadata(c) == MetadataColumn::kNone) {
+    const MetadataColumn metadata = envelope_.metadata(c);
+    if (metadata == MetadataColumn::kNone) {
       batch->columns.push_back(std::move(decoded_.columns[json_columns_[c]]));
+    } else if (metadata == MetadataColumn::kCdcOp || metadata == MetadataColumn::kCdcTs) {
+      batch->columns.push_back(ChangeColumn(metadata));
     } else {
       batch->columns.push_back(envelope_.Column(c, chunk, batch->offsets));
     }
@@ -96,8 +135,12 @@ Selection RecordDecoder::Materialize(RecordBatch* batch, Selection selection) {
     }
     for (size_t i = 0; i < selection.count; ++i) {
       batch->offsets[i] = batch->offsets[selection.indices[i]];
+      if (!batch->change_ops.empty()) {
+        batch->change_ops[i] = batch->change_ops[selection.indices[i]];
+      }
     }
     batch->offsets.resize(selection.count);
+    if (!batch->change_ops.empty()) batch->change_ops.resize(selection.count);
   }
   for (size_t c = 0; c < batch->columns.size(); ++c) {
     const int field = json_columns_[c];

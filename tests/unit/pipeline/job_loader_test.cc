@@ -215,6 +215,80 @@ sinks:
   EXPECT_EQ(job->sinks[0].properties.at("bootstrap.servers"), "localhost:9092");
 }
 
+// The CDC job of issue 15, as its interface names it.
+constexpr std::string_view kCdcJob = R"yaml(job: {name: cdc}
+catalogs:
+  local: {type: sql, uri: "sqlite:///tmp/c.db", warehouse: /tmp/w}
+sources:
+  users:
+    type: kafka
+    format: debezium-json
+    schema: [{name: user_id, type: long}, {name: name, type: string}, {name: email, type: string}, {name: updated_at, type: timestamptz}]
+    properties: {topics: users, group.id: floe, bootstrap.servers: "localhost:9092"}
+sinks:
+  current:
+    type: iceberg
+    catalog: local
+    table: streaming.users_current
+    mode: upsert
+    primary_key: [user_id]
+    create_if_missing: true
+  audit:
+    type: iceberg
+    catalog: local
+    table: streaming.users_audit
+    mode: append
+    columns: [user_id, name, email, updated_at, {name: op, metadata: cdc_op}, {name: changed_at, metadata: cdc_ts}]
+)yaml";
+
+TEST(JobLoaderTest, ChangeStreamWithUpsertAndAuditSinks) {
+  auto job = Load(kCdcJob);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_EQ(job->sources[0].format, RecordFormat::kDebeziumJson);
+  const SinkConfig& current = job->sinks[0];
+  EXPECT_EQ(current.mode, SinkMode::kUpsert);
+  EXPECT_EQ(current.primary_key, std::vector<std::string>{"user_id"});
+  EXPECT_EQ(current.delete_mode, DeleteMode::kPosition);
+  EXPECT_TRUE(current.columns.empty());
+  const SinkConfig& audit = job->sinks[1];
+  EXPECT_EQ(audit.mode, SinkMode::kAppend);
+  ASSERT_EQ(audit.columns.size(), 6u);
+  EXPECT_EQ(audit.columns[0].name, "user_id");
+  EXPECT_EQ(audit.columns[0].metadata, stream::MetadataColumn::kNone);
+  EXPECT_EQ(audit.columns[4].name, "op");
+  EXPECT_EQ(audit.columns[4].metadata, stream::MetadataColumn::kCdcOp);
+  EXPECT_EQ(audit.columns[5].metadata, stream::MetadataColumn::kCdcTs);
+}
+
+TEST(JobLoaderTest, ChangeStreamMistakesAreNamed) {
+  const auto edit = [](std::string_view from, std::string_view to) {
+    std::string text(kCdcJob);
+    const size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  };
+  EXPECT_EQ(LoadError(edit("    primary_key: [user_id]\n", "")),
+            "job.yaml:12:5: sinks.current: mode: upsert needs a primary_key (a list of columns)");
+  EXPECT_EQ(LoadError(edit("    mode: append\n", "    mode: append\n    primary_key: [x]\n")),
+            "job.yaml:23:18: sinks.audit.primary_key: applies to mode: upsert only");
+  EXPECT_EQ(LoadError(edit("primary_key: [user_id]", "primary_key: [user_id, user_id]")),
+            "job.yaml:16:28: sinks.current.primary_key[1]: duplicate column 'user_id'");
+  EXPECT_THAT(LoadError(edit("mode: upsert", "mode: merge")), HasSubstr("sinks.current.mode"));
+  EXPECT_THAT(LoadError(edit("metadata: cdc_op", "metadata: cdc_opp")),
+              HasSubstr("sinks.audit.columns[4]"));
+  EXPECT_THAT(LoadError(edit("{name: op, metadata: cdc_op}", "{name: op}")),
+              HasSubstr("missing required key 'metadata'"));
+  EXPECT_THAT(LoadError(edit("    format: debezium-json\n", "")),
+              HasSubstr("is not a change stream"));
+  EXPECT_EQ(LoadError(edit("{name: updated_at, type: timestamptz}]",
+                           "{name: updated_at, type: timestamptz}, {name: op, type: string, "
+                           "metadata: cdc_op}]")
+                          .replace(std::string(kCdcJob).find("    format: debezium-json\n"),
+                                   std::string("    format: debezium-json\n").size(), "")),
+            "job.yaml:7:174: sources.users.schema[4].metadata: cdc_op and cdc_ts need a change "
+            "stream (format: debezium-json)");
+}
+
 TEST(JobLoaderTest, DurationsParse) {
   EXPECT_EQ(*ParseDuration("500ms"), std::chrono::milliseconds(500));
   EXPECT_EQ(*ParseDuration("30s"), std::chrono::seconds(30));
@@ -512,7 +586,8 @@ TEST(JobLoaderTest, OverridePathsMustNameSomethingValid) {
   EXPECT_EQ(LoadError(kJob, {"sinks.filtered.tabel=x.y"}),
             "job.yaml: --set sinks.filtered.tabel: unknown key 'tabel' in sinks.filtered (did you "
             "mean 'table'?) (known: type, catalog, table, create_if_missing, partition_by, "
-            "write_parallelism, properties, path, topic, key)");
+            "write_parallelism, properties, path, topic, key, mode, primary_key, delete_mode, "
+            "columns)");
   EXPECT_EQ(LoadError(kJob, {"sinks.filterd.table=x.y"}),
             "job.yaml: --set sinks.filterd.table: no sink named 'filterd' in sinks (did you mean "
             "'filtered'?) (known: filtered, output)");
