@@ -15,7 +15,7 @@
 namespace floe::iceberg {
 
 enum class DataFileContent : uint8_t { kData = 0, kPositionDeletes = 1, kEqualityDeletes = 2 };
-enum class FileFormat : uint8_t { kParquet, kAvro, kOrc };
+enum class FileFormat : uint8_t { kParquet, kAvro, kOrc, kPuffin };  // kPuffin: deletion vectors
 
 /// A data or delete file with what readers use to plan scans. Bounds are single-value
 /// serialized (spec Appendix D); see conversions.h.
@@ -36,6 +36,12 @@ struct DataFile {
   std::vector<int64_t> split_offsets;
   std::vector<int32_t> equality_ids;
   std::optional<int32_t> sort_order_id;
+  // v3. Absent first_row_id: inherited from the manifest. A deletion vector names the data
+  // file it deletes from and where its blob lies in the Puffin file (`file_path`).
+  std::optional<int64_t> first_row_id;
+  std::optional<std::string> referenced_data_file;
+  std::optional<int64_t> content_offset;
+  std::optional<int64_t> content_size_in_bytes;
 
   bool operator==(const DataFile&) const = default;
 };

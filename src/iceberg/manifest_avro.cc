@@ -15,6 +15,7 @@
 #include "format/avro/writer.h"
 #include "iceberg/column_kind.h"
 #include "iceberg/conversions.h"
+#include "iceberg/scalar_order.h"
 #include "iceberg/schema_json.h"
 
 namespace floe::iceberg {
@@ -370,6 +371,8 @@ std::string_view FileFormatName(FileFormat format) {
       return "AVRO";
     case FileFormat::kOrc:
       return "ORC";
+    case FileFormat::kPuffin:
+      return "PUFFIN";
   }
   return "PARQUET";
 }
@@ -416,40 +419,20 @@ Result<Value> DataFileValue(const DataFile& file, const Type& partition_type,
       file.sort_order_id ? Value::Int(*file.sort_order_id) : Value::Null(),
   };
   if (format_version >= kFormatVersionRowLineage) {
-    // first_row_id, referenced_data_file, content_offset, content_size_in_bytes: not produced
-    // yet. Null means "inherit" for the first and "absent" for the others.
-    constexpr int kRowLineageFields = 4;
-    for (int i = 0; i < kRowLineageFields; ++i) fields.push_back(Value::Null());
+    // Null means "inherit" for first_row_id and "absent" for the others.
+    const auto optional_long = [](const std::optional<int64_t>& v) {
+      return v ? Value::Long(*v) : Value::Null();
+    };
+    fields.push_back(optional_long(file.first_row_id));
+    fields.push_back(file.referenced_data_file ? Value::String(*file.referenced_data_file)
+                                               : Value::Null());
+    fields.push_back(optional_long(file.content_offset));
+    fields.push_back(optional_long(file.content_size_in_bytes));
   }
   return Value::Record(std::move(fields));
 }
 
 // ---- partition summaries ---------------------------------------------------------------------
-
-// Orders two non-null partition values of one type the way Iceberg compares them; strings,
-// binary, fixed and uuid compare as unsigned bytes (UTF-8 order is code point order).
-bool ScalarLess(const Type& type, const Scalar& a, const Scalar& b) {
-  if (type.id() == TypeId::kDecimal && std::holds_alternative<std::string>(a)) {
-    // 16-byte two's complement: flipping the sign bit makes byte order numeric order.
-    std::string x = std::get<std::string>(a);
-    std::string y = std::get<std::string>(b);
-    x[0] = static_cast<char>(static_cast<uint8_t>(x[0]) ^ 0x80);
-    y[0] = static_cast<char>(static_cast<uint8_t>(y[0]) ^ 0x80);
-    return x < y;
-  }
-  if (const auto* x = std::get_if<float>(&a)) {
-    const float y = std::get<float>(b);
-    // -0.0 sorts before +0.0, as the spec's bounds require.
-    if (*x == y) return std::signbit(*x) && !std::signbit(y);
-    return *x < y;
-  }
-  if (const auto* x = std::get_if<double>(&a)) {
-    const double y = std::get<double>(b);
-    if (*x == y) return std::signbit(*x) && !std::signbit(y);
-    return *x < y;
-  }
-  return a < b;  // same alternative: bool, int32, int64 and bytes compare naturally
-}
 
 bool IsNaN(const Scalar& value) {
   if (const auto* f = std::get_if<float>(&value)) return std::isnan(*f);
@@ -705,6 +688,7 @@ Result<FileFormat> ParseFileFormat(std::string_view text, const std::string& whe
   if (upper == "PARQUET") return FileFormat::kParquet;
   if (upper == "AVRO") return FileFormat::kAvro;
   if (upper == "ORC") return FileFormat::kOrc;
+  if (upper == "PUFFIN") return FileFormat::kPuffin;
   return Corrupt("{}: unknown file format '{}'", where, text);
 }
 
@@ -754,6 +738,10 @@ Result<DataFile> ReadDataFile(const RecordView& record, const Type& partition_ty
     FLOE_ASSIGN_OR_RAISE(file.sort_order_id,
                          NarrowToInt(*sort_order_id, "sort_order_id", record.where()));
   }
+  FLOE_ASSIGN_OR_RAISE(file.first_row_id, record.OptionalLong("first_row_id"));
+  FLOE_ASSIGN_OR_RAISE(file.referenced_data_file, record.OptionalBytes("referenced_data_file"));
+  FLOE_ASSIGN_OR_RAISE(file.content_offset, record.OptionalLong("content_offset"));
+  FLOE_ASSIGN_OR_RAISE(file.content_size_in_bytes, record.OptionalLong("content_size_in_bytes"));
   return file;
 }
 

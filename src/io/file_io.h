@@ -4,6 +4,7 @@
 // writes them: an absolute path, file:///path, or s3://bucket/key. Nothing here knows Iceberg.
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -94,6 +95,26 @@ class StringOutputStream final : public OutputStream {
 
  private:
   std::string buffer_;
+};
+
+/// A whole file held in memory, read like a stored one (Parquet and Puffin readers over bytes
+/// already fetched, tests). Thread safety: ReadAt may be called from several threads.
+class StringInputFile final : public InputFile {
+ public:
+  explicit StringInputFile(std::string data) : data_(std::move(data)) {}
+  Result<int64_t> Size() override { return static_cast<int64_t>(data_.size()); }
+  Status ReadAt(int64_t offset, size_t size, void* out) override {
+    if (offset < 0 || static_cast<uint64_t>(offset) > data_.size() ||
+        size > data_.size() - static_cast<size_t>(offset)) {
+      return IoError("read of {} bytes at {} past the end of a {}-byte buffer", size, offset,
+                     data_.size());
+    }
+    std::memcpy(out, data_.data() + offset, size);
+    return Status::Ok();
+  }
+
+ private:
+  std::string data_;
 };
 
 }  // namespace floe::io

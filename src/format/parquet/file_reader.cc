@@ -18,25 +18,6 @@ constexpr int kMaxIndexBitWidth = 32;
 constexpr int32_t kInt96Bytes = 12;
 constexpr int kBitsPerByte = 8;
 
-/// A whole file in memory.
-class BufferInputFile final : public io::InputFile {
- public:
-  explicit BufferInputFile(std::string data) : data_(std::move(data)) {}
-  Result<int64_t> Size() override { return static_cast<int64_t>(data_.size()); }
-  Status ReadAt(int64_t offset, size_t size, void* out) override {
-    if (offset < 0 || static_cast<uint64_t>(offset) > data_.size() ||
-        size > data_.size() - static_cast<size_t>(offset)) {
-      return IoError("read of {} bytes at {} past the end of a {}-byte buffer", size, offset,
-                     data_.size());
-    }
-    std::memcpy(out, data_.data() + offset, size);
-    return Status::Ok();
-  }
-
- private:
-  std::string data_;
-};
-
 uint32_t LoadU32(const char* p) {
   uint32_t v;
   std::memcpy(&v, p, sizeof(v));
@@ -507,7 +488,7 @@ FileReader::FileReader(Token, std::shared_ptr<io::InputFile> file, int64_t file_
       schema_(std::move(schema)) {}
 
 Result<std::unique_ptr<FileReader>> FileReader::OpenBuffer(std::string contents) {
-  return Open(std::make_shared<BufferInputFile>(std::move(contents)));
+  return Open(std::make_shared<io::StringInputFile>(std::move(contents)));
 }
 
 Result<std::unique_ptr<FileReader>> FileReader::Open(std::shared_ptr<io::InputFile> file) {
