@@ -14,6 +14,7 @@
 
 #include "catalog_server/server_store.h"
 #include "catalog_server/token_issuer.h"
+#include "common/logger.h"
 #include "common/result.h"
 
 namespace httplib {
@@ -35,6 +36,9 @@ struct CatalogServerOptions {
   size_t max_body_bytes = size_t{8} << 20;
   /// Requests served at once; the catalog's database serializes their commits.
   int threads = 8;
+  /// Where failed requests are logged (method, path, status); not owned, must outlive the
+  /// server. nullptr: standard error as text.
+  Logger* logger = nullptr;
 };
 
 /// Reads Polaris's POLARIS_BOOTSTRAP_CREDENTIALS form "realm,client_id,secret" (the realm is
