@@ -27,7 +27,7 @@ inline constexpr int kExitUsage = 2;  // the command line, a job file or an expr
 /// command's callback stores its exit code here. Thread safety: the parsing thread only.
 struct CommandContext {
   int exit_code = kExitOk;
-  std::string warehouse;  // --warehouse, before ResolveWarehouse
+  std::string warehouse;     // --warehouse, before ResolveWarehouse
   Logger* logger = nullptr;  // Main's one logger (--log-format); never null once parsing runs
 };
 

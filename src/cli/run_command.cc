@@ -57,26 +57,30 @@ class StopOnSignals {
 }  // namespace
 
 int RunJobCommand(const std::string& job_path, const std::vector<std::string>& overrides,
-                  const RunOptions& options, std::ostream& out, std::ostream& err) {
+                  const RunOptions& options, std::ostream& out, Logger& logger) {
   auto config = pipeline::LoadJobFile(job_path, overrides, pipeline::ProcessEnvironment());
   if (!config.ok()) {
-    PrintError(err, config.status());
+    logger.Error(config.status());
     return kExitUsage;
+  }
+  // Catalog credentials and storage keys of the job: never in a log line.
+  for (const pipeline::CatalogConfig& catalog : config->catalogs) {
+    logger.AddSecretsFrom(catalog.properties);
   }
   auto plan = pipeline::PlanJob(*config);
   if (!plan.ok()) {
-    PrintError(err, plan.status());
+    logger.Error(plan.status());
     return kExitUsage;
   }
   Status status = Status::Ok();
   {
     StopOnSignals signals;
-    pipeline::Job job(std::move(plan).value(), options, out, err, signals.token());
+    pipeline::Job job(std::move(plan).value(), options, out, logger, signals.token());
     status = job.Open();
     if (status.ok()) status = job.Run();
   }
   if (!status.ok()) {
-    PrintError(err, status);
+    logger.Error(status);
     return kExitError;
   }
   return 0;
@@ -128,7 +132,7 @@ void RegisterRunCommand(CLI::App& app, CommandContext& context) {
       options.stop_when_idle = *idle;
     }
     context.exit_code =
-        RunJobCommand(args->job_path, args->overrides, options, std::cout, std::cerr);
+        RunJobCommand(args->job_path, args->overrides, options, std::cout, *context.logger);
   });
 }
 

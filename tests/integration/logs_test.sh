@@ -55,6 +55,48 @@ grep -q '"level":"warning".*oauth/tokens -> 401' "$WORK/server.log" ||
   fail "the server did not log the refused token request: $(cat "$WORK/server.log")"
 pass "--log-format json: client errors and the server's log are JSON lines with levels"
 
+# A job: with the right secret it runs and logs its progress as JSON lines; with a wrong one it
+# fails with one error line, and neither shows the secret.
+printf '{"id": 1}\n{"id": 2}\n' >"$WORK/in.jsonl"
+write_job() {
+  cat >"$WORK/job-$1.yaml" <<YAML
+job:
+  name: logs-$1
+catalogs:
+  lake:
+    type: rest
+    uri: $BASE/api/catalog
+    credential: root:$2
+    warehouse: lake
+    scope: PRINCIPAL_ROLE:ALL
+sources:
+  rows:
+    type: file
+    path: $WORK/in.jsonl
+    format: json
+    schema:
+      - {name: id, type: long}
+sinks:
+  out:
+    type: iceberg
+    catalog: lake
+    table: ns.t
+YAML
+}
+write_job good "$BOOT_SECRET"
+write_job bad "$WRONG_SECRET"
+"$FLOE" --log-format json run "$WORK/job-good.yaml" >"$WORK/run-good.out" 2>"$WORK/run-good.err" ||
+  { cat "$WORK/run-good.err" >&2; fail "the job failed with the right secret"; }
+grep -q '"level":"info","msg":"done logs-good: in=2 passed=2' "$WORK/run-good.err" ||
+  fail "no JSON progress line: $(cat "$WORK/run-good.err")"
+set +e
+"$FLOE" run "$WORK/job-bad.yaml" >"$WORK/run-bad.out" 2>"$WORK/run-bad.err"
+status=$?
+set -e
+[ "$status" = 1 ] || fail "the job with a wrong secret exited $status, not 1"
+grep -q '^floe: error: .*401' "$WORK/run-bad.err" || fail "no clear error for the job: $(cat "$WORK/run-bad.err")"
+pass "floe run: JSON progress lines, one error line for a wrong secret"
+
 # Nothing anywhere shows a secret or the token.
 stop_servers
 for secret in "$BOOT_SECRET" "$WRONG_SECRET" "$TOKEN"; do

@@ -3,8 +3,8 @@
 #include <set>
 
 #include "iceberg/scan_task_reader.h"
-#include "stream/record_batch.h"
 #include "stream/expr/scan_terms.h"
+#include "stream/record_batch.h"
 
 namespace floe::stream {
 
