@@ -191,10 +191,15 @@ void CatalogServer::InstallRoutes() {
         }
         SendError(res, rest::RestError{kHttpServerError, "ServiceFailureException", message});
       });
-  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+  http.set_logger([logger = options_.logger](const httplib::Request& req,
+                                             const httplib::Response& res) {
     // Method, path and status only: headers and bodies may carry tokens and secrets.
-    if (res.status >= kHttpBadRequest) {
-      std::cerr << fmt::format("floe catalog: {} {} -> {}\n", req.method, req.path, res.status);
+    if (res.status < kHttpBadRequest) return;
+    const std::string line = fmt::format("catalog: {} {} -> {}", req.method, req.path, res.status);
+    if (logger != nullptr) {
+      logger->Warn(line);
+    } else {
+      std::cerr << "floe: warning: " << line << "\n";
     }
   });
 

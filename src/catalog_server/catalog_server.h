@@ -19,6 +19,7 @@
 #include "catalog_server/route_context.h"
 #include "catalog_server/server_store.h"
 #include "catalog_server/token_issuer.h"
+#include "common/logger.h"
 #include "common/result.h"
 
 namespace httplib {
@@ -44,6 +45,9 @@ struct CatalogServerOptions {
   std::string realm = "default-realm";
   /// Where catalogs may keep their tables; empty: anywhere.
   std::vector<std::string> allowed_locations;
+  /// Where failed requests are logged (method, path, status); not owned, must outlive the
+  /// server. nullptr: standard error as text.
+  Logger* logger = nullptr;
 };
 
 /// Reads Polaris's POLARIS_BOOTSTRAP_CREDENTIALS form "realm,client_id,secret" (the realm is

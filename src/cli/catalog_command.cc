@@ -45,7 +45,11 @@ Status ApplyCatalogConfig(CatalogServeOptions& options, const CLI::App& serve) {
   return Status::Ok();
 }
 
-int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
+int RunCatalogServe(const CatalogServeOptions& options, Logger& logger) {
+  auto fail = [&logger](const Status& status) {
+    logger.Error(status);
+    return kExitError;
+  };
   catalog_server::CatalogServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;
@@ -53,17 +57,20 @@ int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
   server_options.token_ttl_seconds = options.token_ttl_seconds;
   server_options.realm = options.realm;
   server_options.allowed_locations = options.allowed_locations;
+  server_options.logger = &logger;
   if (!options.bootstrap_credentials.empty()) {
     Result<catalog_server::ClientCredentials> credentials =
         catalog_server::ParseBootstrapCredentials(options.bootstrap_credentials);
-    if (!credentials.ok()) return PrintError(err, credentials.status());
+    if (!credentials.ok()) return fail(credentials.status());
+    logger.AddSecret(credentials->client_secret);
     server_options.bootstrap = std::move(*credentials);
   } else if (const char* polaris = std::getenv("POLARIS_BOOTSTRAP_CREDENTIALS")) {
     Result<catalog_server::ClientCredentials> credentials =
         catalog_server::ParseBootstrapCredentials(polaris);
     if (!credentials.ok()) {
-      return PrintError(err, credentials.status().WithContext("POLARIS_BOOTSTRAP_CREDENTIALS"));
+      return fail(credentials.status().WithContext("POLARIS_BOOTSTRAP_CREDENTIALS"));
     }
+    logger.AddSecret(credentials->client_secret);
     server_options.bootstrap = std::move(*credentials);
   }
 
@@ -77,12 +84,11 @@ int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
 
   Result<std::unique_ptr<catalog_server::CatalogServer>> server =
       catalog_server::CatalogServer::Make(server_options);
-  if (!server.ok()) return PrintError(err, server.status());
+  if (!server.ok()) return fail(server.status());
   Result<int> port = (*server)->Bind();
-  if (!port.ok()) return PrintError(err, port.status());
-  err << fmt::format("floe catalog: listening on http://{}:{} (database {})\n", options.host, *port,
-                     DatabaseForLog(options.database))
-      << std::flush;
+  if (!port.ok()) return fail(port.status());
+  logger.Info(fmt::format("catalog: listening on http://{}:{} (database {})", options.host, *port,
+                          DatabaseForLog(options.database)));
 
   std::atomic<bool> done{false};
   catalog_server::CatalogServer* raw = server->get();
@@ -98,8 +104,8 @@ int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err) {
   Status served = (*server)->Serve();
   done.store(true);
   watcher.join();
-  if (!served.ok()) return PrintError(err, served);
-  err << "floe catalog: stopped\n";
+  if (!served.ok()) return fail(served);
+  logger.Info("catalog: stopped");
   return 0;
 }
 
@@ -136,7 +142,7 @@ void RegisterCatalogCommand(CLI::App& app, CommandContext& context) {
       context.exit_code = kExitUsage;
       return;
     }
-    context.exit_code = RunCatalogServe(*options, std::cerr);
+    context.exit_code = RunCatalogServe(*options, *context.logger);
   });
 }
 

@@ -29,7 +29,7 @@ struct CatalogServeOptions {
 Status ApplyCatalogConfig(CatalogServeOptions& options, const CLI::App& serve);
 
 /// Serves until a signal; returns the exit code. Messages go to `err` (never a secret).
-int RunCatalogServe(const CatalogServeOptions& options, std::ostream& err);
+int RunCatalogServe(const CatalogServeOptions& options, Logger& logger);
 
 /// Adds `floe catalog serve` with its options.
 void RegisterCatalogCommand(CLI::App& app, CommandContext& context);

@@ -7,8 +7,10 @@
 #include "cli/dev_command.h"
 #include "cli/gen_command.h"
 #include "cli/run_command.h"
+#include "cli/scan_command.h"
 #include "cli/storage_commands.h"
 #include "cli/table_commands.h"
+#include "common/logger.h"
 
 namespace floe::cli {
 
@@ -29,9 +31,23 @@ int Main(int argc, char** argv) {
       "--warehouse", context.warehouse,
       "Warehouse folder of the embedded catalog (default: $WAREHOUSE, else ./warehouse)");
 
+  // One logger for every command: one line per event, secrets masked.
+  Logger logger(std::cerr);
+  context.logger = &logger;
+  app.add_option_function<std::string>(
+         "--log-format",
+         [&logger](const std::string& value) {
+           Result<LogFormat> format = ParseLogFormat(value);
+           if (!format.ok()) throw CLI::ValidationError(format.status().message());
+           logger.set_format(*format);
+         },
+         "Log lines as text (default) or json (one object per line, for log shippers)")
+      ->envname("FLOE_LOG_FORMAT");
+
   // In the order `floe --help` lists them.
   RegisterNamespaceCommands(app, context);
   RegisterTableCommands(app, context);
+  AddScanCommands(app.get_subcommand("table"), &context.warehouse, &context.exit_code, &logger);
   RegisterStorageCommands(app, context);
   RegisterGenCommand(app, context);
   RegisterRunCommand(app, context);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/logger.h"
 #include "common/result.h"
 
 namespace CLI {
@@ -26,7 +27,8 @@ inline constexpr int kExitUsage = 2;  // the command line, a job file or an expr
 /// command's callback stores its exit code here. Thread safety: the parsing thread only.
 struct CommandContext {
   int exit_code = kExitOk;
-  std::string warehouse;  // --warehouse, before ResolveWarehouse
+  std::string warehouse;     // --warehouse, before ResolveWarehouse
+  Logger* logger = nullptr;  // Main's one logger (--log-format); never null once parsing runs
 };
 
 /// Adds a repeatable option (`--property k=v --property k2=v2`) to `command`: each use takes one

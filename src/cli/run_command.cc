@@ -65,7 +65,7 @@ Result<std::unique_ptr<http::JobHttpServer>> ServeHttp(const pipeline::JobConfig
                                                        const RunOptions& options,
                                                        const stream::JobTelemetry& telemetry,
                                                        MetricsRegistry* registry,
-                                                       std::ostream& err) {
+                                                       Logger& logger) {
   const std::optional<std::string>& text = options.http ? options.http : config.http;
   if (!text) return std::unique_ptr<http::JobHttpServer>();
   const std::string where = options.http ? "--http" : config.file + ": job.http";
@@ -74,33 +74,36 @@ Result<std::unique_ptr<http::JobHttpServer>> ServeHttp(const pipeline::JobConfig
   FLOE_RETURN_IF_ERROR(http::RegisterJobMetrics(telemetry, registry));
   auto server = http::JobHttpServer::Start(*address, &telemetry, registry);
   if (!server.ok()) return server.status().WithContext(where);
-  err << fmt::format("floe: serving {} (metrics, health, api/job, dashboard)\n", (*server)->url());
-  err.flush();
+  logger.Info(fmt::format("serving {} (metrics, health, api/job, dashboard)", (*server)->url()));
   return server;
 }
 
 }  // namespace
 
 int RunJobCommand(const std::string& job_path, const std::vector<std::string>& overrides,
-                  const RunOptions& options, std::ostream& out, std::ostream& err) {
+                  const RunOptions& options, std::ostream& out, Logger& logger) {
   auto config = pipeline::LoadJobFile(job_path, overrides, pipeline::ProcessEnvironment());
   if (!config.ok()) {
-    PrintError(err, config.status());
+    logger.Error(config.status());
     return kExitUsage;
+  }
+  // Catalog credentials and storage keys of the job: never in a log line.
+  for (const pipeline::CatalogConfig& catalog : config->catalogs) {
+    logger.AddSecretsFrom(catalog.properties);
   }
   auto plan = pipeline::PlanJob(*config);
   if (!plan.ok()) {
-    PrintError(err, plan.status());
+    logger.Error(plan.status());
     return kExitUsage;
   }
   Status status = Status::Ok();
   {
     StopOnSignals signals;
-    pipeline::Job job(std::move(plan).value(), options, out, err, signals.token());
+    pipeline::Job job(std::move(plan).value(), options, out, logger, signals.token());
     MetricsRegistry registry;  // outlives the server, which stops before the job goes
-    auto server = ServeHttp(*config, options, job.telemetry(), &registry, err);
+    auto server = ServeHttp(*config, options, job.telemetry(), &registry, logger);
     if (!server.ok() && server.status().kind() == ErrorKind::kInvalidArgument) {
-      PrintError(err, server.status());
+      logger.Error(server.status());
       return kExitUsage;
     }
     status = server.status();
@@ -108,7 +111,7 @@ int RunJobCommand(const std::string& job_path, const std::vector<std::string>& o
     if (status.ok()) status = job.Run();
   }
   if (!status.ok()) {
-    PrintError(err, status);
+    logger.Error(status);
     return kExitError;
   }
   return 0;
@@ -181,7 +184,7 @@ void RegisterRunCommand(CLI::App& app, CommandContext& context) {
       options.stop_when_idle = *idle;
     }
     context.exit_code =
-        RunJobCommand(args->job_path, args->overrides, options, std::cout, std::cerr);
+        RunJobCommand(args->job_path, args->overrides, options, std::cout, *context.logger);
   });
 }
 

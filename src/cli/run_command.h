@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "common/logger.h"
 #include "pipeline/job.h"
 
 namespace floe::cli {
@@ -18,7 +19,7 @@ using RunOptions = pipeline::RunOptions;
 /// The whole command: load, run, print. Returns the exit code: 0 done, 1 failed while running,
 /// 2 the job file or its expressions are wrong.
 int RunJobCommand(const std::string& job_path, const std::vector<std::string>& overrides,
-                  const RunOptions& options, std::ostream& out, std::ostream& err);
+                  const RunOptions& options, std::ostream& out, Logger& logger);
 
 /// Adds `floe run JOB [--set k=v]... [--stop-when-idle D] [--instance NAME]`.
 void RegisterRunCommand(CLI::App& app, CommandContext& context);

@@ -369,20 +369,6 @@ Result<Value> PartitionValue(const Type& type, const Scalar& value) {
   return InvalidArgument("type {} cannot be a partition value", type.ToString());
 }
 
-std::string_view FileFormatName(FileFormat format) {
-  switch (format) {
-    case FileFormat::kParquet:
-      return "PARQUET";
-    case FileFormat::kAvro:
-      return "AVRO";
-    case FileFormat::kOrc:
-      return "ORC";
-    case FileFormat::kPuffin:
-      return "PUFFIN";
-  }
-  return "PARQUET";
-}
-
 Result<Value> DataFileValue(const DataFile& file, const Type& partition_type,
                             int32_t format_version, ManifestContent content) {
   const std::vector<NestedField>& partition_fields = partition_type.fields();
@@ -763,6 +749,20 @@ Status ExpectRecordSchema(const avro::Node& schema, const std::string& where) {
 }
 
 }  // namespace
+
+std::string_view FileFormatName(FileFormat format) {
+  switch (format) {
+    case FileFormat::kParquet:
+      return "PARQUET";
+    case FileFormat::kAvro:
+      return "AVRO";
+    case FileFormat::kOrc:
+      return "ORC";
+    case FileFormat::kPuffin:
+      return "PUFFIN";
+  }
+  return "PARQUET";
+}
 
 // ---- manifests -------------------------------------------------------------------------------
 

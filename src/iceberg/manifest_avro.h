@@ -59,4 +59,7 @@ Status WriteManifestList(io::FileIO& io, const std::string& location,
 
 Result<std::vector<ManifestFile>> ReadManifestList(io::FileIO& io, const std::string& location);
 
+/// The `file_format` string of a format: "PARQUET", "AVRO", "ORC", "PUFFIN".
+std::string_view FileFormatName(FileFormat format);
+
 }  // namespace floe::iceberg

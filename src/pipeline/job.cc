@@ -9,20 +9,16 @@
 
 namespace floe::pipeline {
 
-Job::Job(JobPlan plan, const RunOptions& options, std::ostream& out, std::ostream& err,
+Job::Job(JobPlan plan, const RunOptions& options, std::ostream& out, Logger& logger,
          std::stop_token stop)
     : builder_(std::move(plan), options.instance),
       options_(options),
       out_(out),
-      err_(err),
+      logger_(logger),
       forward_stop_(std::move(stop), [this] { cancel_.request_stop(); }),
       telemetry_(std::make_unique<stream::JobTelemetry>(builder_.Describe(), &counters_)) {}
 
-void Job::Say(const std::string& line) {
-  std::lock_guard lock(err_mutex_);
-  err_ << line << "\n";
-  err_.flush();
-}
+void Job::Say(LogLevel level, const std::string& message) { logger_.Log(level, message); }
 
 Status Job::Open() {
   Status status = OpenWorkers();
@@ -33,8 +29,8 @@ Status Job::Open() {
 Status Job::OpenWorkers() {
   builder_.InitCounters(&counters_);
   stream::JobRunnerOptions runtime;
-  runtime.warn = [this](const std::string& message) { Say("floe: warning: " + message); };
-  runtime.info = [this](const std::string& message) { Say("floe: " + message); };
+  runtime.warn = [this](const std::string& message) { Say(LogLevel::kWarn, message); };
+  runtime.info = [this](const std::string& message) { Say(LogLevel::kInfo, message); };
   runtime.stop_when_idle = options_.stop_when_idle;
   runtime.drain = options_.drain;
   runtime.stop = cancel_.get_token();
@@ -65,10 +61,11 @@ void Job::DeleteOrphans() {
     auto cleanup = slot->table->DeleteOrphanFiles(before_ms);
     if (!cleanup.ok()) {
       // Orphans only take space: say so and go on.
-      Say(fmt::format("floe: warning: sink '{}': could not delete orphan files: {}",
-                      slot->sink->name(), cleanup.status().message()));
+      Say(LogLevel::kWarn, fmt::format("sink '{}': could not delete orphan files: {}",
+                                       slot->sink->name(), cleanup.status().message()));
     } else if (cleanup->deleted > 0) {
-      Say(fmt::format("floe: sink '{}': deleted {} files of attempts that never committed from {}",
+      Say(LogLevel::kInfo,
+          fmt::format("sink '{}': deleted {} files of attempts that never committed from {}",
                       slot->sink->name(), cleanup->deleted, slot->where));
     }
   }
@@ -99,12 +96,13 @@ void Job::Progress(bool final) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   const double rate = seconds > 0 ? static_cast<double>(c.records_in) / seconds : 0;
   const double mb_rate = seconds > 0 ? static_cast<double>(c.bytes_in) / 1e6 / seconds : 0;
-  Say(fmt::format(
-      "{} {}: in={} passed={} filtered={} dead_lettered={} late={} bytes={} checkpoints={} "
-      "({:.1f} s, {:.0f} records/s, {:.1f} MB/s)",
-      final ? "done" : "running", builder_.plan().config->name, c.records_in, c.passed,
-      c.filtered_out, c.dead_lettered, c.late_rows, c.bytes_in, c.checkpoints, seconds, rate,
-      mb_rate));
+  Say(LogLevel::kInfo,
+      fmt::format(
+          "{} {}: in={} passed={} filtered={} dead_lettered={} late={} bytes={} checkpoints={} "
+          "({:.1f} s, {:.0f} records/s, {:.1f} MB/s)",
+          final ? "done" : "running", builder_.plan().config->name, c.records_in, c.passed,
+          c.filtered_out, c.dead_lettered, c.late_rows, c.bytes_in, c.checkpoints, seconds, rate,
+          mb_rate));
 }
 
 Status Job::Run() {
@@ -172,7 +170,8 @@ void Job::Summary() {
 Result<RunCounters> RunJob(const JobConfig& config, std::ostream& out, std::ostream& err,
                            const RunOptions& options, std::stop_token stop) {
   FLOE_ASSIGN_OR_RAISE(JobPlan plan, PlanJob(config));
-  Job job(std::move(plan), options, out, err, std::move(stop));
+  Logger logger(err);
+  Job job(std::move(plan), options, out, logger, std::move(stop));
   FLOE_RETURN_IF_ERROR(job.Open());
   FLOE_RETURN_IF_ERROR(job.Run());
   return job.Counters();

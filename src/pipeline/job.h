@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "common/logger.h"
 #include "common/result.h"
 #include "pipeline/job_builder.h"
 #include "pipeline/job_config.h"
@@ -61,12 +62,14 @@ class Job {
  public:
   /// `stop` (from the caller: a signal) makes the workers commit what they hold and end; a
   /// failing worker stops the others through the job's own stop source.
-  Job(JobPlan plan, const RunOptions& options, std::ostream& out, std::ostream& err,
+  /// Progress lines and warnings go to `logger` (one line per event, secrets masked), the
+  /// summary to `out`.
+  Job(JobPlan plan, const RunOptions& options, std::ostream& out, Logger& logger,
       std::stop_token stop = {});
 
   /// Opens the sinks and sources of every worker and deletes what dead attempts left behind.
   Status Open();
-  /// Runs the workers to their end; progress to `err`, the summary to `out`.
+  /// Runs the workers to their end; progress to the logger, the summary to `out`.
   Status Run();
   RunCounters Counters() const;
   /// What the job tells its observers (the HTTP server of --http); lives as long as the job.
@@ -79,13 +82,12 @@ class Job {
   void DeleteOrphans();
   void Progress(bool final);
   void Summary();
-  void Say(const std::string& line);
+  void Say(LogLevel level, const std::string& message);
 
   JobBuilder builder_;
   RunOptions options_;
   std::ostream& out_;
-  std::ostream& err_;
-  std::mutex err_mutex_;     // progress lines and warnings come from several threads
+  Logger& logger_;           // thread safe: progress lines and warnings come from several threads
   std::stop_source cancel_;  // stops every worker: requested by `stop` or a failed worker
   std::stop_callback<std::function<void()>> forward_stop_;
   stream::JobCounters counters_;
@@ -95,7 +97,7 @@ class Job {
 };
 
 /// Plans, opens and runs a job. InvalidArgument/NotSupported before anything was read mean
-/// the job cannot run as written.
+/// the job cannot run as written. Log lines go to `err` as text.
 Result<RunCounters> RunJob(const JobConfig& config, std::ostream& out, std::ostream& err,
                            const RunOptions& options = {}, std::stop_token stop = {});
 

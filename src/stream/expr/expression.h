@@ -91,6 +91,8 @@ class BoundExpression {
   const std::string& text() const { return text_; }
   /// The positions of the batch columns it reads.
   const std::vector<int>& column_indexes() const { return column_indexes_; }
+  /// The bound tree, for code that inspects it (scan pruning: scan_terms.h).
+  const internal::ExprNode& root() const { return *root_; }
 
   /// Evaluates the rows of `selection` into `out`, which is replaced by a column of
   /// ColumnKindFor(type()) with batch.num_rows() rows; rows outside the selection are null.
