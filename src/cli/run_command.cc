@@ -64,8 +64,7 @@ class StopOnSignals {
 Result<std::unique_ptr<http::JobHttpServer>> ServeHttp(const pipeline::JobConfig& config,
                                                        const RunOptions& options,
                                                        const stream::JobTelemetry& telemetry,
-                                                       MetricsRegistry* registry,
-                                                       Logger& logger) {
+                                                       MetricsRegistry* registry, Logger& logger) {
   const std::optional<std::string>& text = options.http ? options.http : config.http;
   if (!text) return std::unique_ptr<http::JobHttpServer>();
   const std::string where = options.http ? "--http" : config.file + ": job.http";

@@ -519,22 +519,11 @@ TableMetadata TableMetadataEditor::Finish() && {
   return std::move(metadata_);
 }
 
-Result<TableChanges> DiffTableMetadata(const TableMetadata& base, const TableMetadata& updated) {
-  TableChanges changes;
-  if (base.table_uuid != updated.table_uuid) {
-    return InvalidArgument("commit changes the table uuid {} to {}", base.table_uuid,
-                           updated.table_uuid);
-  }
-  changes.requirements.push_back(TableRequirement::AssertTableUuid(base.table_uuid));
-  auto add = [&](TableUpdate update) { changes.updates.push_back(std::move(update)); };
+namespace {
 
-  if (updated.format_version != base.format_version) {
-    TableUpdate update;
-    update.kind = Kind::kUpgradeFormatVersion;
-    update.format_version = updated.format_version;
-    add(std::move(update));
-  }
-  // Schemas.
+/// Added schemas and a new current schema, asserting the base's current schema and last column id.
+void DiffSchemas(const TableMetadata& base, const TableMetadata& updated, TableChanges* changes) {
+  auto add = [changes](TableUpdate update) { changes->updates.push_back(std::move(update)); };
   bool schemas_changed = false;
   for (const Schema& schema : updated.schemas) {
     if (base.SchemaById(schema.schema_id()) == nullptr) {
@@ -554,12 +543,17 @@ Result<TableChanges> DiffTableMetadata(const TableMetadata& base, const TableMet
     schemas_changed = true;
   }
   if (schemas_changed) {
-    changes.requirements.push_back(TableRequirement::AssertId(
+    changes->requirements.push_back(TableRequirement::AssertId(
         TableRequirement::Kind::kAssertCurrentSchemaId, base.current_schema_id));
-    changes.requirements.push_back(TableRequirement::AssertId(
+    changes->requirements.push_back(TableRequirement::AssertId(
         TableRequirement::Kind::kAssertLastAssignedFieldId, base.last_column_id));
   }
-  // Partition specs.
+}
+
+/// Added partition specs and a new default spec, asserting the base's default spec and last
+/// partition id.
+void DiffSpecs(const TableMetadata& base, const TableMetadata& updated, TableChanges* changes) {
+  auto add = [changes](TableUpdate update) { changes->updates.push_back(std::move(update)); };
   bool specs_changed = false;
   for (const PartitionSpec& spec : updated.partition_specs) {
     if (base.SpecById(spec.spec_id) == nullptr) {
@@ -578,12 +572,17 @@ Result<TableChanges> DiffTableMetadata(const TableMetadata& base, const TableMet
     specs_changed = true;
   }
   if (specs_changed) {
-    changes.requirements.push_back(TableRequirement::AssertId(
+    changes->requirements.push_back(TableRequirement::AssertId(
         TableRequirement::Kind::kAssertDefaultSpecId, base.default_spec_id));
-    changes.requirements.push_back(TableRequirement::AssertId(
+    changes->requirements.push_back(TableRequirement::AssertId(
         TableRequirement::Kind::kAssertLastAssignedPartitionId, base.last_partition_id));
   }
-  // Sort orders.
+}
+
+/// Added sort orders and a new default order, asserting the base's default order.
+void DiffSortOrders(const TableMetadata& base, const TableMetadata& updated,
+                    TableChanges* changes) {
+  auto add = [changes](TableUpdate update) { changes->updates.push_back(std::move(update)); };
   bool orders_changed = false;
   for (const SortOrder& order : updated.sort_orders) {
     bool known = std::any_of(base.sort_orders.begin(), base.sort_orders.end(),
@@ -604,10 +603,14 @@ Result<TableChanges> DiffTableMetadata(const TableMetadata& base, const TableMet
     orders_changed = true;
   }
   if (orders_changed) {
-    changes.requirements.push_back(TableRequirement::AssertId(
+    changes->requirements.push_back(TableRequirement::AssertId(
         TableRequirement::Kind::kAssertDefaultSortOrderId, base.default_sort_order_id));
   }
-  // Snapshots and refs.
+}
+
+/// Added and removed snapshots and changed refs, asserting the base's main branch.
+void DiffSnapshots(const TableMetadata& base, const TableMetadata& updated, TableChanges* changes) {
+  auto add = [changes](TableUpdate update) { changes->updates.push_back(std::move(update)); };
   bool snapshots_changed = false;
   for (const Snapshot& snapshot : updated.snapshots) {
     if (base.SnapshotById(snapshot.snapshot_id) == nullptr) {
@@ -655,16 +658,15 @@ Result<TableChanges> DiffTableMetadata(const TableMetadata& base, const TableMet
     if (auto it = base.refs.find(std::string(kMainBranch)); it != base.refs.end()) {
       main = it->second.snapshot_id;
     }
-    changes.requirements.push_back(
+    changes->requirements.push_back(
         TableRequirement::AssertRefSnapshotId(std::string(kMainBranch), main));
   }
-  if (updated.location != base.location) {
-    TableUpdate update;
-    update.kind = Kind::kSetLocation;
-    update.location = updated.location;
-    add(std::move(update));
-  }
-  // Properties.
+}
+
+/// Set and removed properties.
+void DiffProperties(const TableMetadata& base, const TableMetadata& updated,
+                    TableChanges* changes) {
+  auto add = [changes](TableUpdate update) { changes->updates.push_back(std::move(update)); };
   TableUpdate set;
   set.kind = Kind::kSetProperties;
   TableUpdate remove;
@@ -678,6 +680,36 @@ Result<TableChanges> DiffTableMetadata(const TableMetadata& base, const TableMet
   }
   if (!set.updates.empty()) add(std::move(set));
   if (!remove.removals.empty()) add(std::move(remove));
+}
+
+}  // namespace
+
+Result<TableChanges> DiffTableMetadata(const TableMetadata& base, const TableMetadata& updated) {
+  TableChanges changes;
+  if (base.table_uuid != updated.table_uuid) {
+    return InvalidArgument("commit changes the table uuid {} to {}", base.table_uuid,
+                           updated.table_uuid);
+  }
+  changes.requirements.push_back(TableRequirement::AssertTableUuid(base.table_uuid));
+  auto add = [&](TableUpdate update) { changes.updates.push_back(std::move(update)); };
+
+  if (updated.format_version != base.format_version) {
+    TableUpdate update;
+    update.kind = Kind::kUpgradeFormatVersion;
+    update.format_version = updated.format_version;
+    add(std::move(update));
+  }
+  DiffSchemas(base, updated, &changes);
+  DiffSpecs(base, updated, &changes);
+  DiffSortOrders(base, updated, &changes);
+  DiffSnapshots(base, updated, &changes);
+  if (updated.location != base.location) {
+    TableUpdate update;
+    update.kind = Kind::kSetLocation;
+    update.location = updated.location;
+    add(std::move(update));
+  }
+  DiffProperties(base, updated, &changes);
   return changes;
 }
 

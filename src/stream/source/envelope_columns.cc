@@ -51,7 +51,8 @@ bool HeadersAsJson(const SourceChunk::Headers* headers, std::string* out) {
   // A repeated name keeps its last value, as a JSON object can hold a name once.
   std::map<std::string_view, std::string_view> last;
   for (const auto& [name, value] : *headers) last[name] = value;
-  out->assign("{");
+  out->clear();
+  out->push_back('{');
   std::string scratch;
   for (const auto& [name, value] : last) {
     if (out->size() > 1) out->push_back(',');
