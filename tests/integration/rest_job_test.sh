@@ -59,7 +59,11 @@ out=$(node "$PEER/verify-table.mjs" "${meta#file://}" --expect "$WORK/expected.j
   fail "verify-table rejected the table written through REST"
 }
 pass "a job through the REST catalog: $(echo "$out" | tail -n 1)"
-# PyIceberg's RestCatalog, with OAuth2 client credentials, reads the same rows.
+# PyIceberg's RestCatalog, with OAuth2 client credentials, reads the same rows. It asks for
+# vended credentials (LOAD_TABLE_WITH_READ_DELEGATION), which needs TABLE_READ_DATA: as in
+# Polaris, the new catalog's catalog_admin role has no data privileges until it is granted them.
+expect_status 201 PUT /api/management/v1/catalogs/lakehouse/catalog-roles/catalog_admin/grants \
+  '{"grant": {"type": "catalog", "privilege": "CATALOG_MANAGE_CONTENT"}}' >/dev/null
 bash "$SOURCE_DIR/tests/peers/pyiceberg.sh" rows --rest "$BASE/api/catalog" --credential admin:password \
   --warehouse lakehouse raw_messages.filtered_messages >"$WORK/pyiceberg-rest.jsonl" 2>"$WORK/pyiceberg-rest.err" ||
   { tail -n 20 "$WORK/pyiceberg-rest.err" >&2; fail "PyIceberg could not read the table through the REST catalog"; }
