@@ -3,7 +3,7 @@
 # with out-of-order rows (within the 10 s bound and beyond it), null keys and values and 50 keys.
 # The expected windows and late rows come from tests/integration/windows/window_reference.py,
 # row by row, independently of floe; the Iceberg table must hold exactly those rows (outside
-# readers) and the dead-letter table each late row once (error type late_record). A second run
+# readers, PyIceberg and Iceberg Java) and the dead-letter table each late row once (error type late_record). A second run
 # adds nothing. Then wrong window definitions: each fails before the job runs, exit 2,
 # FILE:LINE:COL.
 source "$(dirname "$0")/lib.sh"
@@ -23,6 +23,7 @@ check_kind() {
     fail "floe run ($kind) failed"
   }
   verify "$W" "windows.$kind" "$WORK/$kind-expected.jsonl"
+  check_table_peers "$W" "windows.$kind" "$WORK/$kind-expected.jsonl" java
   check_late "$W" "$kind" "$WORK/$kind-late.txt"
   pass "$kind: $(wc -l <"$WORK/$kind-expected.jsonl") windows, $(wc -l <"$WORK/$kind-late.txt") late rows dead-lettered once each"
 }

@@ -5,11 +5,15 @@
 
 #include <string>
 
+#include "job_text.h"
 #include "pipeline/job_builder.h"
 #include "pipeline/job_loader.h"
 
 namespace floe::pipeline {
 namespace {
+
+using job_text::Load;
+using job_text::LoadError;
 
 using stream::window::AggregateFunction;
 using stream::window::WindowKind;
@@ -47,19 +51,7 @@ sinks:
 )yaml";
 
 std::string Edit(std::string_view from, std::string_view to) {
-  std::string text(kJob);
-  size_t pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
-
-std::string LoadError(std::string_view text) {
-  auto job = LoadJobText(text, "job.yaml", {}, {});
-  EXPECT_FALSE(job.ok()) << "loaded without error:\n" << text;
-  if (job.ok()) return "";
-  EXPECT_EQ(job.status().kind(), ErrorKind::kInvalidArgument) << job.status().ToString();
-  return job.status().message();
+  return job_text::Edited(kJob, from, to);
 }
 
 TEST(JobLoaderWindowTest, DecodesTheWindow) {
