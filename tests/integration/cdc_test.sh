@@ -8,48 +8,13 @@
 # letters of their kind and change nothing; a replay of a committed file changes nothing. (A
 # foreign rewrite is tested in tests/unit/stream/sink/iceberg_upsert_sink_test.cc.)
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/cdc_lib.sh"
 W=$WORK/warehouse
 JOB=$WORK/cdc.yaml
-
-cat >"$JOB" <<'EOF'
-job:
-  name: cdc
-catalogs:
-  local:
-    type: sql
-    warehouse: ${WAREHOUSE}
-sources:
-  users:
-    type: file
-    path: ${INPUT_PATH}
-    format: debezium-json
-    schema: [{name: user_id, type: long}, {name: name, type: string}, {name: email, type: string}, {name: region, type: string}, {name: updated_at, type: timestamptz}]
-sinks:
-  current:
-    type: iceberg
-    catalog: local
-    table: streaming.users_current
-    mode: upsert
-    primary_key: [user_id]
-    partition_by: region
-    create_if_missing: true
-  audit:
-    type: iceberg
-    catalog: local
-    table: streaming.users_audit
-    mode: append
-    columns: [user_id, name, email, updated_at, {name: op, metadata: cdc_op}, {name: changed_at, metadata: cdc_ts}]
-    create_if_missing: true
-dead_letter:
-  type: iceberg
-  catalog: local
-  table: streaming.users_dead
-  create_if_missing: true
-EOF
+cdc_job "$JOB"
 
 files=4
-python3 "$SOURCE_DIR/tests/integration/cdc_gen.py" --out "$WORK" --files $files --keys 300 \
-  --changes 1500 >"$WORK/gen.json"
+cdc_gen --files $files --keys 300 --changes 1500
 read -r changes bad tombstones live < <(python3 -c '
 import json,sys; g=json.load(open(sys.argv[1])); print(g["changes"], g["bad"], g["tombstones"], g["live"])' "$WORK/gen.json")
 echo "generated: $changes changes, $bad bad, $tombstones tombstones, $live live keys"
@@ -71,6 +36,7 @@ done
 pass "every bad record is a dead letter ($dead)"
 
 verify "$W" streaming.users_current "$WORK/expected-current.jsonl"
+check_table_peers "$W" streaming.users_current "$WORK/expected-current.jsonl" java
 verify "$W" streaming.users_audit "$WORK/expected-audit.jsonl"
 
 meta=$(metadata_location "$W" streaming.users_dead)

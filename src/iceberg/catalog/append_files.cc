@@ -11,6 +11,7 @@
 #include "common/fault.h"
 #include "common/uuid.h"
 #include "iceberg/catalog/catalog_internal.h"
+#include "iceberg/catalog/table_files.h"
 #include "iceberg/manifest_avro.h"
 
 namespace floe::iceberg {
@@ -45,11 +46,84 @@ TableMetadata WithSnapshot(const TableMetadata& base, const Snapshot& snapshot) 
   return updated;
 }
 
+bool SameDeleteFile(const DataFile& a, const DataFile& b) {
+  return a.file_path == b.file_path && a.content_offset == b.content_offset;
+}
+
+/// What a row delta that removes delete files does to its parent's delete manifests: each one
+/// holding a removed file is rewritten (removed entries DELETED by this snapshot, the other
+/// live ones EXISTING) under `location_prefix`-N.avro, in its place in `manifests`. Checks that
+/// every removed file was live and that the new deletion vectors are the only ones of their data
+/// files (CommitFailed otherwise). Adds the rewritten manifests' paths to `written`.
+Status RemoveDeleteFiles(io::FileIO& io, const TableMetadata& metadata,
+                         const AppendOptions& options, int64_t snapshot_id, int64_t sequence_number,
+                         const std::string& location_prefix, std::vector<ManifestFile>* manifests,
+                         std::vector<std::string>* written) {
+  std::set<std::string> new_vectors;
+  for (const DataFile& file : options.delete_files) {
+    if (file.content_offset && file.referenced_data_file) {
+      new_vectors.insert(*file.referenced_data_file);
+    }
+  }
+  if (new_vectors.empty() && options.removed_delete_files.empty()) return Status::Ok();
+  std::vector<bool> found(options.removed_delete_files.size(), false);
+  for (ManifestFile& manifest : *manifests) {
+    if (manifest.content != ManifestContent::kDeletes) continue;
+    FLOE_ASSIGN_OR_RAISE(std::vector<ManifestEntry> entries,
+                         ReadManifestEntries(io, metadata, manifest));
+    std::vector<ManifestEntry> rewritten;
+    bool removes = false;
+    for (ManifestEntry& entry : entries) {
+      if (entry.status == ManifestEntryStatus::kDeleted) continue;
+      auto removed =
+          std::find_if(options.removed_delete_files.begin(), options.removed_delete_files.end(),
+                       [&](const DataFile& file) { return SameDeleteFile(file, entry.data_file); });
+      entry.status = ManifestEntryStatus::kExisting;
+      if (removed != options.removed_delete_files.end()) {
+        found[removed - options.removed_delete_files.begin()] = true;
+        entry.status = ManifestEntryStatus::kDeleted;
+        entry.snapshot_id = snapshot_id;
+        removes = true;
+      } else if (entry.data_file.content_offset && entry.data_file.referenced_data_file &&
+                 new_vectors.contains(*entry.data_file.referenced_data_file)) {
+        return CommitFailed(
+            "row delta on {}: data file {} has a deletion vector that this commit does not "
+            "replace (a concurrent commit added it)",
+            metadata.location, *entry.data_file.referenced_data_file);
+      }
+      rewritten.push_back(std::move(entry));
+    }
+    if (!removes) continue;
+    const PartitionSpec* spec = metadata.SpecById(manifest.partition_spec_id);
+    ManifestWriteContext context;
+    context.format_version = metadata.format_version;
+    context.schema = metadata.CurrentSchema();
+    context.spec = spec;
+    context.content = ManifestContent::kDeletes;
+    context.snapshot_id = snapshot_id;
+    context.sequence_number = sequence_number;
+    const std::string location = fmt::format("{}-{}.avro", location_prefix, written->size());
+    FLOE_ASSIGN_OR_RAISE(manifest, WriteManifest(io, location, context, rewritten));
+    written->push_back(location);
+  }
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (!found[i]) {
+      return CommitFailed(
+          "row delta on {}: delete file {} (at {}) is no longer live (a concurrent commit removed "
+          "it)",
+          metadata.location, options.removed_delete_files[i].file_path,
+          options.removed_delete_files[i].content_offset.value_or(0));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
                                                  const std::vector<DataFile>& files,
-                                                 const std::vector<DataFile>& delete_files) {
+                                                 const std::vector<DataFile>& delete_files,
+                                                 const std::vector<DataFile>& removed_deletes) {
   int64_t added_records = 0;
   int64_t added_size = 0;
   std::set<std::vector<Scalar>> partitions;
@@ -74,6 +148,16 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
       position_deletes += file.record_count;
     }
   }
+  int64_t removed_position_deletes = 0;
+  int64_t removed_equality_deletes = 0;
+  int64_t removed_size = 0;
+  for (const DataFile& file : removed_deletes) {
+    // Several DVs share a Puffin file: its size counts once per blob, as Java's summaries do.
+    removed_size += file.content_size_in_bytes.value_or(file.file_size_in_bytes);
+    (file.content == DataFileContent::kEqualityDeletes ? removed_equality_deletes
+                                                       : removed_position_deletes) +=
+        file.record_count;
+  }
   auto total = [&](const std::string& key, int64_t added) {
     return std::to_string(SummaryValue(parent, key) + added);
   };
@@ -86,7 +170,6 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
   summary["added-files-size"] = std::to_string(added_size);
   summary["changed-partition-count"] = std::to_string(partitions.size());
   summary["total-records"] = total("total-records", added_records);
-  summary["total-files-size"] = total("total-files-size", added_size);
   summary["total-data-files"] = total("total-data-files", static_cast<int64_t>(files.size()));
   const auto added_delete_files = static_cast<int64_t>(delete_files.size());
   if (added_delete_files > 0) {
@@ -101,9 +184,24 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
     summary["added-position-deletes"] = std::to_string(position_deletes);
     summary["added-equality-deletes"] = std::to_string(equality_deletes);
   }
-  summary["total-delete-files"] = total("total-delete-files", added_delete_files);
-  summary["total-position-deletes"] = total("total-position-deletes", position_deletes);
-  summary["total-equality-deletes"] = total("total-equality-deletes", equality_deletes);
+  const auto removed_delete_files = static_cast<int64_t>(removed_deletes.size());
+  if (removed_delete_files > 0) {
+    summary["removed-delete-files"] = std::to_string(removed_delete_files);
+    if (removed_position_deletes > 0) {
+      summary["removed-position-deletes"] = std::to_string(removed_position_deletes);
+    }
+    if (removed_equality_deletes > 0) {
+      summary["removed-equality-deletes"] = std::to_string(removed_equality_deletes);
+    }
+    summary["removed-files-size"] = std::to_string(removed_size);
+  }
+  summary["total-files-size"] = total("total-files-size", added_size - removed_size);
+  summary["total-delete-files"] =
+      total("total-delete-files", added_delete_files - removed_delete_files);
+  summary["total-position-deletes"] =
+      total("total-position-deletes", position_deletes - removed_position_deletes);
+  summary["total-equality-deletes"] =
+      total("total-equality-deletes", equality_deletes - removed_equality_deletes);
   summary["engine-name"] = kEngineName;
   summary["engine-version"] = kEngineVersion;
   return summary;
@@ -203,7 +301,8 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     snapshot.sequence_number = metadata.last_sequence_number + 1;
     snapshot.timestamp_ms = std::max(NowMillis(), metadata.last_updated_ms);
     snapshot.schema_id = metadata.current_schema_id;
-    snapshot.summary = AppendSummary(parent, files, options.delete_files);
+    snapshot.summary =
+        AppendSummary(parent, files, options.delete_files, options.removed_delete_files);
     for (const auto& [key, value] : options.summary) snapshot.summary[key] = value;
     if (options.validate) {
       Status status = options.validate(metadata);
@@ -220,6 +319,17 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
       }
     }
 
+    // The rewritten delete manifests of this attempt (deleted again if it does not land).
+    std::vector<std::string> rewritten;
+    Status removed = RemoveDeleteFiles(
+        io, metadata, options, snapshot_id, snapshot.sequence_number,
+        fmt::format("{}/{}{}-a{}-r", metadata_dir, options.file_prefix, commit_uuid, attempt + 1),
+        &manifests, &rewritten);
+    if (!removed.ok()) {
+      for (const std::string& location : rewritten) (void)io.DeleteFile(location);
+      discard_manifests();
+      return removed;
+    }
     if (new_manifest) {
       ManifestFile added = *new_manifest;
       added.sequence_number = snapshot.sequence_number;
@@ -278,6 +388,7 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
       // Known not to have landed: its manifest list is garbage; so is the manifest if the
       // table cannot be reloaded for another attempt (dropped, unreachable).
       (void)io.DeleteFile(snapshot.manifest_list);
+      for (const std::string& location : rewritten) (void)io.DeleteFile(location);
       Result<LoadedTable> reloaded = catalog.LoadTable(base.identifier);
       if (!reloaded.ok()) {
         discard_manifests();
@@ -287,6 +398,7 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
       current = std::move(reloaded).value();
     } else {
       (void)io.DeleteFile(snapshot.manifest_list);
+      for (const std::string& location : rewritten) (void)io.DeleteFile(location);
       discard_manifests();
       return status;
     }
