@@ -8,19 +8,10 @@
 # must have replaced a DV. The audit table (v2, appends) goes through verify-table as usual.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/cdc_lib.sh"
-W=$WORK/warehouse
-JOB=$WORK/cdc.yaml
+JOB=$WORK/cdc.yaml W=$WORK/warehouse
 cdc_job "$JOB"
-
-files=4
-cdc_gen --files $files --keys 300 --changes 1500 --seed 16
-for n in $(seq 1 $files); do
-  FORMAT_VERSION=3 WAREHOUSE=$W INPUT_PATH=$WORK/changes-$n.jsonl "$FLOE" run "$JOB" \
-    >"$WORK/run-$n.txt" 2>"$WORK/run-$n.err" || {
-    cat "$WORK/run-$n.err" >&2
-    fail "floe run ($n) failed"
-  }
-done
+cdc_gen --files 4 --keys 300 --changes 1500 --seed 16
+for n in 1 2 3 4; do cdc_run "$n" "$WORK/changes-$n.jsonl" FORMAT_VERSION=3; done
 
 "$FLOE" --warehouse "$W" table describe streaming.users_current --json >"$WORK/describe.json"
 node -e '

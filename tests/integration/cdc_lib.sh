@@ -89,3 +89,15 @@ for line in open(sys.argv[1]):
     out.write(key + "\t" + line + "\n")
 PY
 }
+
+# cdc_run NAME INPUT [VAR=VALUE...]: one run of the job ($JOB) on the warehouse $W over the
+# change file INPUT (one checkpoint); its output in $WORK/run-NAME.{txt,err}.
+cdc_run() {
+  local name=$1 input=$2
+  shift 2
+  env WAREHOUSE="$W" INPUT_PATH="$input" "$@" "$FLOE" run "$JOB" >"$WORK/run-$name.txt" \
+    2>"$WORK/run-$name.err" || {
+    cat "$WORK/run-$name.err" >&2
+    fail "floe run ($name) failed"
+  }
+}

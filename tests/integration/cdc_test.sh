@@ -19,16 +19,9 @@ read -r changes bad tombstones live < <(python3 -c '
 import json,sys; g=json.load(open(sys.argv[1])); print(g["changes"], g["bad"], g["tombstones"], g["live"])' "$WORK/gen.json")
 echo "generated: $changes changes, $bad bad, $tombstones tombstones, $live live keys"
 
-run_job() {  # run_job NAME INPUT
-  WAREHOUSE=$W INPUT_PATH=$2 "$FLOE" run "$JOB" >"$WORK/run-$1.txt" 2>"$WORK/run-$1.err" || {
-    cat "$WORK/run-$1.err" >&2
-    fail "floe run ($1) failed"
-  }
-}
-
 dead=0
 for n in $(seq 1 $files); do
-  run_job "$n" "$WORK/changes-$n.jsonl"
+  cdc_run "$n" "$WORK/changes-$n.jsonl"
   d=$(summary_field "$n" dead_lettered)
   dead=$((dead + d))
 done
@@ -76,7 +69,7 @@ pass "overwrite snapshots with position deletes, identifier-field-ids [1], the k
 
 # A replay of a committed file changes nothing in any table.
 before=$(current_snapshot "$W" streaming.users_current)
-run_job replay "$WORK/changes-2.jsonl"
+cdc_run replay "$WORK/changes-2.jsonl"
 [ "$(summary_field replay written)" = 0 ] || fail "the replay wrote $(summary_field replay written) rows"
 [ "$(current_snapshot "$W" streaming.users_current)" = "$before" ] || fail "the replay made a snapshot"
 verify "$W" streaming.users_current "$WORK/expected-current.jsonl"

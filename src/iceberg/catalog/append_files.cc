@@ -46,6 +46,69 @@ TableMetadata WithSnapshot(const TableMetadata& base, const Snapshot& snapshot) 
   return updated;
 }
 
+/// The manifests a commit adds: written once for all its attempts, as they do not depend on the
+/// parent.
+struct NewManifests {
+  std::optional<ManifestFile> data;     // none for an empty append (offsets only)
+  std::optional<ManifestFile> deletes;  // a row delta's delete files
+
+  void Discard(io::FileIO& io) const {
+    if (data) (void)io.DeleteFile(data->manifest_path);
+    if (deletes) (void)io.DeleteFile(deletes->manifest_path);
+  }
+};
+
+/// Writes the manifest of `files` at `location_prefix`-m0.avro and that of the options' delete
+/// files at -m1.avro (refusing data files among them, and position delete files in a v3 table).
+Result<NewManifests> WriteNewManifests(io::FileIO& io, const LoadedTable& base,
+                                       const std::vector<DataFile>& files,
+                                       const AppendOptions& options, int64_t snapshot_id,
+                                       const std::string& location_prefix) {
+  const TableMetadata& first = base.metadata;
+  ManifestWriteContext context;
+  context.format_version = first.format_version;
+  context.schema = first.CurrentSchema();
+  context.spec = first.DefaultSpec();
+  context.content = ManifestContent::kData;
+  context.snapshot_id = snapshot_id;
+  NewManifests added;
+  if (!files.empty()) {
+    std::vector<ManifestEntry> entries;
+    entries.reserve(files.size());
+    for (const DataFile& file : files) {
+      entries.push_back({ManifestEntryStatus::kAdded, snapshot_id, {}, {}, file});
+    }
+    FLOE_ASSIGN_OR_RAISE(added.data,
+                         WriteManifest(io, location_prefix + "-m0.avro", context, entries));
+    FaultPoint("after-manifest");
+  }
+  if (options.delete_files.empty()) return added;
+  std::vector<ManifestEntry> delete_entries;
+  for (const DataFile& file : options.delete_files) {
+    const bool plain_position_deletes =
+        file.content == DataFileContent::kPositionDeletes && !file.content_offset;
+    if (file.content == DataFileContent::kData ||
+        (plain_position_deletes && first.format_version >= kRowLineageFormatVersion)) {
+      added.Discard(io);
+      return InvalidArgument(
+          "row delta on {}: {} is {}", base.identifier.ToString(), file.file_path,
+          file.content == DataFileContent::kData
+              ? "a data file, not a delete file"
+              : "a position delete file, which a v3 table must not get (deletion vectors)");
+    }
+    delete_entries.push_back({ManifestEntryStatus::kAdded, snapshot_id, {}, {}, file});
+  }
+  context.content = ManifestContent::kDeletes;
+  Result<ManifestFile> written =
+      WriteManifest(io, location_prefix + "-m1.avro", context, delete_entries);
+  if (!written.ok()) {
+    added.Discard(io);
+    return written.status();
+  }
+  added.deletes = std::move(written).value();
+  return added;
+}
+
 bool SameDeleteFile(const DataFile& a, const DataFile& b) {
   return a.file_path == b.file_path && a.content_offset == b.content_offset;
 }
@@ -171,28 +234,23 @@ std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
   summary["changed-partition-count"] = std::to_string(partitions.size());
   summary["total-records"] = total("total-records", added_records);
   summary["total-data-files"] = total("total-data-files", static_cast<int64_t>(files.size()));
+  const auto put_positive = [&](const char* key, int64_t value) {
+    if (value > 0) summary[key] = std::to_string(value);
+  };
   const auto added_delete_files = static_cast<int64_t>(delete_files.size());
   if (added_delete_files > 0) {
     summary["added-delete-files"] = std::to_string(added_delete_files);
-    if (position_delete_files > 0) {
-      summary["added-position-delete-files"] = std::to_string(position_delete_files);
-    }
-    if (equality_delete_files > 0) {
-      summary["added-equality-delete-files"] = std::to_string(equality_delete_files);
-    }
-    if (deletion_vectors > 0) summary["added-dvs"] = std::to_string(deletion_vectors);
+    put_positive("added-position-delete-files", position_delete_files);
+    put_positive("added-equality-delete-files", equality_delete_files);
+    put_positive("added-dvs", deletion_vectors);
     summary["added-position-deletes"] = std::to_string(position_deletes);
     summary["added-equality-deletes"] = std::to_string(equality_deletes);
   }
   const auto removed_delete_files = static_cast<int64_t>(removed_deletes.size());
   if (removed_delete_files > 0) {
     summary["removed-delete-files"] = std::to_string(removed_delete_files);
-    if (removed_position_deletes > 0) {
-      summary["removed-position-deletes"] = std::to_string(removed_position_deletes);
-    }
-    if (removed_equality_deletes > 0) {
-      summary["removed-equality-deletes"] = std::to_string(removed_equality_deletes);
-    }
+    put_positive("removed-position-deletes", removed_position_deletes);
+    put_positive("removed-equality-deletes", removed_equality_deletes);
     summary["removed-files-size"] = std::to_string(removed_size);
   }
   summary["total-files-size"] = total("total-files-size", added_size - removed_size);
@@ -223,68 +281,15 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     return Corrupt("{}: no current schema or default spec", base.metadata_location);
   }
 
-  // The new files' manifest does not depend on the parent: write it once for all attempts.
-  std::vector<ManifestEntry> entries;
-  entries.reserve(files.size());
-  for (const DataFile& file : files) {
-    ManifestEntry entry;
-    entry.status = ManifestEntryStatus::kAdded;
-    entry.snapshot_id = snapshot_id;
-    entry.data_file = file;
-    entries.push_back(std::move(entry));
-  }
   const std::string metadata_dir = internal::MetadataDirectory(first);
-  const std::string manifest_location =
-      fmt::format("{}/{}{}-m0.avro", metadata_dir, options.file_prefix, commit_uuid);
-  ManifestWriteContext manifest_context;
-  manifest_context.format_version = first.format_version;
-  manifest_context.schema = schema;
-  manifest_context.spec = spec;
-  manifest_context.content = ManifestContent::kData;
-  manifest_context.snapshot_id = snapshot_id;
-  // An empty append (a checkpoint that only moves offsets) adds no manifest.
-  std::optional<ManifestFile> new_manifest;
-  if (!files.empty()) {
-    FLOE_ASSIGN_OR_RAISE(new_manifest,
-                         WriteManifest(io, manifest_location, manifest_context, entries));
-    FaultPoint("after-manifest");
-  }
-  const std::string delete_manifest_location =
-      fmt::format("{}/{}{}-m1.avro", metadata_dir, options.file_prefix, commit_uuid);
-  std::optional<ManifestFile> delete_manifest;
-  if (!options.delete_files.empty()) {
-    std::vector<ManifestEntry> delete_entries;
-    for (const DataFile& file : options.delete_files) {
-      const bool plain_position_deletes =
-          file.content == DataFileContent::kPositionDeletes && !file.content_offset;
-      if (file.content == DataFileContent::kData ||
-          (plain_position_deletes && first.format_version >= kRowLineageFormatVersion)) {
-        if (new_manifest) (void)io.DeleteFile(manifest_location);
-        return InvalidArgument(
-            "row delta on {}: {} is {}", base.identifier.ToString(), file.file_path,
-            file.content == DataFileContent::kData
-                ? "a data file, not a delete file"
-                : "a position delete file, which a v3 table must not get (deletion vectors)");
-      }
-      ManifestEntry entry;
-      entry.snapshot_id = snapshot_id;
-      entry.data_file = file;
-      delete_entries.push_back(std::move(entry));
-    }
-    manifest_context.content = ManifestContent::kDeletes;
-    Result<ManifestFile> written =
-        WriteManifest(io, delete_manifest_location, manifest_context, delete_entries);
-    if (!written.ok()) {
-      if (new_manifest) (void)io.DeleteFile(manifest_location);
-      return written.status();
-    }
-    delete_manifest = std::move(written).value();
-  }
+  FLOE_ASSIGN_OR_RAISE(
+      NewManifests added,
+      WriteNewManifests(io, base, files, options, snapshot_id,
+                        fmt::format("{}/{}{}", metadata_dir, options.file_prefix, commit_uuid)));
   // Deletes what this commit wrote for all attempts, once it is known not to land.
-  const auto discard_manifests = [&] {
-    if (new_manifest) (void)io.DeleteFile(manifest_location);
-    if (delete_manifest) (void)io.DeleteFile(delete_manifest_location);
-  };
+  const auto discard_manifests = [&] { added.Discard(io); };
+  const std::optional<ManifestFile>& new_manifest = added.data;
+  const std::optional<ManifestFile>& delete_manifest = added.deletes;
 
   LoadedTable current = base;
   int64_t wait_ms = options.min_retry_wait_ms;

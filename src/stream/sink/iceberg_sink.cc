@@ -275,6 +275,13 @@ Result<iceberg::OrphanCleanup> DeleteJobOrphans(iceberg::Catalog& catalog,
   return cleanup;
 }
 
+Result<OffsetMap> CommittedOffsetsOf(const iceberg::TableMetadata& metadata,
+                                     const std::string& key) {
+  const iceberg::Snapshot* snapshot = NewestSnapshotWithKey(metadata, key);
+  if (snapshot == nullptr) return OffsetMap();
+  return OffsetsFromJson(snapshot->summary.at(key));
+}
+
 int64_t LastCheckpointIdOf(const iceberg::TableMetadata& metadata, const std::string& job_id) {
   int64_t last = 0;
   for (const iceberg::Snapshot& snapshot : metadata.snapshots) {
@@ -323,11 +330,7 @@ Result<std::map<std::string, std::string>> IcebergSink::CommittedState() {
 
 Result<OffsetMap> IcebergSink::CommittedOffsets() {
   FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
-  const iceberg::Snapshot* snapshot = NewestSnapshotWithKey(table_.metadata, OffsetsKey());
-  OffsetMap offsets;
-  if (snapshot != nullptr) {
-    FLOE_ASSIGN_OR_RAISE(offsets, OffsetsFromJson(snapshot->summary.at(OffsetsKey())));
-  }
+  FLOE_ASSIGN_OR_RAISE(OffsetMap offsets, CommittedOffsetsOf(table_.metadata, OffsetsKey()));
   progress_.set_committed_offsets(offsets);
   return offsets;
 }

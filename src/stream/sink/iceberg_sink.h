@@ -67,6 +67,10 @@ Result<std::vector<int>> MapInputColumns(const iceberg::Schema& table_schema,
 const iceberg::Snapshot* NewestSnapshotWithKey(const iceberg::TableMetadata& metadata,
                                                const std::string& key);
 
+/// The offsets under summary key `key` (floe.offsets.<group>) of the newest snapshot of the
+/// ancestry that has it (none: empty).
+Result<OffsetMap> CommittedOffsetsOf(const iceberg::TableMetadata& metadata,
+                                     const std::string& key);
 /// The largest checkpoint id job `job_id` committed to the table (0: none).
 int64_t LastCheckpointIdOf(const iceberg::TableMetadata& metadata, const std::string& job_id);
 /// The job's state locations named by the newest snapshot of the ancestry that names any

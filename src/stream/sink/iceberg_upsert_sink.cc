@@ -676,11 +676,7 @@ Status IcebergUpsertSink::Commit(const CheckpointInfo& checkpoint) {
 
 Result<OffsetMap> IcebergUpsertSink::CommittedOffsets() {
   FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table.table));
-  const iceberg::Snapshot* snapshot = NewestSnapshotWithKey(table_.metadata, OffsetsKey());
-  OffsetMap offsets;
-  if (snapshot != nullptr) {
-    FLOE_ASSIGN_OR_RAISE(offsets, OffsetsFromJson(snapshot->summary.at(OffsetsKey())));
-  }
+  FLOE_ASSIGN_OR_RAISE(OffsetMap offsets, CommittedOffsetsOf(table_.metadata, OffsetsKey()));
   progress_.set_committed_offsets(offsets);
   return offsets;
 }
