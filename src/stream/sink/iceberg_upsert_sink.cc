@@ -202,6 +202,13 @@ Result<std::optional<KeyIndex>> IcebergUpsertSink::LoadIndexState() {
 Status IcebergUpsertSink::KeepDeletionVectors(const std::vector<iceberg::LiveFile>& deletes) {
   vectors_.clear();
   for (const iceberg::LiveFile& live : deletes) {
+    if (live.file.content == iceberg::DataFileContent::kPositionDeletes &&
+        !live.file.content_offset) {
+      // A DV must merge the position deletes of its data file; this sink does not do that yet.
+      return NotSupported(
+          "{}: position delete file {} in a format v3 table (rewrite the position deletes first)",
+          table_.metadata_location, live.file.file_path);
+    }
     if (!live.file.content_offset) continue;
     if (!live.file.referenced_data_file) {
       return Corrupt("{}: deletion vector in {} names no data file", table_.metadata_location,
@@ -236,6 +243,7 @@ Status IcebergUpsertSink::RebuildIndex() {
   FLOE_ASSIGN_OR_RAISE(iceberg::TableFiles files, iceberg::ListTableFiles(io, metadata));
   // Position deletes per data file; they apply to data files of a sequence number at or below
   // their own.
+  if (UsesDeletionVectors()) FLOE_RETURN_IF_ERROR(KeepDeletionVectors(files.deletes));
   std::unordered_map<std::string, std::vector<std::pair<int64_t, int64_t>>> deleted;
   for (const iceberg::LiveFile& live : files.deletes) {
     if (live.file.content == iceberg::DataFileContent::kEqualityDeletes) {
@@ -249,20 +257,13 @@ Status IcebergUpsertSink::RebuildIndex() {
       }
       continue;
     }
-    if (UsesDeletionVectors()) {
-      // A DV must merge the position deletes of its data file; this sink does not do that yet.
-      return NotSupported(
-          "{}: position delete file {} in a format v3 table (rewrite the position deletes "
-          "first)",
-          where, live.file.file_path);
-    }
     FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::PositionDelete> positions,
                          iceberg::ReadPositionDeleteFile(io, live.file));
     for (const iceberg::PositionDelete& position : positions) {
       deleted[position.file_path].emplace_back(position.pos, live.data_sequence_number);
     }
   }
-  if (UsesDeletionVectors()) FLOE_RETURN_IF_ERROR(KeepDeletionVectors(files.deletes));
+
   std::vector<const iceberg::LiveFile*> data;
   for (const iceberg::LiveFile& live : files.data) {
     if (live.spec_id != metadata.default_spec_id) {

@@ -129,7 +129,8 @@ class IcebergUpsertSink final : public TableSink {
                                  const std::string& write_id, int number,
                                  const char* extension) const;
   bool UsesDeletionVectors() const { return table_.metadata.format_version >= 3; }
-  /// Sets vectors_ from the table's live delete files.
+  /// Sets vectors_ from the table's live delete files; NotSupported for a position delete file
+  /// (a v3 table upgraded from v2), whose positions a new DV would have to merge.
   Status KeepDeletionVectors(const std::vector<iceberg::LiveFile>& deletes);
   /// delete_mode equality: new rows, and one equality delete row per changed key.
   Status WriteEqualityChanges(Written* written);

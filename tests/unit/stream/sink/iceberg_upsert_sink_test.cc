@@ -369,6 +369,39 @@ TEST_F(IcebergUpsertSinkTest, V3AForeignDeletionVectorIsMergedNotDuplicated) {
   EXPECT_EQ(ReadTable(), expected);
 }
 
+// A table upgraded from v2 to v3 keeps its position delete files: a deletion vector for one of
+// their data files would have to merge them, which the sink does not do: it says so, and
+// commits nothing.
+TEST_F(IcebergUpsertSinkTest, V3UpgradedTableWithPositionDeletesIsRefused) {
+  auto sink = Open("");
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  RecordBatch batch =
+      Batch({{ChangeOp::kCreate, 1, "a", "eu"}, {ChangeOp::kCreate, 2, "b", "eu"}}, 0);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(2)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, 2)).ok());
+  batch = Batch({{ChangeOp::kUpdate, 1, "a2", "eu"}}, 2);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(1)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(2, 3)).ok());
+
+  auto loaded = catalog_->LoadTable(*iceberg::TableIdentifier::Parse("streaming.users_current"));
+  ASSERT_TRUE(loaded.ok());
+  iceberg::TableMetadata upgraded = loaded->metadata;
+  upgraded.format_version = 3;
+  upgraded.next_row_id = 0;
+  ASSERT_TRUE(catalog_->CommitTable(*loaded, upgraded).ok());
+  const State before = ReadTable();
+
+  sink = Open("");
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  batch = Batch({{ChangeOp::kUpdate, 2, "b2", "eu"}}, 3);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(1)).ok());
+  Status committed = (*sink)->Commit(Checkpoint(3, 4));
+  EXPECT_EQ(committed.kind(), ErrorKind::kNotSupported) << committed.ToString();
+  EXPECT_THAT(committed.message(), HasSubstr("position delete file"));
+  format_version_ = 2;  // ReadTable: the upgraded table still holds v2 position deletes
+  EXPECT_EQ(ReadTable(), before);
+}
+
 TEST_F(IcebergUpsertSinkTest, InsertAndDeleteInOneCheckpointWritesNothingLive) {
   auto sink = Open();
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
