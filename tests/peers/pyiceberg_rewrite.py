@@ -19,7 +19,7 @@ def main():
     parser.add_argument("--warehouse", required=True)
     parser.add_argument("table")
     args = parser.parse_args()
-    table = sql_catalog(args.sql, args.warehouse).load_table(args.table)
+    table = sql_catalog(args.sql, args.warehouse, {}).load_table(args.table)
     rows = table.scan().to_arrow()
     rows = rows.sort_by([(rows.column_names[0], "descending")])
     table.overwrite(rows)
