@@ -2,8 +2,8 @@
 # Files on all cores (issue 18): the seed job on one file with job.parallelism 1 and 2 gives the
 # same table rows (judged by verify-table.mjs against rows computed here from the input), the
 # same JSON-lines output in the same order, and the same counters; with 2 threads, a run killed
-# with SIGKILL mid-run (twice) and restarted ends with exactly the uncrashed run's table and
-# output; stdin, which cannot be split, gives the same output too.
+# with SIGKILL mid-run (three times) and restarted ends with exactly the uncrashed run's table
+# and output; stdin, which cannot be split, gives the same output too.
 source "$(dirname "$0")/lib.sh"
 JOB=$SOURCE_DIR/examples/profanity-local.yaml
 MESSAGES=${FILE_PARALLEL_MESSAGES:-60000}
@@ -71,24 +71,26 @@ cmp -s "$WORK/out-p1.jsonl" "$WORK/out-p2.jsonl" || fail "the JSON-lines outputs
 [ "$(counters p1)" = "$(counters p2)" ] || fail "counters differ: $(counters p1) / $(counters p2)"
 pass "parallelism 1 and 2: $expected_rows rows, $bad dead letters, identical output order and counters"
 
-# Killed with SIGKILL mid-run twice, restarted each time: exactly the uncrashed run's result.
-metadata_files() { { find "$WORK/w-crash/raw_messages/filtered_messages/metadata" -name '*.metadata.json' 2>/dev/null || true; } | wc -l; }
-for round in 1 2; do
-  before=$(metadata_files)
-  env WAREHOUSE="$WORK/w-crash" INPUT_PATH="$WORK/in.jsonl" OUTPUT_PATH="$WORK/out-crash.jsonl" \
-    "$FLOE" run "$JOB" --set job.parallelism=2 --set job.checkpoint.interval=50ms \
-    >"$WORK/run-crash$round.txt" 2>"$WORK/run-crash$round.err" &
-  pid=$!
-  # Wait for a commit of this run, then kill it while it still reads.
-  for _ in $(seq 600); do
-    [ "$(metadata_files)" -gt "$((before + round))" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.02
-  done
-  kill -9 "$pid" 2>/dev/null || fail "round $round: the job ended before it could be killed (make FILE_PARALLEL_MESSAGES larger)"
-  wait "$pid" 2>/dev/null || true
-  ! grep -q '^summary:' "$WORK/run-crash$round.txt" || fail "round $round: killed after the end"
+# Killed with SIGKILL mid-run, restarted each time: exactly the uncrashed run's result. Twice at
+# a fault point (the process kills itself there: FLOE_FAULT, deterministic), once from outside
+# as soon as a commit of the run shows (when the run is still going by then).
+for point in after-data-file:2 after-commit-before-response:2; do
+  code=$(run crash 2 FLOE_FAULT="$point")
+  [ "$code" = 137 ] || { cat "$WORK/run-crash.err" >&2; fail "FLOE_FAULT=$point: exit $code, expected 137 (killed)"; }
 done
+metadata_files() { { find "$WORK/w-crash/raw_messages/filtered_messages/metadata" -name '*.metadata.json' 2>/dev/null || true; } | wc -l; }
+before=$(metadata_files)
+env WAREHOUSE="$WORK/w-crash" INPUT_PATH="$WORK/in.jsonl" OUTPUT_PATH="$WORK/out-crash.jsonl" \
+  "$FLOE" run "$JOB" --set job.parallelism=2 --set job.checkpoint.interval=50ms \
+  >"$WORK/run-kill.txt" 2>"$WORK/run-kill.err" &
+pid=$!
+for _ in $(seq 600); do
+  [ "$(metadata_files)" -gt "$before" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.02
+done
+if kill -9 "$pid" 2>/dev/null; then killed="killed from outside"; else killed="ended before the outside kill"; fi
+wait "$pid" 2>/dev/null || true
 code=$(run crash 2)
 [ "$code" = 0 ] || { cat "$WORK/run-crash.err" >&2; fail "the restart after the kills failed"; }
 [ "$(summary_field crash skipped_lines)" -gt 0 ] || fail "the restart skipped nothing: the kills committed nothing"
@@ -97,7 +99,7 @@ cmp -s "$WORK/out-p1.jsonl" "$WORK/out-crash.jsonl" || fail "after the kills the
 meta=$(metadata_location "$WORK/w-crash" raw_messages.dead_letters)
 node "$PEER/verify-table.mjs" "$meta" --rows "$WORK/dead-crash.jsonl" >/dev/null 2>&1 || fail "verify-table rejected the dead letters"
 [ "$(wc -l <"$WORK/dead-crash.jsonl")" = "$bad" ] || fail "after the kills: $(wc -l <"$WORK/dead-crash.jsonl") dead letters, expected $bad"
-pass "killed twice with 2 threads, restarted: table, output (byte for byte) and $bad dead letters exact"
+pass "2 threads killed at 2 fault points, then $killed, restarted: table, output (byte for byte) and $bad dead letters exact"
 
 # Stdin cannot be split: it is read on one thread, with the same output.
 code=0
