@@ -4,7 +4,8 @@
 // transforms → sinks, with bad records to the dead-letter sink; its CheckpointCoordinator
 // commits every sink at each checkpoint together with the source offsets its output covers
 // (DESIGN.md "Exactly once"). A job runs one worker per thread; Kafka workers of one group share
-// the partitions, each with its own sinks.
+// the partitions, each with its own sinks. A file job's one worker may prepare (decode, filter)
+// the file's ranges on `lanes` threads (ChunkLanes) and deliver them to its sinks in read order.
 
 #include <chrono>
 #include <functional>
