@@ -3,7 +3,8 @@
 # same table rows (judged by verify-table.mjs against rows computed here from the input), the
 # same JSON-lines output in the same order, and the same counters; with 2 threads, a run killed
 # with SIGKILL mid-run (three times) and restarted ends with exactly the uncrashed run's table
-# and output; stdin, which cannot be split, gives the same output too.
+# and output; a glob of the input's parts, and stdin (which cannot be split), give the same
+# output.
 source "$(dirname "$0")/lib.sh"
 JOB=$SOURCE_DIR/examples/profanity-local.yaml
 MESSAGES=${FILE_PARALLEL_MESSAGES:-60000}
@@ -100,6 +101,17 @@ meta=$(metadata_location "$WORK/w-crash" raw_messages.dead_letters)
 node "$PEER/verify-table.mjs" "$meta" --rows "$WORK/dead-crash.jsonl" >/dev/null 2>&1 || fail "verify-table rejected the dead letters"
 [ "$(wc -l <"$WORK/dead-crash.jsonl")" = "$bad" ] || fail "after the kills: $(wc -l <"$WORK/dead-crash.jsonl") dead letters, expected $bad"
 pass "2 threads killed at 2 fault points, then $killed, restarted: table, output (byte for byte) and $bad dead letters exact"
+
+# A glob: its files one after the other (name order), each split in ranges.
+mkdir "$WORK/parts"
+split -n l/3 -d --additional-suffix=.jsonl "$WORK/in.jsonl" "$WORK/parts/part-"
+code=0
+env WAREHOUSE="$WORK/w-glob" INPUT_PATH="$WORK/parts/part-*.jsonl" OUTPUT_PATH="$WORK/out-glob.jsonl" \
+  "$FLOE" run "$JOB" --set job.parallelism=2 >"$WORK/run-glob.txt" 2>"$WORK/run-glob.err" || code=$?
+[ "$code" = 0 ] || { cat "$WORK/run-glob.err" >&2; fail "a glob with job.parallelism 2: exit $code"; }
+cmp -s "$WORK/out-p1.jsonl" "$WORK/out-glob.jsonl" || fail "a glob of the input's parts with 2 threads: other output"
+verify_rows "$WORK/w-glob"
+pass "a glob of 3 parts with 2 threads: the same output, in order"
 
 # Stdin cannot be split: it is read on one thread, with the same output.
 code=0
