@@ -31,7 +31,9 @@ Options:
   --messages N         messages in the file cases (default 5000000)
   --runs R             runs of each case, the median reported (default 3)
   --kafka-messages N   messages in the Kafka case (default 1000000; the mock keeps ~5 MB a partition)
-  --quick              200000 messages, 1 run, 100000 on Kafka, no 10M RSS case: checks the harness
+  --smoke              200000 messages, 1 run, 100000 on Kafka, no 10M RSS case: checks the harness
+  --quick              not the benchmark: the instruction-count regression guard of the decode →
+                       filter → encode path under callgrind (bench/quick_guard.sh; --quick --help)
   --build DIR          build folder with floe and bench/*_limit (default: build)
   --floe FILE          the floe binary (default: DIR/floe)
   --limits DIR         folder of read_limit, parse_limit, zstd_limit (default: DIR/bench)
@@ -51,6 +53,9 @@ die() {
 }
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+for arg in "$@"; do
+  if [ "$arg" = --quick ]; then exec bash "$here/bench/quick_guard.sh" "$@"; fi
+done
 messages=5000000
 runs=3
 kafka_messages=1000000
@@ -80,7 +85,7 @@ while [ $# -gt 0 ]; do
       explicit+=("$1")
       shift 2
       ;;
-    --quick) quick=1 && shift ;;
+    --smoke) quick=1 && shift ;;
     --no-write) write=0 && shift ;;
     -h | --help) usage && exit 0 ;;
     *) die "unknown option '$1' (see bench/run.sh --help)" ;;
@@ -245,7 +250,7 @@ fact started_at "$started_at"
 fact finished_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 fact load_before "$load_before"
 fact load_after "$(cut -d ' ' -f 1-3 /proc/loadavg)"
-fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --quick"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages"
+fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --smoke"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages"
 fact messages "$messages"
 fact runs "$runs"
 fact quick "$quick"

@@ -41,6 +41,10 @@ struct JobDescription {
   std::vector<JobNode> transforms;
   std::vector<JobNode> sinks;  // in the job's order, the dead-letter sink last
   int workers = 1;
+  /// Threads reading the input: Kafka workers, or the lanes a file's ranges are prepared on.
+  int threads = 1;
+  /// Why fewer threads than job.parallelism (or the cores) say; empty if not.
+  std::string parallelism_note;
   int64_t checkpoint_interval_ms = 0;
   int32_t tolerable_checkpoint_failures = 0;
   std::optional<std::string> event_time_column;
