@@ -166,6 +166,13 @@ Result<kafka::ConsumerOptions> ConsumerOptionsFor(const JobConfig& config,
 
 namespace {
 
+bool HasWindow(const JobConfig& config) {
+  return std::any_of(config.transforms.begin(), config.transforms.end(),
+                     [](const stream::TransformSpec& spec) {
+                       return spec.type == stream::TransformType::kWindow;
+                     });
+}
+
 /// The transform chain, and the window step when there is one (the last step, for now).
 Status PlanTransforms(const JobConfig& config, JobPlan* plan) {
   const auto window = std::find_if(config.transforms.begin(), config.transforms.end(),
@@ -189,12 +196,10 @@ Status PlanTransforms(const JobConfig& config, JobPlan* plan) {
         "the table's snapshots",
         window->label);
   }
-  if (plan->workers > 1) {
-    return NotSupported(
-        "{}: a window step runs in one worker: set job.parallelism to 1 (rows must reach the "
-        "worker that owns their key; routing them is not implemented yet)",
-        window->label);
-  }
+  // One worker reads and commits; job.parallelism spreads the window's keys over as many
+  // shards, each on a thread of its own (stream/window/window_step.h).
+  plan->window_shards = static_cast<size_t>(config.parallelism);
+  plan->workers = 1;
   const EventTimeConfig& event_time = *plan->source->event_time;  // checked by the loader
   stream::window::EventTimeSpec time{
       event_time.column,
@@ -225,9 +230,11 @@ Result<JobPlan> PlanJob(const JobConfig& config) {
   if (kafka_source) {
     FLOE_ASSIGN_OR_RAISE(plan.consumer, ConsumerOptionsFor(config, *plan.source));
     plan.workers = config.parallelism;
-  } else if (config.parallelism > 1) {
-    return NotSupported("{}: job.parallelism {} needs a kafka source (a file is read in order)",
-                        config.file, config.parallelism);
+  } else if (config.parallelism > 1 && !HasWindow(config)) {
+    return NotSupported(
+        "{}: job.parallelism {} needs a kafka source or a window step (a file is read in order by "
+        "one worker)",
+        config.file, config.parallelism);
   }
   FLOE_RETURN_IF_ERROR(PlanSource(config, &plan));
   FLOE_RETURN_IF_ERROR(PlanTransforms(config, &plan));
@@ -455,6 +462,7 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
   options.transforms = plan_.transforms;
   options.window = plan_.window;
   options.window_state_name = plan_.window_state_name;
+  options.window_shards = plan_.window_shards;
   options.event_time_column = plan_.event_time_column;
   options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
   options.event_time_units_per_micro = plan_.event_time_units_per_micro;

@@ -73,7 +73,8 @@ JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
       watermarks_(options_.max_out_of_orderness_micros) {
   for (StatefulOperator* op : options_.operators) coordinator_.Register(op);
   if (options_.window) {
-    window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name);
+    window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name,
+                                                   options_.window_shards);
     coordinator_.Register(window_.get());
   }
 }
@@ -118,12 +119,9 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
     positions_.erase(partition);
     auto found = start_at->find(partition);
     if (found != start_at->end()) positions_[partition] = found->second;
-    if (window_) {
-      window_->op().Assign(partition, NowMillis(), &window_->state());
-      // A partition read from its start on every run (stdin, a pipe): none of its rows are in
-      // the restored state, whatever offsets it lists.
-      if (!resumable(partition)) window_->state().partitions[partition].next_offset = 0;
-    }
+    // A partition read from its start on every run (stdin, a pipe): none of its rows are in
+    // the restored state, whatever offsets it lists.
+    if (window_) window_->Assign(partition, NowMillis(), !resumable(partition));
   }
   return Status::Ok();
 }
@@ -296,7 +294,7 @@ Status JobRunner::Deliver(RecordBatch& batch, const RowSet& rows, const SourceCh
 Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
                                   const SourceChunk& chunk, DeadLetterBuilder* dead_letters) {
   dropped_.clear();
-  window_->op().Accumulate(batch, selection, NowMillis(), &window_->state(), &dropped_);
+  window_->Accumulate(batch, selection, NowMillis(), &dropped_);
   for (const window::DroppedRow& row : dropped_) {
     const int64_t offset = batch.offsets[row.row];
     const bool late = row.reason == window::DropReason::kLate;
@@ -312,8 +310,7 @@ Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
 
 Status JobRunner::FireWindows(bool all) {
   RecordBatch out = window_->op().NewOutput();
-  const size_t emitted = all ? window_->op().FireAll(&window_->state(), &out)
-                             : window_->op().Fire(NowMillis(), &window_->state(), &out);
+  const size_t emitted = all ? window_->FireAll(&out) : window_->Fire(NowMillis(), &out);
   if (emitted == 0) return Status::Ok();
   for (SinkSlot& slot : coordinator_.sinks()) {
     FLOE_RETURN_IF_ERROR(WriteTo(slot, out, Selection::All(out.num_rows())));
