@@ -150,8 +150,8 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
     // split them. Until rows are repartitioned by key (a Kafka topic of the job's), stop.
     return NotSupported(
         "{} partition(s) of a job with a window step moved to another member of the consumer "
-        "group: a window job runs in one process with job.parallelism 1 for now (repartitioning "
-        "by key across processes is not implemented)",
+        "group: a window job runs in one process for now (job.parallelism spreads its keys over "
+        "threads; repartitioning by key across processes is not implemented)",
         partitions.size());
   }
   // Commit what is held for them while they are still ours (a lost partition may already be

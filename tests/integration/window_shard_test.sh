@@ -15,12 +15,6 @@ source "$SOURCE_DIR/tests/integration/windows/window_lib.sh"
 
 python3 "$REF" gen "$WORK/in.jsonl" 20000 50 7
 
-# with_parallelism FILE N: sets job.parallelism in a job file of write_job.
-with_parallelism() {
-  sed -i "s/^  name: \(.*\)$/  name: \1\n  parallelism: $2/" "$1"
-  grep -q "^  parallelism: $2$" "$1" || fail "could not set job.parallelism in $1"
-}
-
 # check_kind KIND "YAML LENGTHS" SIZE SLIDE STEP GAP
 check_kind() {
   local kind=$1 W=$WORK/warehouse-$1

@@ -51,6 +51,16 @@ dead_letter:
 YAML
 }
 
+# with_parallelism FILE N: sets job.parallelism (N, or a ${VAR}) in a job file of write_job.
+with_parallelism() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+path, value = sys.argv[1:]
+text = open(path).read()
+assert "\n  parallelism:" not in text
+open(path, "w").write(text.replace("\n  name: ", "\n  parallelism: %s\n  name: " % value, 1))
+PY
+}
 
 # check_late WAREHOUSE KIND LATE.txt: windows.KIND_late holds each late row of the reference
 # once, as late_record, at its line.

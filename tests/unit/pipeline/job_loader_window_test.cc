@@ -159,5 +159,23 @@ TEST(JobLoaderWindowTest, PlanBindsTheWindowAfterTheChain) {
             "(known: ts, location, temperature)");
 }
 
+TEST(JobLoaderWindowTest, ParallelismShardsTheWindow) {
+  // A window job with job.parallelism N (a file source too): one worker, N window shards.
+  auto job = LoadJobText(WithTable(Edit("  name: readings", "  name: readings\n  parallelism: 3")),
+                         "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  auto plan = PlanJob(*job);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->workers, 1);
+  EXPECT_EQ(plan->window_shards, 3u);
+  // Without a window, a file is still read by one worker.
+  std::string no_window = WithTable(Edit("  name: readings", "  name: readings\n  parallelism: 3"));
+  no_window.erase(no_window.find("  - window:"),
+                  no_window.find("sinks:") - no_window.find("  - window:"));
+  EXPECT_EQ(PlanError(no_window),
+            "job.yaml: job.parallelism 3 needs a kafka source or a window step (a file is read in "
+            "order by one worker)");
+}
+
 }  // namespace
 }  // namespace floe::pipeline
