@@ -79,3 +79,25 @@ check_late() {
       throw new Error("late lines differ: got " + got.length + ", want " + want.length);
   ' "$WORK/$kind-dead.jsonl" "$3" || fail "late rows of $kind differ from the reference"
 }
+
+# check_kind KIND "YAML LENGTHS" SIZE SLIDE STEP GAP [PARALLELISM]: a window job of KIND over
+# $WORK/in.jsonl (with job.parallelism PARALLELISM, when given) into its own warehouse; the
+# table must equal the reference's windows (outside readers; without PARALLELISM Iceberg Java
+# as well) and the dead letters its late rows.
+check_kind() {
+  local kind=$1 W=$WORK/warehouse-$1 shards=${7:-}
+  write_job "$WORK/$kind.yaml" "$kind" "$2"
+  [ -z "$shards" ] || with_parallelism "$WORK/$kind.yaml" "$shards"
+  python3 "$REF" ref "$WORK/in.jsonl" "$kind" "$3" "$4" "$5" "$6" 10 0 \
+    "$WORK/$kind-expected.jsonl" "$WORK/$kind-late.txt"
+  WAREHOUSE=$W INPUT_PATH=$WORK/in.jsonl "$FLOE" run "$WORK/$kind.yaml" \
+    >"$WORK/run-$kind.txt" 2>"$WORK/run-$kind.err" || {
+    cat "$WORK/run-$kind.err" >&2
+    fail "floe run ($kind${shards:+, parallelism $shards}) failed"
+  }
+  verify "$W" "windows.$kind" "$WORK/$kind-expected.jsonl"
+  # Iceberg Java too, once per kind (window_test.sh): the sharded runs write the same tables.
+  [ -n "$shards" ] || check_table_peers "$W" "windows.$kind" "$WORK/$kind-expected.jsonl" java
+  check_late "$W" "$kind" "$WORK/$kind-late.txt"
+  pass "$kind${shards:+ over $shards shards}: $(wc -l <"$WORK/$kind-expected.jsonl") windows, $(wc -l <"$WORK/$kind-late.txt") late rows dead-lettered once each"
+}
