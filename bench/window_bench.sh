@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Window benchmark (issue 14): EVENTS events (default 10M) of KEYS users (default 100k) over
-# 100 minutes, a little out of order; tumbling 1-minute windows per user_id with 5 aggregates
-# (count(*), sum, avg of value, min, max of amount) into an Iceberg table, by floe (one reading
-# worker, its window keys over THREADS shards: job.parallelism) and by DuckDB (time_bucket
-# GROUP BY into Parquet, SET threads = THREADS) on the same file.
+# MINUTES minutes (default 100), a little out of order; tumbling 1-minute windows per user_id
+# with 5 aggregates (count(*), sum, avg of value, min, max of amount) into an Iceberg table, by
+# floe (one reading worker, its window keys over THREADS shards: job.parallelism) and by DuckDB
+# (time_bucket GROUP BY into Parquet, SET threads = THREADS) on the same file.
 # Median of RUNS (default 3) wall times; peak RSS; CPU seconds (user+sys); the load average
-# before each run; floe's output rows must equal DuckDB's.
-# INPUT=FILE keeps the generated events there and reuses them when it exists (same EVENTS/KEYS).
-#   FLOE=build/floe THREADS=1 [INPUT=/tmp/events.jsonl] bash bench/window_bench.sh [EVENTS] [KEYS] [RUNS]
+# before each run; floe's output rows must equal DuckDB's. INPUT=FILE keeps the generated
+# events there and reuses them when it exists (same EVENTS, KEYS and MINUTES).
+#   FLOE=build/floe THREADS=1 [MINUTES=100] [INPUT=/tmp/events.jsonl] \
+#     bash bench/window_bench.sh [EVENTS] [KEYS] [RUNS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 FLOE=${FLOE:-$here/build/floe}
@@ -16,12 +17,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/floe-window-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 input=${INPUT:-$work/in.jsonl}
-[ -s "$input" ] || python3 - "$input" "$events" "$keys" <<'PY'
+[ -s "$input" ] || python3 - "$input" "$events" "$keys" "${MINUTES:-100}" <<'PY'
 import random, sys, time
-path, count, keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+path, count, keys, minutes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 rnd = random.Random(42)
 start = 1757581200 * 1000000
-span = 100 * 60 * 1000000
+span = minutes * 60 * 1000000
 with open(path, "w") as out:
     lines = []
     for i in range(count):
