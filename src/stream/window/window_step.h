@@ -49,7 +49,6 @@ class WindowStep final : public StatefulOperator {
   /// WindowOperator::Assign in every shard; `replayed`: the partition is read from its start
   /// on every run (stdin, a pipe), so none of its rows are in the restored state.
   void Assign(const TopicPartition& partition, int64_t now_ms, bool replayed);
-  int64_t Watermark(int64_t now_ms) const { return op_->Watermark(shards_.front(), now_ms); }
 
  private:
   /// Fires each shard with `fire`, numbering the output rows with one counter across shards.
