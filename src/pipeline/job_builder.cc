@@ -131,13 +131,17 @@ int DefaultParallelism() {
   return cores > 0 ? static_cast<int>(cores) : 1;
 }
 
+/// Whether the job has a window step.
+bool HasWindow(const JobConfig& config) {
+  return std::any_of(config.transforms.begin(), config.transforms.end(),
+                     [](const stream::TransformSpec& spec) {
+                       return spec.type == stream::TransformType::kWindow;
+                     });
+}
+
 /// Why a job must run its rows through one thread, or empty: a window's groups and an upsert
 /// table's key index see every row, in order (routing rows by key is not implemented).
 std::string SingleThreadReason(const JobConfig& config) {
-  const bool window =
-      std::any_of(config.transforms.begin(), config.transforms.end(),
-                  [](const auto& t) { return t.type == stream::TransformType::kWindow; });
-  if (window) return "a window step";
   for (const SinkConfig& sink : config.sinks) {
     if (sink.mode == SinkMode::kUpsert) return fmt::format("upsert sink '{}'", sink.name);
   }
@@ -149,9 +153,16 @@ std::string SingleThreadReason(const JobConfig& config) {
 void PlanParallelism(const JobConfig& config, bool kafka_source, JobPlan* plan) {
   const bool set = config.parallelism > 0;
   const int parallelism = set ? config.parallelism : DefaultParallelism();
+  if (HasWindow(config)) {
+    // One worker reads and commits; the parallelism spreads the window's group keys over as many
+    // shards, each on a thread of its own (stream/window/window_step.h).
+    plan->workers = 1;
+    plan->lanes = 1;
+    plan->window_shards = static_cast<size_t>(parallelism);
+    return;
+  }
   std::string reason = SingleThreadReason(config);
   if (kafka_source) {
-    // A window job asking for more is refused (PlanTransforms); so is a jsonl sink.
     plan->workers = parallelism;
     if (set || parallelism == 1) return;
     const bool jsonl = std::any_of(config.sinks.begin(), config.sinks.end(),
@@ -233,12 +244,6 @@ Status PlanTransforms(const JobConfig& config, JobPlan* plan) {
     return NotSupported(
         "{}: a window step needs an iceberg sink: its open windows are state that commits with "
         "the table's snapshots",
-        window->label);
-  }
-  if (plan->workers > 1) {
-    return NotSupported(
-        "{}: a window step runs in one worker: set job.parallelism to 1 (rows must reach the "
-        "worker that owns their key; routing them is not implemented yet)",
         window->label);
   }
   const EventTimeConfig& event_time = *plan->source->event_time;  // checked by the loader
@@ -500,6 +505,7 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
   options.transforms = plan_.transforms;
   options.window = plan_.window;
   options.window_state_name = plan_.window_state_name;
+  options.window_shards = plan_.window_shards;
   options.event_time_column = plan_.event_time_column;
   options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
   options.event_time_units_per_micro = plan_.event_time_units_per_micro;

@@ -40,6 +40,9 @@ struct JobPlan {
   /// The window step after the transforms, or nullptr; the sinks take its output schema.
   std::shared_ptr<const stream::window::WindowOperator> window;
   std::string window_state_name;
+  /// job.parallelism of a window job: one worker reads, its window's keys go to this many
+  /// shards (threads).
+  size_t window_shards = 1;
   /// The schema of the rows the sinks get.
   std::shared_ptr<const iceberg::Schema> output_schema;
   std::optional<int> event_time_column;

@@ -47,7 +47,8 @@ JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
   for (size_t i = 1; i < preparers.size(); ++i) lane_preparers_.push_back(std::move(preparers[i]));
   for (StatefulOperator* op : options_.operators) coordinator_.Register(op);
   if (options_.window) {
-    window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name);
+    window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name,
+                                                   options_.window_shards);
     coordinator_.Register(window_.get());
   }
 }
@@ -100,12 +101,9 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
     positions_.erase(partition);
     auto found = start_at->find(partition);
     if (found != start_at->end()) positions_[partition] = found->second;
-    if (window_) {
-      window_->op().Assign(partition, NowMillis(), &window_->state());
-      // A partition read from its start on every run (stdin, a pipe): none of its rows are in
-      // the restored state, whatever offsets it lists.
-      if (!resumable(partition)) window_->state().partitions[partition].next_offset = 0;
-    }
+    // A partition read from its start on every run (stdin, a pipe): none of its rows are in
+    // the restored state, whatever offsets it lists.
+    if (window_) window_->Assign(partition, NowMillis(), !resumable(partition));
   }
   return Status::Ok();
 }
@@ -134,8 +132,8 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
     // split them. Until rows are repartitioned by key (a Kafka topic of the job's), stop.
     return NotSupported(
         "{} partition(s) of a job with a window step moved to another member of the consumer "
-        "group: a window job runs in one process with job.parallelism 1 for now (repartitioning "
-        "by key across processes is not implemented)",
+        "group: a window job runs in one process for now (job.parallelism spreads its keys over "
+        "threads; repartitioning by key across processes is not implemented)",
         partitions.size());
   }
   // Commit what is held for them while they are still ours (a lost partition may already be
@@ -268,7 +266,7 @@ Status JobRunner::DeliverOldest(ChunkLanes& lanes) {
 Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
                                   const SourceChunk& chunk, DeadLetterBuilder* dead_letters) {
   dropped_.clear();
-  window_->op().Accumulate(batch, selection, NowMillis(), &window_->state(), &dropped_);
+  window_->Accumulate(batch, selection, NowMillis(), &dropped_);
   for (const window::DroppedRow& row : dropped_) {
     const int64_t offset = batch.offsets[row.row];
     const bool late = row.reason == window::DropReason::kLate;
@@ -284,8 +282,7 @@ Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
 
 Status JobRunner::FireWindows(bool all) {
   RecordBatch out = window_->op().NewOutput();
-  const size_t emitted = all ? window_->op().FireAll(&window_->state(), &out)
-                             : window_->op().Fire(NowMillis(), &window_->state(), &out);
+  const size_t emitted = all ? window_->FireAll(&out) : window_->Fire(NowMillis(), &out);
   if (emitted == 0) return Status::Ok();
   for (SinkSlot& slot : coordinator_.sinks()) {
     FLOE_RETURN_IF_ERROR(WriteTo(slot, out, Selection::All(out.num_rows())));

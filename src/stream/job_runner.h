@@ -54,6 +54,8 @@ struct JobRunnerOptions {
   /// own state, which joins the checkpoints as `window_state_name`. Its output goes to the sinks.
   std::shared_ptr<const window::WindowOperator> window;
   std::string window_state_name;
+  /// The window's keys are spread over this many shards, each on its own thread (WindowStep).
+  size_t window_shards = 1;
   /// When an unbounded source stops (a signal, stop_when_idle), fire every open window
   /// (`floe run --drain`); else they stay in the committed state for the next run. At the end
   /// of a bounded source they always fire.

@@ -159,5 +159,26 @@ TEST(JobLoaderWindowTest, PlanBindsTheWindowAfterTheChain) {
             "(known: ts, location, temperature)");
 }
 
+TEST(JobLoaderWindowTest, ParallelismShardsTheWindow) {
+  // A window job with job.parallelism N (a file source too): one worker, N window shards.
+  auto job = LoadJobText(WithTable(Edit("  name: readings", "  name: readings\n  parallelism: 3")),
+                         "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  auto plan = PlanJob(*job);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->workers, 1);
+  EXPECT_EQ(plan->window_shards, 3u);
+  // Without a window, a file's ranges are prepared on 3 threads instead (lanes).
+  std::string no_window = WithTable(Edit("  name: readings", "  name: readings\n  parallelism: 3"));
+  no_window.erase(no_window.find("  - window:"),
+                  no_window.find("sinks:") - no_window.find("  - window:"));
+  auto loaded = LoadJobText(no_window, "job.yaml", {}, {});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto planned = PlanJob(*loaded);
+  ASSERT_TRUE(planned.ok()) << planned.status().ToString();
+  EXPECT_EQ(planned->lanes, 3);
+  EXPECT_EQ(planned->window_shards, 1u);
+}
+
 }  // namespace
 }  // namespace floe::pipeline

@@ -1,6 +1,7 @@
 // How many threads a planned job gets (issue 18): job.parallelism, else the number of cores, for
 // files (lanes preparing the file's ranges) and Kafka (workers); jobs whose rows must pass one
-// thread in order (a window step, an upsert sink) stay at one and say why.
+// thread in order (an upsert sink, a change stream) stay at one and say why; a window job reads
+// on one thread and spreads its keys over shards.
 
 #include <gtest/gtest.h>
 
@@ -88,7 +89,7 @@ TEST(JobParallelismTest, AFileJobUsesEveryCoreUnlessTold) {
   EXPECT_EQ(planned->plan.lanes, 1);
 }
 
-TEST(JobParallelismTest, WindowAndUpsertJobsStayOnOneThreadAndSayWhy) {
+TEST(JobParallelismTest, AWindowJobReadsOnOneThreadAndShardsItsKeys) {
   const std::string window =
       Replace(std::string(kFileJob), "  - filter: {where: \"lower(body) LIKE '%gun%'\"}\n",
               "  - window:\n      kind: tumble\n      size: 1m\n"
@@ -96,9 +97,16 @@ TEST(JobParallelismTest, WindowAndUpsertJobsStayOnOneThreadAndSayWhy) {
   auto planned = Plan(window, {"job.parallelism=2"});
   ASSERT_NE(planned, nullptr);
   EXPECT_EQ(planned->plan.lanes, 1);
-  EXPECT_EQ(planned->plan.parallelism_note,
-            "one thread instead of 2: a window step sees every row in order (routing rows by key "
-            "to several threads is not implemented)");
+  EXPECT_EQ(planned->plan.workers, 1);
+  EXPECT_EQ(planned->plan.window_shards, 2u);
+  EXPECT_EQ(planned->plan.parallelism_note, "");
+  planned = Plan(window);
+  ASSERT_NE(planned, nullptr);
+  EXPECT_EQ(planned->plan.window_shards, static_cast<size_t>(Cores()));
+}
+
+TEST(JobParallelismTest, UpsertJobsStayOnOneThreadAndSayWhy) {
+  std::unique_ptr<Planned> planned;
 
   const std::string upsert =
       Replace(Replace(std::string(kFileJob), "table: {type: iceberg, catalog: local, table: ns.t}",
