@@ -146,8 +146,8 @@ void CatalogServer::InstallRoutes() {
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http.set_payload_max_length(options_.max_body_bytes);
 
-  // Every route but the token endpoint and health needs a valid bearer token: checked here too
-  // so that an unknown path answers 401 rather than telling what exists.
+  // Every route but the token endpoint, health and metrics needs a valid bearer token: checked here
+  // too, so that an unknown path answers 401 rather than telling what exists.
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     // Route on a path that keeps %2F inside its segment (RoutingPath). httplib hands this
     // handler its own non-const Request as const and routes on req.path right after, so
