@@ -57,4 +57,7 @@ fi
 # Iceberg's REST compatibility kit and reference server (tests/peers/iceberg_rest.sh), pinned,
 # cached under ${FLOE_PEERS_CACHE:-$HOME/.cache/floe-peers}.
 bash "$here/tests/peers/iceberg_rest.sh" install
+# Project Nessie's server for the REST client's test against it (tests/peers/nessie.sh): one
+# runner jar of about 250 MB, fetched once; it runs on the machine's Java 21+ (Temurin) JDK.
+bash "$here/tests/peers/nessie.sh" install
 echo "install-deps: ok"

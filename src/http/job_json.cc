@@ -1,7 +1,7 @@
 #include "http/job_json.h"
 
 #include "common/clock.h"
-#include "http/process_stats.h"
+#include "common/process_stats.h"
 #include "stream/job_counters.h"
 
 namespace floe::http {

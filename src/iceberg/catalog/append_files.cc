@@ -293,6 +293,7 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
 
   LoadedTable current = base;
   int64_t wait_ms = options.min_retry_wait_ms;
+  int conflicts = 0;  // attempts refused because the table had moved
   for (int attempt = 0;; ++attempt) {
     const TableMetadata& metadata = current.metadata;
     const Snapshot* parent = metadata.CurrentSnapshot();
@@ -375,7 +376,7 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
     Result<LoadedTable> committed = catalog.CommitTable(current, WithSnapshot(metadata, snapshot));
     if (committed.ok()) {
       FaultPoint("after-commit-before-response");
-      return AppendResult{std::move(committed).value(), snapshot_id, attempt + 1};
+      return AppendResult{std::move(committed).value(), snapshot_id, attempt + 1, conflicts};
     }
     const Status& status = committed.status();
     if (status.IsCommitStateUnknown()) {
@@ -386,10 +387,11 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
                                   base.identifier.ToString(), reloaded.status().message());
       }
       if (reloaded->metadata.SnapshotById(snapshot_id) != nullptr) {
-        return AppendResult{std::move(reloaded).value(), snapshot_id, attempt + 1};
+        return AppendResult{std::move(reloaded).value(), snapshot_id, attempt + 1, conflicts};
       }
       current = std::move(reloaded).value();
     } else if (status.IsCommitFailed()) {
+      ++conflicts;
       // Known not to have landed: its manifest list is garbage; so is the manifest if the
       // table cannot be reloaded for another attempt (dropped, unreachable).
       (void)io.DeleteFile(snapshot.manifest_list);

@@ -62,6 +62,7 @@ struct AppendResult {
   LoadedTable table;  // the table as committed
   int64_t snapshot_id = 0;
   int attempts = 0;
+  int conflicts = 0;  // attempts the catalog refused because the table had moved (kCommitFailed)
 };
 
 /// Appends `files` (written under the table's default spec) to the table `base` as one

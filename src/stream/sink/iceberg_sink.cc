@@ -222,6 +222,7 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
   }
   table_ = std::move(appended->table);
   last_attempts_ = appended->attempts;
+  last_conflicts_ = appended->conflicts;
   rows_committed_ += pending_rows_;
   ++commits_;
   progress_.Committed(offsets);
@@ -234,6 +235,7 @@ CommitDetails IcebergSink::LastCommit() const {
   CommitDetails details;
   details.commits = commits_;
   details.attempts = last_attempts_;
+  details.conflicts = last_conflicts_;
   const iceberg::TableMetadata& metadata = table_.metadata;
   if (commits_ == 0 || !metadata.current_snapshot_id) return details;
   details.snapshot_id = *metadata.current_snapshot_id;

@@ -149,6 +149,7 @@ class IcebergSink final : public TableSink {
   int64_t rows_committed_ = 0;
   int64_t commits_ = 0;
   int last_attempts_ = 1;    // of the last commit
+  int last_conflicts_ = 0;   // of the last commit
   CommitProgress progress_;  // offsets as of the last commit (or as read back)
   /// Data files of failed commits, committed with the next checkpoint's (and their rows).
   std::vector<iceberg::DataFile> pending_files_;

@@ -103,6 +103,8 @@ TEST_F(AppendFilesTest, ALostRaceIsRetriedOnTheNewParent) {
   auto second = AppendFiles(*catalog_, table_, b);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(second->attempts, 2);
+  EXPECT_EQ(second->conflicts, 1);
+  EXPECT_EQ(first->conflicts, 0);
   const Snapshot* current = second->table.metadata.CurrentSnapshot();
   EXPECT_EQ(current->parent_snapshot_id, first->snapshot_id);
   EXPECT_EQ(current->sequence_number, 2);
@@ -151,6 +153,7 @@ TEST_F(AppendFilesTest, ALostCommitThatDidNotLandIsRetried) {
   auto result = AppendFiles(lossy, table_, WriteRows(table_, 0, 3), options);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->attempts, 2);
+  EXPECT_EQ(result->conflicts, 0);  // an unknown outcome is no conflict
   EXPECT_EQ(result->snapshot_id, 4242);
   auto loaded = catalog_->LoadTable(Id("db.t"));
   ASSERT_EQ(loaded->metadata.snapshots.size(), 1u);
