@@ -437,6 +437,7 @@ Result<stream::SinkSlot> JobBuilder::OpenSinkOf(const SinkConfig& config,
     case SinkType::kKafka: {
       FLOE_ASSIGN_OR_RAISE(stream::KafkaSinkOptions options,
                            KafkaSinkOptionsFor(plan_, config, instance_, worker));
+      options.warn = warn_;
       FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSink> sink,
                            stream::KafkaSink::Open(schema, std::move(options)));
       return stream::SinkSlot::For(std::move(sink), fmt::format("topic {}", config.topic));
@@ -482,6 +483,7 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
                                                                    stream::JobCounters* counters) {
   const JobConfig& config = *plan_.config;
   const iceberg::Schema& output = *plan_.output_schema;
+  warn_ = runtime.warn;
   std::vector<stream::SinkSlot> sinks;
   for (const SinkConfig& sink : config.sinks) {
     auto slot = OpenSink(sink, output, sink.name, index);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -116,6 +117,7 @@ class JobBuilder {
 
   JobPlan plan_;
   std::string instance_;
+  std::function<void(const std::string&)> warn_;  // the workers' warnings (BuildWorker)
   std::map<std::string, std::shared_ptr<iceberg::Catalog>> catalogs_;
 };
 

@@ -156,7 +156,17 @@ Status KafkaSink::Close() {
   written_since_commit_ = false;
   // Uncommitted rows are discarded: an aborted transaction's messages are never visible to
   // read_committed consumers. (Without transactions, what was produced may still arrive.)
-  if (options_.transactional) FLOE_RETURN_IF_ERROR_CTX(producer_->AbortTransaction(), Where());
+  if (!options_.transactional) return Status::Ok();
+  Status aborted = producer_->AbortTransaction();
+  if (!aborted.ok() && options_.warn) {
+    // librdkafka can fail an abort with INVALID_TXN_STATE (confluentinc/librdkafka#4849). The
+    // rows stay invisible all the same: the broker aborts the open transaction when this
+    // transactional id starts again (InitProducerId fences it) or after its timeout.
+    options_.warn(
+        fmt::format("{}: {}; the broker aborts the open transaction when this sink "
+                    "starts again, or after transaction.timeout.ms",
+                    Where(), aborted.message()));
+  }
   return Status::Ok();
 }
 

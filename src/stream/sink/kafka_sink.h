@@ -12,6 +12,7 @@
 // again on restart.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -44,9 +45,13 @@ struct KafkaSinkOptions {
   std::vector<std::string> source_topics;
   /// How long connecting, flushing and committing may take.
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+  /// Where warnings go (an abort at Close that failed); unset: nowhere.
+  std::function<void(const std::string&)> warn;
 };
 
-/// Thread safety: one thread, as Sink says. Lifetime: Close() aborts an open transaction.
+/// Thread safety: one thread, as Sink says. Lifetime: Close() aborts an open transaction (an
+/// abort that fails is a warning, not an error: the broker aborts the transaction when the same
+/// transactional id starts again, or after its timeout).
 class KafkaSink final : public Sink {
  public:
   /// Checks the options, binds the key expression, connects (initialising transactions fences
