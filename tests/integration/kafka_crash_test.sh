@@ -14,10 +14,10 @@ messages=${CRASH_MESSAGES:-300000}
 min_kills=${CRASH_KILLS:-50}
 
 crash_setup one "$messages" 24
-feed one 100 1.5
+feed one 100 1
 
 # Every fault point twice (at its 1st to 3rd passage), then random kills: each process runs 1
-# to 6 seconds, in one consumer group throughout, as instance `one` (a static member: the
+# to 4 seconds, in one consumer group throughout, as instance `one` (a static member: the
 # restarted process takes its dead predecessor's partitions at once).
 round=0
 while [ ! -e "$WORK/one-fed" ] || [ "$kills" -lt "$min_kills" ]; do
@@ -28,7 +28,7 @@ while [ ! -e "$WORK/one-fed" ] || [ "$kills" -lt "$min_kills" ]; do
     kill_at_random one "r$round" "$JOB_PID" 15 16  # it should die on its own well before
   else
     start_job one "r$round" crash FLOE_INSTANCE=one
-    kill_at_random one "r$round" "$JOB_PID" 1 6
+    kill_at_random one "r$round" "$JOB_PID" 1 4
   fi
   restarts=$((restarts + 1))
 done
