@@ -32,7 +32,7 @@ const kCases = [
 ]
 // The real broker's medians beyond seconds (issue 18), copied into `median` when a case has them.
 const kExtraMedians = ['first_snapshot_seconds', 'first_record_seconds', 'wall_seconds',
-  'warmup_seconds', 'warmup_cpu_seconds']
+  'warmup_seconds', 'warmup_cpu_seconds', 'reread']
 // floe's records/s over another case's, at each matching share.
 const kRatios = [
   { name: 'floe_over_parse_limit', other: 'parse_limit', label: 'floe / simdjson parse limit' },
@@ -430,6 +430,7 @@ function realSection(results) {
     ...kRealRatios.map((ratio) =>
       `| ${ratio.label} | ${shares.map((s) => real.ratios[s][ratio.name].toFixed(3)).join(' | ')} |`),
     '',
+    ...rereadNotes(results),
     '- **Rates** are over the active span, first to last record: floe\'s summary ' +
       '(`active_seconds`), and for Flink the first and last record its filter saw (an ' +
       'accumulator per subtask). The start-up columns are from the process\'s start.',
@@ -452,6 +453,22 @@ function realSection(results) {
       'the pass; peak RSS is the whole process\'s (`/usr/bin/time -v`). Flink\'s table row count ' +
       "is checked against its filter's and floe's.",
   ]
+}
+
+// A note per floe case that read messages twice (after a rebalance moved partitions whose rows
+// were read but not yet committed): the committed rows stay exact, the work is not.
+function rereadNotes(results) {
+  const notes = []
+  for (const [id, c] of Object.entries(results.cases)) {
+    if (!(c.median.reread > 0)) continue
+    const most = Math.max(...c.runs.map((r) => r.reread))
+    notes.push(`- **Re-reads:** ${c.what} (${id.split('.')[1]}%) read ` +
+      `${thousands(c.median.reread)} messages twice in the median run (at most ` +
+      `${thousands(most)}): a worker that joined the consumer group late took partitions ` +
+      'another had started on, from the last committed offsets. Its rate still counts each ' +
+      'message once.')
+  }
+  return notes
 }
 
 function writeMarkdown(path, results) {
