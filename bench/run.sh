@@ -312,9 +312,13 @@ run_real_kafka() {
     kafka_real_stop
     rm -rf "$work/broker"
   done
-  fact versions.kafka "$(sed -n 's|.*<kafka.version>\(.*\)</kafka.version>.*|\1|p' "$here/tests/peers/kafka/pom.xml")"
-  fact versions.kcat "$(kcat -V 2>&1 | sed -n 's/^kcat - .* version \([^ ]*\).*/\1/p' | head -n 1)"
-  fact versions.librdkafka "$(kcat -V 2>&1 | sed -n 's/.*librdkafka version \([^ ]*\).*/\1/p' | head -n 1)"
+  local kcat_version
+  kcat_version=$(kcat -V 2>&1)
+  fact versions.kafka \
+    "$(sed -n 's|.*<kafka.version>\(.*\)</kafka.version>.*|\1|p' "$here/tests/peers/kafka/pom.xml")"
+  fact versions.kcat "$(echo "$kcat_version" | sed -n 's/^Version \([^ ]*\) .*/\1/p' | head -n 1)"
+  fact versions.librdkafka \
+    "$(echo "$kcat_version" | sed -n 's/.*librdkafka \([0-9][^ ]*\) .*/\1/p' | head -n 1)"
   fact versions.flink "$(flink_version flink.version)"
   fact versions.flink_kafka "$(flink_version flink.kafka.version)"
   fact versions.iceberg_flink "$(flink_version iceberg.version)"
@@ -327,7 +331,8 @@ run_real_floe() {
     die "floe's Kafka job failed on the real broker"
   # After a rebalance a worker reads again what another had read but not committed: more is
   # read than the topic holds, what is committed stays exact. The rate counts the topic's messages.
-  [ "$kafka_in" -ge "$real_messages" ] || die "floe read $kafka_in of $real_messages messages from the broker"
+  [ "$kafka_in" -ge "$real_messages" ] ||
+    die "floe read $kafka_in of $real_messages messages from the broker"
   real_written=$kafka_table_rows
   if [ "$3" = 1 ]; then
     real_written_one=$real_written
@@ -351,7 +356,7 @@ fact started_at "$started_at"
 fact finished_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 fact load_before "$load_before"
 fact load_after "$(cut -d ' ' -f 1-3 /proc/loadavg)"
-fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --quick"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages"
+fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --quick"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages --real-kafka-messages $real_messages"
 fact messages "$messages"
 fact runs "$runs"
 fact quick "$quick"
