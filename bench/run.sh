@@ -15,8 +15,10 @@
 #   real Kafka   (issue 18) a real Apache Kafka broker (tests/peers/kafka.sh), the same topic read by
 #                kcat alone into /dev/null (librdkafka's consume limit), by floe's
 #                bench/kafka_iceberg_job.yaml with 1 worker and with one per core (exactly once:
-#                each checkpoint one snapshot with its offsets), and by the seed job on Apache
-#                Flink (bench/flink/run.sh: MiniCluster, parallelism = cores, Iceberg's Flink sink)
+#                each checkpoint one snapshot with its offsets), by floe's seed job
+#                examples/profanity-kafka.yaml (the same plus output-topic in transactions), and
+#                by the seed job on Apache Flink (bench/flink/run.sh: MiniCluster, parallelism =
+#                cores, Iceberg's Flink sink)
 #
 # Every case runs RUNS times, interleaved; the figures are medians. It prints a table, writes every
 # figure to a JSON file and replaces the marked section of BENCHMARKS.md
@@ -278,7 +280,8 @@ run_real_kafka() {
   for ratio in $real_ratios; do
     pct=$(awk -v r="$ratio" 'BEGIN { printf "%d", r * 100 }')
     echo "bench/run.sh: real Kafka broker, $real_messages messages, $pct% matching" >&2
-    kafka_real_start "$work/broker" "$real_partitions" || die "could not start the Kafka broker"
+    kafka_real_start "$work/broker" "$real_partitions" "output-topic:$real_partitions" ||
+      die "could not start the Kafka broker"
     input=$work/real.jsonl
     generate "$real_messages" "$ratio" "$input"
     bytes=$(stat -c %s "$input")
@@ -293,8 +296,10 @@ run_real_kafka() {
       figure "kcat.$pct" "$run" seconds "$kcat_seconds"
       figure "kcat.$pct" "$run" cpu_seconds "$kcat_cpu_seconds"
       figure "kcat.$pct" "$run" rss_kb "$kcat_rss_kb"
-      run_real_floe "real1.$pct" "$run" 1
-      run_real_floe "realn.$pct" "$run" "$workers"
+      run_real_floe "real1.$pct" "$run" 1 bench/kafka_iceberg_job.yaml
+      run_real_floe "realn.$pct" "$run" "$workers" bench/kafka_iceberg_job.yaml
+      run_real_floe "seed1.$pct" "$run" 1 examples/profanity-kafka.yaml
+      run_real_floe "seedn.$pct" "$run" "$workers" examples/profanity-kafka.yaml
       flink_run_once "$kafka_real_bootstrap" "$work" "$workers" "$flink_passes" "$flink_heap" ||
         die "the Flink job failed (logs were in $work)"
       [ "$flink_in" = "$real_messages" ] || die "Flink read $flink_in of $real_messages messages"
@@ -325,19 +330,20 @@ run_real_kafka() {
   fact versions.java "$(java -version 2>&1 | head -n 1)"
 }
 
-# run_real_floe CASE RUN WORKERS: floe's Kafka job on the real broker; sets real_written.
+# run_real_floe CASE RUN WORKERS JOB: floe's Kafka job JOB (relative to the repository) on the
+# real broker; sets real_written, which must be the same for every case.
 run_real_floe() {
-  kafka_real_run_once "$floe" "$here/bench/kafka_iceberg_job.yaml" "$3" "$work" ||
+  kafka_real_run_once "$floe" "$here/$4" "$3" "$work" ||
     die "floe's Kafka job failed on the real broker"
   # After a rebalance a worker reads again what another had read but not committed: more is
   # read than the topic holds, what is committed stays exact. The rate counts the topic's messages.
   [ "$kafka_in" -ge "$real_messages" ] ||
     die "floe read $kafka_in of $real_messages messages from the broker"
   real_written=$kafka_table_rows
-  if [ "$3" = 1 ]; then
+  if [ "$1" = "real1.${1#*.}" ]; then
     real_written_one=$real_written
   elif [ "$real_written" != "$real_written_one" ]; then
-    die "floe with $3 workers committed $real_written rows, with 1 worker $real_written_one"
+    die "floe's $1 committed $real_written rows, real1 $real_written_one"
   fi
   figure "$1" "$2" seconds "$kafka_active_seconds"
   figure "$1" "$2" cpu_seconds "$kafka_cpu_seconds"

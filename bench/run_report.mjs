@@ -27,6 +27,10 @@ const kCases = [
   { name: 'real1', label: 'floe: Kafka broker → filter → Iceberg, 1 worker', input: 'real', real: true },
   { name: 'realn', label: 'floe: Kafka broker → filter → Iceberg, a worker per core', input: 'real',
     real: true },
+  { name: 'seed1', label: 'floe: the seed job (+ output topic, transactions), 1 worker',
+    input: 'real', real: true },
+  { name: 'seedn', label: 'floe: the seed job (+ output topic, transactions), a worker per core',
+    input: 'real', real: true },
   { name: 'flink', label: 'Flink 2.x seed job: Kafka broker → filter → Iceberg', input: 'real',
     real: true },
 ]
@@ -201,6 +205,7 @@ function summarizeReal(cases, meta) {
     const perCore = (c, cores) => c.median.records_per_second / cores
     shares[`${share}%`] = {
       floe_over_flink_per_core: round(perCore(floe, workers) / perCore(flink, workers), 2),
+      floe_one_worker_over_flink_per_core: round(perCore(one, 1) / perCore(flink, workers), 2),
       flink_over_floe_peak_rss: round(flink.median.peak_rss_mb / floe.median.peak_rss_mb, 2),
       flink_over_floe_cpu_per_record: round(
         flink.median.cpu_seconds_per_million / floe.median.cpu_seconds_per_million, 2),
@@ -266,7 +271,7 @@ function realRows(results) {
       const c = results.cases[id]
       const m = c.median
       const share = id.split('.')[1]
-      const cores = kind.name === 'kcat' || kind.name === 'real1' ? 1 : workers
+      const cores = ['kcat', 'real1', 'seed1'].includes(kind.name) ? 1 : workers
       if (kind.name !== 'flink') {
         row(kind.label, share, cores, c, m.records_per_second, m.cpu_seconds_per_million,
           m.first_record_seconds, m.first_snapshot_seconds)
@@ -284,6 +289,7 @@ function realRows(results) {
 
 const kRealRatios = [
   { name: 'floe_over_flink_per_core', label: 'floe / Flink, records/s per core' },
+  { name: 'floe_one_worker_over_flink_per_core', label: 'floe (1 worker) / Flink, records/s per core' },
   { name: 'flink_over_floe_peak_rss', label: 'Flink / floe, peak RSS' },
   { name: 'flink_over_floe_cpu_per_record', label: 'Flink / floe, CPU seconds per record' },
   { name: 'floe_over_kcat', label: 'floe (a worker per core) / librdkafka consume limit' },
@@ -442,7 +448,10 @@ function realSection(results) {
       `and \`WORKERS=${real.workers}\`, a fresh consumer group and warehouse each run, checkpoints ` +
       'every 30 s, exactly once (each checkpoint one snapshot carrying its offsets). Its first ' +
       'snapshot is the final commit after 3 s without records when the input takes less than ' +
-      'one interval, so that column includes the idle wait. CPU seconds are the whole process\'s.',
+      'one interval, so that column includes the idle wait. CPU seconds are the whole process\'s. ' +
+      'The seed job rows run `examples/profanity-kafka.yaml`: the same, plus every kept message ' +
+      'to output-topic (keyed by account_id), one Kafka transaction per checkpoint with its ' +
+      'offsets; what Flink is measured against is the table-only job.',
     `- **Flink:** \`bench/flink/\` (\`SeedJob.java\`): KafkaSource (earliest to the offsets at ` +
       'start, read_committed) → JsonRowDataDeserializationSchema → watermark 10 s behind ' +
       '`timestamp` → filter (body lower-cased contains "gun") → Iceberg\'s FlinkSink (Parquet ' +
