@@ -76,8 +76,11 @@ flink_run_once() {
     --bootstrap "$bootstrap" --topic profanity_words --warehouse "$work/flink-warehouse"
     --parallelism "$parallelism" --passes "$passes" --checkpoint-interval-ms 30000)
   start=$(date +%s%3N)
-  /usr/bin/time -v -o "$work/flink.time" "${java[@]}" >"$work/flink.out" 2>"$work/flink.err" || {
-    echo "the Flink job failed: $(tail -n 20 "$work/flink.err" "$work/flink.log" 2>/dev/null)" >&2
+  # A JVM that hangs (a broker gone, a commit that never comes) is killed after 20 minutes.
+  /usr/bin/time -v -o "$work/flink.time" timeout -s KILL 1200 "${java[@]}" \
+    >"$work/flink.out" 2>"$work/flink.err" || {
+    echo "the Flink job failed or timed out: $(tail -n 20 "$work/flink.err" "$work/flink.log" \
+      2>/dev/null)" >&2
     return 1
   }
   end=$(date +%s%3N)
@@ -103,8 +106,8 @@ flink_run_once() {
   flink_first_record_seconds=$(flink_since "$start" "$(flink_field "$first" first_record_ms)")
   flink_first_snapshot_seconds=$(flink_since "$start" "$(flink_field "$first" first_snapshot_ms)")
   flink_warmup_active_seconds=$(flink_span "$first" first_record_ms last_record_ms)
-  flink_warmup_cpu_seconds=$(grep '^flink: pass=.* warmup=true' "$work/flink.out" |
-    sed 's/.* cpu_ms=\([0-9]*\).*/\1/' | awk '{ sum += $1 } END { printf "%.2f", sum / 1000 }')
+  flink_warmup_cpu_seconds=$(sed -n 's/^flink: pass=.* warmup=true .* cpu_ms=\([0-9]*\).*/\1/p' \
+    "$work/flink.out" | awk '{ sum += $1 } END { printf "%.2f", sum / 1000 }')
   flink_rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$work/flink.time")
   flink_wall_seconds=$(flink_since "$start" "$end")
 }
