@@ -276,6 +276,7 @@ run_real_kafka() {
   fact realkafka.workers "$workers"
   fact realkafka.flink_heap "$flink_heap"
   fact realkafka.flink_passes "$flink_passes"
+  fact realkafka.load_before "$(cut -d ' ' -f 1-3 /proc/loadavg)"
   flink_install || die "could not build the Flink job (bench/flink/run.sh --install)"
   for ratio in $real_ratios; do
     pct=$(awk -v r="$ratio" 'BEGIN { printf "%d", r * 100 }')
@@ -319,6 +320,7 @@ run_real_kafka() {
   done
   local kcat_version
   kcat_version=$(kcat -V 2>&1)
+  fact realkafka.load_after "$(cut -d ' ' -f 1-3 /proc/loadavg)"
   fact versions.kafka \
     "$(sed -n 's|.*<kafka.version>\(.*\)</kafka.version>.*|\1|p' "$here/tests/peers/kafka/pom.xml")"
   fact versions.kcat "$(echo "$kcat_version" | sed -n 's/^Version \([^ ]*\) .*/\1/p' | head -n 1)"

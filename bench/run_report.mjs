@@ -219,6 +219,7 @@ function summarizeReal(cases, meta) {
     flink_parallelism: workers,
     flink_heap: meta['realkafka.flink_heap'],
     flink_passes: Number(meta['realkafka.flink_passes']),
+    load_average: { before: meta['realkafka.load_before'], after: meta['realkafka.load_after'] },
     ratios: shares,
   }
 }
@@ -419,6 +420,9 @@ function realSection(results) {
   return [
     '',
     '### A real Kafka broker: floe, Flink and the librdkafka limit',
+    '',
+    `Load average ${real.load_average.before} before these cases, ${real.load_average.after} ` +
+      'after.',
     '',
     `- **Versions:** Apache Kafka ${v.kafka} (one KRaft node, tests/peers/kafka.sh); kcat ` +
       `${v.kcat} with librdkafka ${v.librdkafka}; Apache Flink ${v.flink} with ` +
