@@ -4,6 +4,9 @@
 // its settings are applied before the clock starts.
 //
 //   node bench/duckdb_peer.mjs INPUT.jsonl OUTPUT.parquet [--threads N]     (default: 1 thread)
+//   node bench/duckdb_peer.mjs ... --jsonl OUTPUT.jsonl   the seed job's two sinks: the matching
+//        rows read once (into a temporary table), then written to the Parquet file and as JSON
+//        lines; both COPY statements timed
 //   node bench/duckdb_peer.mjs --windows ...   bench/window_bench.sh's job instead: per user_id
 //        and 1-minute time_bucket of ts, count(*), sum, avg of value, min, max of amount
 //
@@ -16,10 +19,11 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const usage = 'usage: node bench/duckdb_peer.mjs [--windows] INPUT.jsonl OUTPUT.parquet [--threads N]'
+const usage = 'usage: node bench/duckdb_peer.mjs [--windows] INPUT.jsonl OUTPUT.parquet [--threads N] [--jsonl OUTPUT.jsonl]'
 const args = process.argv.slice(2)
 let threads = 1
 let windows = false
+let jsonl = null
 const files = []
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--threads') {
@@ -28,6 +32,13 @@ for (let i = 0; i < args.length; i++) {
       console.error(`duckdb_peer: --threads must be a positive integer, got '${args[i]}'`)
       process.exit(2)
     }
+  } else if (args[i] === '--jsonl') {
+    jsonl = args[++i]
+    if (!jsonl) {
+      console.error('duckdb_peer: --jsonl needs a file')
+      process.exit(2)
+    }
+    jsonl = path.resolve(jsonl)
   } else if (args[i] === '--windows') {
     windows = true
   } else if (args[i] === '--help' || args[i] === '-h') {
@@ -80,11 +91,28 @@ const windowCopy = `COPY (SELECT ${bucket} AS window_start, ${bucket} + INTERVAL
   `format = 'newline_delimited', columns = ${windowColumns}) GROUP BY ALL) ` +
   `TO ${literal(output)} (FORMAT parquet, COMPRESSION zstd)`
 const copy = windows ? windowCopy : filterCopy
+if (jsonl && windows) {
+  console.error('duckdb_peer: --jsonl is for the filter job, not --windows')
+  process.exit(2)
+}
+// Both sinks from one read: the matching rows once, then each output from them.
+const matching = `CREATE TEMP TABLE matching AS SELECT * FROM read_json(${literal(input)}, ` +
+  `format = 'newline_delimited', columns = ${filterColumns}) WHERE lower(message_body) LIKE '%gun%'`
+const bothCopies = [
+  `COPY matching TO ${literal(output)} (FORMAT parquet, COMPRESSION zstd)`,
+  `COPY matching TO ${literal(jsonl ?? '')} (FORMAT json)`,
+]
 
 const start = process.hrtime.bigint()
 let result
 try {
-  result = await connection.runAndReadAll(copy)
+  if (jsonl) {
+    await connection.run(matching)
+    result = await connection.runAndReadAll(bothCopies[0])
+    await connection.run(bothCopies[1])
+  } else {
+    result = await connection.runAndReadAll(copy)
+  }
 } catch (e) {
   console.error(`duckdb_peer: ${e.message}`)
   process.exit(1)

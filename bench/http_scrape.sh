@@ -6,8 +6,10 @@
 #              Prometheus and the dashboard do
 #   control    the same client fetching /health (nearly free to answer) instead: what the client
 #              itself costs on this machine
-# Each run's rate is records in / the job's active seconds (its summary line). Prints the medians,
-# their spread, and the differences.
+# Each run's rate is records in / the job's active seconds (its summary line), and its cost the
+# job process's CPU seconds (user + system, /usr/bin/time) per million records: CPU time hardly
+# moves with other load on the machine, wall time does. Prints the medians, their spread, and the
+# differences.
 #
 #   bench/http_scrape.sh [--messages N] [--runs R] [--floe FILE]
 # Use a RelWithDebInfo build (bash scripts/build.sh → build/floe); N so that a run lasts a minute.
@@ -30,10 +32,11 @@ trap '[ -z "$scraper" ] || kill "$scraper" 2>/dev/null; rm -rf "$work"' EXIT
 
 "$floe" gen --count "$messages" --seed 42 --match-ratio 0.1 --output "$work/in.jsonl" 2>/dev/null
 
-# run_once SCRAPE(0|1): prints the run's records per second.
+# run_once none|scraped|control: prints the run's records per second and CPU seconds per million
+# records.
 run_once() {
   rm -rf "$work/wh"
-  INPUT_PATH=$work/in.jsonl WAREHOUSE=$work/wh "$floe" run "$here/bench/file_iceberg_job.yaml" \
+  INPUT_PATH=$work/in.jsonl WAREHOUSE=$work/wh /usr/bin/time -f "%U %S" -o "$work/cpu" "$floe" run "$here/bench/file_iceberg_job.yaml" \
     --http 127.0.0.1:0 >"$work/out" 2>"$work/err" &
   local job=$! url=""
   for _ in $(seq 200); do
@@ -58,18 +61,22 @@ run_once() {
   fi
   wait "$job"
   if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null || true; wait "$scraper" 2>/dev/null || true; scraper=""; fi
+  local cpu
+  cpu=$(tail -n 1 "$work/cpu" | awk '{ print $1 + $2 }')
   sed -n 's/^summary: in=\([0-9]*\) .* active_seconds=\([0-9.]*\) .*/\1 \2/p' "$work/out" |
-    awk '{ printf "%.0f\n", $1 / $2 }'
+    awk -v cpu="$cpu" '{ printf "%.0f %.3f\n", $1 / $2, cpu / $1 * 1e6 }'
 }
 
-plain=()
-scraped=()
-control=()
+plain=() scraped=() control=() plain_cpu=() scraped_cpu=() control_cpu=()
 for ((i = 0; i < runs; i++)); do
-  plain+=("$(run_once none)")
-  scraped+=("$(run_once scraped)")
-  control+=("$(run_once control)")
-  echo "run $((i + 1)): unscraped ${plain[-1]}, scraped ${scraped[-1]}, control ${control[-1]} records/s"
+  read -r rate cpu < <(run_once none)
+  plain+=("$rate") plain_cpu+=("$cpu")
+  read -r rate cpu < <(run_once scraped)
+  scraped+=("$rate") scraped_cpu+=("$cpu")
+  read -r rate cpu < <(run_once control)
+  control+=("$rate") control_cpu+=("$cpu")
+  echo "run $((i + 1)): unscraped ${plain[-1]}, scraped ${scraped[-1]}, control ${control[-1]} records/s;" \
+    "CPU s per 1M records ${plain_cpu[-1]}, ${scraped_cpu[-1]}, ${control_cpu[-1]} (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 node -e '
   const [a, b, c] = process.argv.slice(1).map(s => s.split(" ").map(Number).sort((x, y) => x - y));
@@ -80,4 +87,7 @@ node -e '
   console.log(`scraped:   median ${median(b)} records/s (spread ${spread(b)}%)`);
   console.log(`control:   median ${median(c)} records/s (spread ${spread(c)}%)`);
   console.log(`scraped vs unscraped ${diff(b, a)}%, scraped vs control ${diff(b, c)}%`);
-' "${plain[*]}" "${scraped[*]}" "${control[*]}"
+  const [d, e, f] = process.argv.slice(4).map(s => s.split(" ").map(Number).sort((x, y) => x - y));
+  console.log(`CPU s per 1M records: unscraped ${median(d)}, scraped ${median(e)}, control ${median(f)};` +
+              ` scraped vs unscraped ${diff(e, d)}%`);
+' "${plain[*]}" "${scraped[*]}" "${control[*]}" "${plain_cpu[*]}" "${scraped_cpu[*]}" "${control_cpu[*]}"

@@ -38,7 +38,10 @@ Options:
   --messages N         messages in the file cases (default 5000000)
   --runs R             runs of each case, the median reported (default 3)
   --kafka-messages N   messages in the Kafka case (default 1000000; the mock keeps ~5 MB a partition)
-  --quick              200000 messages, 1 run, 100000 on Kafka, no 10M RSS case: checks the harness
+  --smoke              200000 messages, 1 run, 100000 on Kafka, no 10M RSS case, no real broker
+                       (unless --real-kafka-messages is given): checks the harness
+  --quick              not the benchmark: the instruction-count regression guard of the decode →
+                       filter → encode path under callgrind (bench/quick_guard.sh; --quick --help)
   --real-kafka-messages N  messages in the real-broker cases (default 1000000; 0 skips them)
   --real-kafka-ratios "R..."  matching shares of the real-broker cases (default "0.1")
   --flink-heap SIZE    the Flink JVM's -Xms/-Xmx (default 1g)
@@ -63,6 +66,9 @@ die() {
 }
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+for arg in "$@"; do
+  if [ "$arg" = --quick ]; then exec bash "$here/bench/quick_guard.sh" "$@"; fi
+done
 messages=5000000
 runs=3
 kafka_messages=1000000
@@ -101,7 +107,7 @@ while [ $# -gt 0 ]; do
       explicit+=("$1")
       shift 2
       ;;
-    --quick) quick=1 && shift ;;
+    --smoke) quick=1 && shift ;;
     --no-write) write=0 && shift ;;
     -h | --help) usage && exit 0 ;;
     *) die "unknown option '$1' (see bench/run.sh --help)" ;;
@@ -364,7 +370,7 @@ fact started_at "$started_at"
 fact finished_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 fact load_before "$load_before"
 fact load_after "$(cut -d ' ' -f 1-3 /proc/loadavg)"
-fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --quick"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages --real-kafka-messages $real_messages"
+fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --smoke"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages --real-kafka-messages $real_messages"
 fact messages "$messages"
 fact runs "$runs"
 fact quick "$quick"

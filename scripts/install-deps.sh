@@ -10,6 +10,7 @@ packages=(
   zlib1g-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   nlohmann-json3-dev libre2-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql kcat libcpp-httplib-dev time chromium openjdk-17-jdk-headless maven
+  valgrind
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -56,4 +57,7 @@ fi
 # Iceberg's REST compatibility kit and reference server (tests/peers/iceberg_rest.sh), pinned,
 # cached under ${FLOE_PEERS_CACHE:-$HOME/.cache/floe-peers}.
 bash "$here/tests/peers/iceberg_rest.sh" install
+# Project Nessie's server for the REST client's test against it (tests/peers/nessie.sh): one
+# runner jar of about 250 MB, fetched once; it runs on the machine's Java 21+ (Temurin) JDK.
+bash "$here/tests/peers/nessie.sh" install
 echo "install-deps: ok"

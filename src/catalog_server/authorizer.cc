@@ -43,6 +43,7 @@ const std::vector<OperationRule>& Rules() {
        "CREATE_TABLE_DIRECT_WITH_WRITE_DELEGATION",
        {P::kTableCreate, P::kTableWriteData},
        {}},
+      {O::kRegisterTable, "REGISTER_TABLE", {P::kTableCreate}, {}},
       {O::kLoadTable, "LOAD_TABLE", {P::kTableReadProperties}, {}},
       {O::kLoadTableWithReadDelegation, "LOAD_TABLE_WITH_READ_DELEGATION", {P::kTableReadData}, {}},
       {O::kTableExists, "TABLE_EXISTS", {P::kTableList}, {}},

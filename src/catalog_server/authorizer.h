@@ -29,6 +29,7 @@ enum class Operation {
   kListTables,
   kCreateTableDirect,
   kCreateTableDirectWithWriteDelegation,
+  kRegisterTable,
   kLoadTable,
   kLoadTableWithReadDelegation,
   kTableExists,

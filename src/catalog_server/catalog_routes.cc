@@ -103,7 +103,8 @@ Result<TableMetadata> NewMetadata(const CatalogEntry& entry, const TableIdentifi
                                   const std::vector<rest::TableUpdate>& more) {
   std::string table_location;
   if (location.empty()) {
-    table_location = iceberg::internal::DefaultTableLocation(entry.default_base_location(), id);
+    table_location = iceberg::internal::DefaultTableLocation(entry.default_base_location(), id,
+                                                             iceberg::internal::NameStore::kRows);
   } else {
     if (!entry.IsAllowedLocation(location)) {
       return InvalidArgument("location {} is outside the allowed locations of catalog {}", location,
@@ -112,7 +113,8 @@ Result<TableMetadata> NewMetadata(const CatalogEntry& entry, const TableIdentifi
     FLOE_ASSIGN_OR_RAISE(table_location, iceberg::internal::NormalizeLocation(location));
   }
   FLOE_ASSIGN_OR_RAISE(TableMetadata metadata,
-                       iceberg::NewTableMetadata(schema, spec, table_location, properties));
+                       iceberg::NewTableMetadata(schema, spec, table_location, properties,
+                                                 iceberg::NewTableVersions::kAny));
   FLOE_RETURN_IF_ERROR(ApplyAll(metadata, more).status());
   return metadata;
 }
@@ -224,6 +226,7 @@ class CatalogRoutes {
   Result<Reply> UpdateNamespace(const httplib::Request& req, const Caller& caller) const;
   Result<Reply> ListTables(const httplib::Request& req, const Caller& caller) const;
   Result<Reply> CreateTable(const httplib::Request& req, const Caller& caller) const;
+  Result<Reply> RegisterTable(const httplib::Request& req, const Caller& caller) const;
   Result<Reply> LoadTable(const httplib::Request& req, const Caller& caller) const;
   Result<Reply> CommitTable(const httplib::Request& req, const Caller& caller) const;
   Result<Reply> DropTable(const httplib::Request& req, const Caller& caller) const;
@@ -249,6 +252,7 @@ Result<Reply> CatalogRoutes::Config(const httplib::Request& req, const Caller& c
       "POST /v1/{prefix}/namespaces/{namespace}/properties",
       "GET /v1/{prefix}/namespaces/{namespace}/tables",
       "POST /v1/{prefix}/namespaces/{namespace}/tables",
+      "POST /v1/{prefix}/namespaces/{namespace}/register",
       "GET /v1/{prefix}/namespaces/{namespace}/tables/{table}",
       "HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}",
       "POST /v1/{prefix}/namespaces/{namespace}/tables/{table}",
@@ -437,6 +441,37 @@ Result<Reply> CatalogRoutes::CreateTable(const httplib::Request& req, const Call
   return Reply{kHttpOk, std::move(body)};
 }
 
+Result<Reply> CatalogRoutes::RegisterTable(const httplib::Request& req,
+                                           const Caller& caller) const {
+  FLOE_ASSIGN_OR_RAISE(std::string warehouse, PathParam(req, 1));
+  FLOE_ASSIGN_OR_RAISE(Namespace ns, NamespaceParam(req, 2));
+  if (auto denied = context_.Deny(caller, Operation::kRegisterTable,
+                                  Securable::Namespace(warehouse, ns.levels))) {
+    return *denied;
+  }
+  FLOE_ASSIGN_OR_RAISE(std::shared_ptr<SqlCatalog> catalog, TablesOf(warehouse));
+  FLOE_ASSIGN_OR_RAISE(CatalogEntry entry, context_.store.GetCatalog(warehouse));
+  FLOE_ASSIGN_OR_RAISE(rest::RegisterTableRequest request,
+                       rest::ParseRegisterTableRequest(req.body));
+  if (request.overwrite) {
+    return NotSupported("register table request: overwrite is not supported by this server");
+  }
+  // The file, and the table it describes, must lie where the catalog may keep tables.
+  if (!entry.IsAllowedLocation(request.metadata_location)) {
+    return InvalidArgument("metadata-location {} is outside the allowed locations of catalog {}",
+                           request.metadata_location, entry.name);
+  }
+  auto inside = [&entry](const TableMetadata& metadata) -> Status {
+    if (entry.IsAllowedLocation(metadata.location)) return Status::Ok();
+    return InvalidArgument("table location {} is outside the allowed locations of catalog {}",
+                           metadata.location, entry.name);
+  };
+  FLOE_ASSIGN_OR_RAISE(
+      LoadedTable table,
+      catalog->RegisterTable(TableIdentifier{ns, request.name}, request.metadata_location, inside));
+  return Reply{kHttpOk, rest::ToJson(ToResult(std::move(table)))};
+}
+
 Result<Reply> CatalogRoutes::LoadTable(const httplib::Request& req, const Caller& caller) const {
   FLOE_ASSIGN_OR_RAISE(std::string warehouse, PathParam(req, 1));
   FLOE_ASSIGN_OR_RAISE(TableIdentifier id, TableParam(req, 2, 3));
@@ -582,6 +617,7 @@ void InstallCatalogRoutes(httplib::Server& http, const RouteContext& context) {
   http.Post(kNamespacePath + "/properties", bind(&CatalogRoutes::UpdateNamespace));
   http.Get(kNamespacePath + "/tables", bind(&CatalogRoutes::ListTables));
   http.Post(kNamespacePath + "/tables", bind(&CatalogRoutes::CreateTable));
+  http.Post(kNamespacePath + "/register", bind(&CatalogRoutes::RegisterTable));
   http.Get(kTablePath, bind(&CatalogRoutes::LoadTable));
   http.Post(kTablePath, bind(&CatalogRoutes::CommitTable));
   http.Delete(kTablePath, bind(&CatalogRoutes::DropTable));

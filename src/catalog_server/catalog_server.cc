@@ -9,6 +9,7 @@
 #include "catalog_server/management_routes.h"
 #include "catalog_server/oauth_routes.h"
 #include "common/clock.h"
+#include "common/metrics_text.h"
 #include "iceberg/rest/rest_error.h"
 
 namespace floe::catalog_server {
@@ -18,11 +19,17 @@ namespace rest = iceberg::rest;
 
 namespace {
 
-/// The paths that need no bearer token: the token endpoint and health.
+/// The paths that need no bearer token: the token endpoint, health and metrics (scrapers have
+/// no token; the metrics name route classes and counts, nothing of the catalog's contents).
 bool IsPublicPath(const std::string& path) {
   return path == kTokenPath || path == "/q/health" || path.starts_with("/q/health/") ||
-         path == "/healthz";
+         path == "/healthz" || path == "/metrics";
 }
+
+/// When the request this worker thread is answering was routed (MonotonicNanos), for its
+/// latency: httplib answers a connection's requests one after another on one thread, calling
+/// the pre-routing handler first and the logger last.
+thread_local std::optional<int64_t> request_started_ns;
 
 }  // namespace
 
@@ -52,11 +59,13 @@ Result<ClientCredentials> ParseBootstrapCredentials(std::string_view text) {
 CatalogServer::CatalogServer(MakeToken, CatalogServerOptions options,
                              std::unique_ptr<ServerStore> store,
                              std::unique_ptr<AccessStore> access,
-                             std::unique_ptr<TokenIssuer> issuer)
+                             std::unique_ptr<TokenIssuer> issuer,
+                             std::unique_ptr<ServerMetrics> metrics)
     : options_(std::move(options)),
       store_(std::move(store)),
       access_(std::move(access)),
       issuer_(std::move(issuer)),
+      metrics_(std::move(metrics)),
       authorizer_(*access_),
       context_{*store_,
                *access_,
@@ -90,8 +99,10 @@ Result<std::unique_ptr<CatalogServer>> CatalogServer::Make(CatalogServerOptions 
   FLOE_RETURN_IF_ERROR(access->EnsureAdminRoles(names));
   FLOE_ASSIGN_OR_RAISE(std::string key, store->SigningKey());
   auto issuer = std::make_unique<TokenIssuer>(std::move(key));
-  auto server = std::make_unique<CatalogServer>(MakeToken{}, std::move(options), std::move(store),
-                                                std::move(access), std::move(issuer));
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<ServerMetrics> metrics, ServerMetrics::Make());
+  auto server =
+      std::make_unique<CatalogServer>(MakeToken{}, std::move(options), std::move(store),
+                                      std::move(access), std::move(issuer), std::move(metrics));
   server->InstallRoutes();
   return server;
 }
@@ -135,9 +146,14 @@ void CatalogServer::InstallRoutes() {
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http.set_payload_max_length(options_.max_body_bytes);
 
-  // Every route but the token endpoint and health needs a valid bearer token: checked here too
-  // so that an unknown path answers 401 rather than telling what exists.
+  // Every route but the token endpoint, health and metrics needs a valid bearer token: checked here
+  // too, so that an unknown path answers 401 rather than telling what exists.
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    // Route on a path that keeps %2F inside its segment (RoutingPath). httplib hands this
+    // handler its own non-const Request as const and routes on req.path right after, so
+    // changing the path here is the one way to route names that hold a '/'.
+    const_cast<httplib::Request&>(req).path = RoutingPath(req.target);
+    request_started_ns = MonotonicNanos();
     // Polaris serves several realms; this server serves one and says so.
     const std::string realm = req.get_header_value("Polaris-Realm");
     if (!realm.empty() && realm != options_.realm) {
@@ -191,22 +207,36 @@ void CatalogServer::InstallRoutes() {
         }
         SendError(res, rest::RestError{kHttpServerError, "ServiceFailureException", message});
       });
-  http.set_logger([logger = options_.logger](const httplib::Request& req,
-                                             const httplib::Response& res) {
+  InstallHealthRoutes();
+  InstallMetricsRoutes();
+  InstallOAuthRoutes(http, context_);
+  InstallCatalogRoutes(http, context_);
+  InstallManagementRoutes(http, context_);
+}
+
+void CatalogServer::InstallMetricsRoutes() {
+  server_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    constexpr double kNanosPerSecond = 1e9;
+    const double seconds =
+        request_started_ns
+            ? static_cast<double>(MonotonicNanos() - *request_started_ns) / kNanosPerSecond
+            : 0;
+    request_started_ns.reset();
+    metrics_->Record(req.method, req.path, res.status, seconds);
     // Method, path and status only: headers and bodies may carry tokens and secrets.
     if (res.status < kHttpBadRequest) return;
     const std::string line = fmt::format("catalog: {} {} -> {}", req.method, req.path, res.status);
-    if (logger != nullptr) {
-      logger->Warn(line);
+    if (options_.logger != nullptr) {
+      options_.logger->Warn(line);
     } else {
       std::cerr << "floe: warning: " << line << "\n";
     }
   });
-
-  InstallHealthRoutes();
-  InstallOAuthRoutes(http, context_);
-  InstallCatalogRoutes(http, context_);
-  InstallManagementRoutes(http, context_);
+  auto scrape = [this](const httplib::Request&, httplib::Response& res) {
+    res.status = kHttpOk;
+    res.set_content(metrics_->Scrape(), std::string(kPrometheusTextContentType));
+  };
+  server_->Get("/metrics", scrape);
 }
 
 void CatalogServer::InstallHealthRoutes() {

@@ -1,7 +1,8 @@
 #pragma once
 
 // `floe catalog serve`: an Iceberg REST catalog server (the REST API under /api/catalog,
-// Polaris's management API under /api/management/v1, health at /q/health and /healthz),
+// Polaris's management API under /api/management/v1, health at /q/health and /healthz,
+// Prometheus metrics at /metrics),
 // storing its tables in the SQL catalog on SQLite or PostgreSQL, authenticating clients with
 // OAuth2 client credentials and signed bearer tokens, and authorizing every request with
 // Polaris's access model (access_store.h, authorizer.h).
@@ -17,6 +18,7 @@
 #include "catalog_server/access_store.h"
 #include "catalog_server/authorizer.h"
 #include "catalog_server/route_context.h"
+#include "catalog_server/server_metrics.h"
 #include "catalog_server/server_store.h"
 #include "catalog_server/token_issuer.h"
 #include "common/logger.h"
@@ -66,7 +68,8 @@ class CatalogServer {
   /// prepares the routes.
   static Result<std::unique_ptr<CatalogServer>> Make(CatalogServerOptions options);
   CatalogServer(MakeToken, CatalogServerOptions options, std::unique_ptr<ServerStore> store,
-                std::unique_ptr<AccessStore> access, std::unique_ptr<TokenIssuer> issuer);
+                std::unique_ptr<AccessStore> access, std::unique_ptr<TokenIssuer> issuer,
+                std::unique_ptr<ServerMetrics> metrics);
   ~CatalogServer();
   CatalogServer(const CatalogServer&) = delete;
   CatalogServer& operator=(const CatalogServer&) = delete;
@@ -83,11 +86,14 @@ class CatalogServer {
   /// groups are `InstallXRoutes(http, context_)` functions: a new group is one more call here.
   void InstallRoutes();
   void InstallHealthRoutes();
+  /// GET /metrics, and the request log that feeds it and the warning log.
+  void InstallMetricsRoutes();
 
   const CatalogServerOptions options_;
   std::unique_ptr<ServerStore> store_;
   std::unique_ptr<AccessStore> access_;
   std::unique_ptr<TokenIssuer> issuer_;
+  std::unique_ptr<ServerMetrics> metrics_;
   Authorizer authorizer_;
   RouteContext context_;
   std::unique_ptr<httplib::Server> server_;

@@ -68,7 +68,43 @@ rest::RestError IcebergError(const Status& status) {
   return error;
 }
 
+std::optional<int> HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return std::nullopt;
+}
+
+/// The byte of the %XX escape at `text[i]`, if there is one.
+std::optional<char> EscapeAt(std::string_view text, size_t i) {
+  if (text[i] != '%' || i + 2 >= text.size()) return std::nullopt;
+  std::optional<int> high = HexDigit(text[i + 1]);
+  std::optional<int> low = HexDigit(text[i + 2]);
+  if (!high || !low) return std::nullopt;
+  return static_cast<char>(*high * 16 + *low);
+}
+
+/// Decodes the %XX escapes of `text`; those of the bytes in `kept` stay as they are.
+std::string PercentDecode(std::string_view text, std::string_view kept) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    std::optional<char> byte = EscapeAt(text, i);
+    if (!byte || kept.find(*byte) != std::string_view::npos) {
+      out.push_back(text[i]);
+      continue;
+    }
+    out.push_back(*byte);
+    i += 2;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string RoutingPath(std::string_view raw_target) {
+  return PercentDecode(raw_target.substr(0, raw_target.find('?')), "/%");
+}
 
 Reply NoContent() { return Reply{kHttpNoContent, nullptr}; }
 
@@ -131,7 +167,7 @@ std::function<void(const httplib::Request&, httplib::Response&)> Authenticated(
 
 Result<std::string> PathParam(const httplib::Request& req, size_t index) {
   if (index >= req.matches.size()) return Internal("route has no group {}", index);
-  return req.matches[index].str();
+  return PercentDecode(req.matches[index].str(), "");
 }
 
 Result<iceberg::Namespace> NamespaceParam(const httplib::Request& req, size_t index) {

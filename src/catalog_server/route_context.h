@@ -95,7 +95,13 @@ std::function<void(const httplib::Request&, httplib::Response&)> Route(
   });
 }
 
-/// The path's capture group `index`.
+/// The path to route `raw_target` (the request line's path and query, as sent) on: every
+/// %XX escape decoded but %2F and %25, so that a '/' inside a name (Iceberg's `new%2Fdb`) stays
+/// inside its path segment. httplib routes on a path where %2F is already a '/'; the server's
+/// pre-routing handler routes on this one instead, and PathParam decodes the two escapes.
+std::string RoutingPath(std::string_view raw_target);
+
+/// The path's capture group `index`, with the escapes RoutingPath kept decoded.
 Result<std::string> PathParam(const httplib::Request& req, size_t index);
 Result<iceberg::Namespace> NamespaceParam(const httplib::Request& req, size_t index);
 Result<iceberg::TableIdentifier> TableParam(const httplib::Request& req, size_t ns_index,

@@ -1,7 +1,7 @@
 #include "http/job_json.h"
 
 #include "common/clock.h"
-#include "http/process_stats.h"
+#include "common/process_stats.h"
 #include "stream/job_counters.h"
 
 namespace floe::http {
@@ -23,6 +23,8 @@ json ConfigJson(const stream::JobDescription& d) {
                  {"transforms", std::move(transforms)},
                  {"sinks", std::move(sinks)},
                  {"workers", d.workers},
+                 {"threads", d.threads},
+                 {"parallelism_note", d.parallelism_note},
                  {"checkpoint_interval_ms", d.checkpoint_interval_ms},
                  {"tolerable_checkpoint_failures", d.tolerable_checkpoint_failures},
                  {"event_time_column", nullptr}};

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "common/clock.h"
-#include "http/process_stats.h"
+#include "common/process_stats.h"
 #include "stream/job_counters.h"
 
 namespace floe::http {
@@ -32,6 +32,7 @@ struct JobFamilies {
   MetricFamily* checkpoint_last_success = nullptr;
   MetricFamily* checkpoint_failures_in_a_row = nullptr;
   MetricFamily* commit_retries = nullptr;
+  MetricFamily* commit_conflicts = nullptr;
   MetricFamily* unknown_outcomes = nullptr;
   MetricFamily* watermark = nullptr;
   MetricFamily* watermark_lag = nullptr;
@@ -41,12 +42,6 @@ struct JobFamilies {
   MetricFamily* state_bytes = nullptr;
   MetricFamily* healthy = nullptr;
   MetricFamily* start_time = nullptr;
-  MetricFamily* resident = nullptr;
-  MetricFamily* virtual_memory = nullptr;
-  MetricFamily* cpu = nullptr;
-  MetricFamily* process_start = nullptr;
-  MetricFamily* open_fds = nullptr;
-  MetricFamily* threads = nullptr;
 };
 
 Status RegisterFamilies(MetricsRegistry* registry, JobFamilies* f) {
@@ -101,6 +96,10 @@ Status RegisterFamilies(MetricsRegistry* registry, JobFamilies* f) {
   FLOE_RETURN_IF_ERROR(add(&f->commit_retries, "floe_commit_retries_total",
                            "Commit attempts beyond the first (lost races, unknown outcomes).",
                            kCounter, {"job"}));
+  FLOE_RETURN_IF_ERROR(
+      add(&f->commit_conflicts, "floe_commit_conflicts_total",
+          "Commit attempts the catalog refused as conflicts (the table had moved).", kCounter,
+          {"job"}));
   FLOE_RETURN_IF_ERROR(add(&f->unknown_outcomes, "floe_commit_unknown_outcomes_total",
                            "Commits whose outcome was unknown when the checkpoint ended.", kCounter,
                            {"job"}));
@@ -123,18 +122,6 @@ Status RegisterFamilies(MetricsRegistry* registry, JobFamilies* f) {
       add(&f->healthy, "floe_job_healthy", "1 when /health answers 200, else 0.", kGauge, {"job"}));
   FLOE_RETURN_IF_ERROR(
       add(&f->start_time, "floe_job_start_time_seconds", "When the job started.", kGauge, {"job"}));
-  FLOE_RETURN_IF_ERROR(add(&f->resident, "process_resident_memory_bytes",
-                           "Resident memory size in bytes.", kGauge, {}));
-  FLOE_RETURN_IF_ERROR(add(&f->virtual_memory, "process_virtual_memory_bytes",
-                           "Virtual memory size in bytes.", kGauge, {}));
-  FLOE_RETURN_IF_ERROR(add(&f->cpu, "process_cpu_seconds_total",
-                           "User and system CPU time spent in seconds.", kCounter, {}));
-  FLOE_RETURN_IF_ERROR(add(&f->process_start, "process_start_time_seconds",
-                           "Start time of the process since the epoch in seconds.", kGauge, {}));
-  FLOE_RETURN_IF_ERROR(
-      add(&f->open_fds, "process_open_fds", "Number of open file descriptors.", kGauge, {}));
-  FLOE_RETURN_IF_ERROR(
-      add(&f->threads, "process_threads", "Number of threads of the process.", kGauge, {}));
   return Status::Ok();
 }
 
@@ -185,6 +172,7 @@ void CollectTelemetry(const stream::JobTelemetry& telemetry, const JobFamilies& 
   }
   Set(f.checkpoint_failures_in_a_row, {job}, s.failures_in_a_row);
   Set(f.commit_retries, {job}, static_cast<double>(s.commit_retries));
+  Set(f.commit_conflicts, {job}, static_cast<double>(s.commit_conflicts));
   Set(f.unknown_outcomes, {job}, static_cast<double>(s.unknown_outcomes));
   if (s.watermark_micros) {
     const double watermark = static_cast<double>(*s.watermark_micros) / kMicrosPerSecond;
@@ -205,28 +193,17 @@ void CollectTelemetry(const stream::JobTelemetry& telemetry, const JobFamilies& 
   Set(f.start_time, {job}, static_cast<double>(s.started_ms) / kMillisPerSecond);
 }
 
-void CollectProcess(const JobFamilies& f) {
-  std::optional<ProcessStats> stats = ReadProcessStats();
-  if (!stats) return;
-  Set(f.resident, {}, static_cast<double>(stats->resident_bytes));
-  Set(f.virtual_memory, {}, static_cast<double>(stats->virtual_bytes));
-  Set(f.cpu, {}, stats->cpu_seconds);
-  Set(f.process_start, {}, stats->start_time_seconds);
-  Set(f.open_fds, {}, static_cast<double>(stats->open_fds));
-  Set(f.threads, {}, static_cast<double>(stats->threads));
-}
-
 }  // namespace
 
 Status RegisterJobMetrics(const stream::JobTelemetry& telemetry, MetricsRegistry* registry) {
   JobFamilies families;
   FLOE_RETURN_IF_ERROR(RegisterFamilies(registry, &families));
+  FLOE_RETURN_IF_ERROR(RegisterProcessMetrics(registry));
   families.checkpoint_duration->BindHistogram(
       {telemetry.description().name}, [&telemetry] { return telemetry.CheckpointDurations(); });
   registry->AddCollector([&telemetry, families] {
     CollectCounters(telemetry, families);
     CollectTelemetry(telemetry, families);
-    CollectProcess(families);
   });
   return Status::Ok();
 }

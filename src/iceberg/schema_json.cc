@@ -34,6 +34,8 @@ constexpr const char* kId = "id";
 constexpr const char* kName = "name";
 constexpr const char* kRequired = "required";
 constexpr const char* kDoc = "doc";
+constexpr const char* kInitialDefault = "initial-default";
+constexpr const char* kWriteDefault = "write-default";
 constexpr const char* kElementId = "element-id";
 constexpr const char* kElement = "element";
 constexpr const char* kElementRequired = "element-required";
@@ -72,7 +74,24 @@ json NestedFieldToJson(const NestedField& field) {
   out[kRequired] = field.required;
   out[kType] = field.type != nullptr ? TypeToJson(*field.type) : json();
   if (!field.doc.empty()) out[kDoc] = field.doc;
+  // The defaults hold the text DefaultFromJson dumped, so they parse.
+  if (field.initial_default)
+    out[kInitialDefault] = json::parse(*field.initial_default, nullptr, false);
+  if (field.write_default) out[kWriteDefault] = json::parse(*field.write_default, nullptr, false);
   return out;
+}
+
+/// A column default, kept as compact JSON text: absent or null is "no default"; a primitive
+/// column's default must be a JSON scalar (structs, lists and maps have objects and arrays).
+Result<std::optional<std::string>> DefaultFromJson(const json& field, const char* key,
+                                                   const Type& type, const JsonLocation& at) {
+  const json* value = JsonOptional(field, key);
+  if (value == nullptr || value->is_null()) return std::optional<std::string>();
+  if (type.is_primitive() && value->is_structured()) {
+    return at.Key(key).Error(
+        fmt::format("the default of a {} column must be a single value", type.ToString()));
+  }
+  return std::optional<std::string>(value->dump());
 }
 
 Result<NestedField> NestedFieldFromJson(const json& value, const JsonLocation& at) {
@@ -87,6 +106,9 @@ Result<NestedField> NestedFieldFromJson(const json& value, const JsonLocation& a
   if (doc != nullptr) {
     FLOE_ASSIGN_OR_RAISE(field.doc, JsonString(*doc, at.Key(kDoc)));
   }
+  FLOE_ASSIGN_OR_RAISE(field.initial_default,
+                       DefaultFromJson(value, kInitialDefault, *field.type, at));
+  FLOE_ASSIGN_OR_RAISE(field.write_default, DefaultFromJson(value, kWriteDefault, *field.type, at));
   return field;
 }
 

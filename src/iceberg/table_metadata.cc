@@ -14,16 +14,21 @@ namespace {
 constexpr const char* kFormatVersionProperty = "format-version";
 constexpr int32_t kDefaultFormatVersion = 2;
 constexpr int32_t kMinWritableFormatVersion = 2;
+constexpr int32_t kOldestFormatVersion = 1;
 constexpr int32_t kMaxFormatVersion = 3;
 // v3 row lineage: from this version on the table counts rows, starting at kInitialRowId.
 constexpr int32_t kRowLineageFormatVersion = 3;
 constexpr int64_t kInitialRowId = 0;
 
-Result<int32_t> FormatVersionFromProperty(const std::string& text) {
+Result<int32_t> FormatVersionFromProperty(const std::string& text, NewTableVersions versions) {
   int32_t version = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
   if (ec != std::errc() || end != text.data() + text.size()) {
     return InvalidArgument("table property {}='{}' is not a number", kFormatVersionProperty, text);
+  }
+  if (versions == NewTableVersions::kAny && version >= kOldestFormatVersion &&
+      version <= kMaxFormatVersion) {
+    return version;
   }
   if (version < kMinWritableFormatVersion || version > kMaxFormatVersion) {
     return InvalidArgument("table property {}={} is not supported: floe creates v{} and v{} tables",
@@ -72,11 +77,12 @@ std::string TableMetadata::Property(const std::string& key, const std::string& f
 
 Result<TableMetadata> NewTableMetadata(const Schema& schema, const PartitionSpec& spec,
                                        std::string location,
-                                       std::map<std::string, std::string> properties) {
+                                       std::map<std::string, std::string> properties,
+                                       NewTableVersions versions) {
   TableMetadata metadata;
   metadata.format_version = kDefaultFormatVersion;
   if (auto it = properties.find(kFormatVersionProperty); it != properties.end()) {
-    FLOE_ASSIGN_OR_RAISE(metadata.format_version, FormatVersionFromProperty(it->second));
+    FLOE_ASSIGN_OR_RAISE(metadata.format_version, FormatVersionFromProperty(it->second, versions));
     properties.erase(it);
   }
 

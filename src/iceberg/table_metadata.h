@@ -98,12 +98,18 @@ struct TableMetadata {
 /// every reader exact and collisions negligible.
 int64_t NewSnapshotId();
 
+/// Which format versions a new table may have: those floe writes data to (2 and 3), or every
+/// version (a catalog server keeps tables for other writers too, Java's v1 included; floe's
+/// manifest writer refuses v1 tables with an error of its own).
+enum class NewTableVersions { kFloeWritable, kAny };
+
 /// Builds the metadata of a new table: schema id 0, the given spec as spec 0 (partition field
 /// ids renumbered from 1000), the unsorted order, a random table uuid, no snapshot.
-/// format-version comes from the "format-version" property (default 2; 1 is refused, 3 allowed)
-/// and that property is not stored. Validates schema and spec.
+/// format-version comes from the "format-version" property (default 2; 3 allowed, 1 only with
+/// NewTableVersions::kAny) and that property is not stored. Validates schema and spec.
 Result<TableMetadata> NewTableMetadata(const Schema& schema, const PartitionSpec& spec,
                                        std::string location,
-                                       std::map<std::string, std::string> properties);
+                                       std::map<std::string, std::string> properties,
+                                       NewTableVersions versions = NewTableVersions::kFloeWritable);
 
 }  // namespace floe::iceberg

@@ -122,7 +122,8 @@ Result<TypePtr> ParseFixed(std::string_view original, std::string_view lowered) 
 }  // namespace
 
 bool NestedField::operator==(const NestedField& other) const {
-  if (id != other.id || name != other.name || required != other.required || doc != other.doc) {
+  if (id != other.id || name != other.name || required != other.required || doc != other.doc ||
+      initial_default != other.initial_default || write_default != other.write_default) {
     return false;
   }
   if (type == nullptr || other.type == nullptr) return type == other.type;

@@ -46,6 +46,12 @@ struct NestedField {
   bool required = false;
   TypePtr type;
   std::string doc;
+  /// Column defaults (format v3): the value of rows written before the column existed, and the
+  /// value writers use when they have none. Kept as their JSON single-value text (spec Appendix
+  /// D), as read, so that a catalog hands them back unchanged; floe's own writers and readers
+  /// do not apply them (its jobs never leave a column unset nor read tables that have them).
+  std::optional<std::string> initial_default;
+  std::optional<std::string> write_default;
 
   bool operator==(const NestedField& other) const;
 };

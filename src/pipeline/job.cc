@@ -28,6 +28,14 @@ Status Job::Open() {
 
 Status Job::OpenWorkers() {
   builder_.InitCounters(&counters_);
+  const JobPlan& plan = builder_.plan();
+  const bool file = plan.source->type == SourceType::kFile;
+  Say(LogLevel::kInfo,
+      fmt::format("job {}: {} {}{}", plan.config->name, file ? plan.lanes : plan.workers,
+                  file ? "thread(s) decoding and filtering the input's line ranges, delivered "
+                         "in order"
+                       : "worker(s), each a consumer of the group with its own sinks",
+                  plan.parallelism_note.empty() ? "" : "; " + plan.parallelism_note));
   stream::JobRunnerOptions runtime;
   runtime.warn = [this](const std::string& message) { Say(LogLevel::kWarn, message); };
   runtime.info = [this](const std::string& message) { Say(LogLevel::kInfo, message); };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <thread>
 
 #include "iceberg/rest/rest_catalog.h"
 #include "pipeline/job_loader.h"
@@ -124,6 +125,62 @@ Status PlanSource(const JobConfig& config, JobPlan* plan) {
   return Status::Ok();
 }
 
+/// The number of cores (1 if unknown).
+int DefaultParallelism() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? static_cast<int>(cores) : 1;
+}
+
+/// Whether the job has a window step.
+bool HasWindow(const JobConfig& config) {
+  return std::any_of(config.transforms.begin(), config.transforms.end(),
+                     [](const stream::TransformSpec& spec) {
+                       return spec.type == stream::TransformType::kWindow;
+                     });
+}
+
+/// Why a job must run its rows through one thread, or empty: a window's groups and an upsert
+/// table's key index see every row, in order (routing rows by key is not implemented).
+std::string SingleThreadReason(const JobConfig& config) {
+  for (const SinkConfig& sink : config.sinks) {
+    if (sink.mode == SinkMode::kUpsert) return fmt::format("upsert sink '{}'", sink.name);
+  }
+  if (config.sources.front().format == RecordFormat::kDebeziumJson) return "a change stream";
+  return "";
+}
+
+/// Workers (Kafka) or lanes (files) of `plan`, with the reason when fewer than asked.
+void PlanParallelism(const JobConfig& config, bool kafka_source, JobPlan* plan) {
+  const bool set = config.parallelism > 0;
+  const int parallelism = set ? config.parallelism : DefaultParallelism();
+  if (HasWindow(config)) {
+    // One worker reads and commits; the parallelism spreads the window's group keys over as many
+    // shards, each on a thread of its own (stream/window/window_step.h).
+    plan->workers = 1;
+    plan->lanes = 1;
+    plan->window_shards = static_cast<size_t>(parallelism);
+    return;
+  }
+  std::string reason = SingleThreadReason(config);
+  if (kafka_source) {
+    plan->workers = parallelism;
+    if (set || parallelism == 1) return;
+    const bool jsonl = std::any_of(config.sinks.begin(), config.sinks.end(),
+                                   [](const auto& sink) { return sink.type == SinkType::kJsonl; });
+    if (reason.empty() && jsonl) reason = "a jsonl sink (one writer)";
+    if (reason.empty()) return;
+    plan->workers = 1;
+  } else {
+    plan->lanes = parallelism;
+    if (reason.empty() || parallelism == 1) return;
+    plan->lanes = 1;
+  }
+  plan->parallelism_note = fmt::format(
+      "one thread instead of {}: {} sees every row in order (routing rows by key to several "
+      "threads is not implemented)",
+      parallelism, reason);
+}
+
 /// <host>-<pid>: unique among the processes of a job.
 std::string DefaultInstance() {
   char host[256] = {};
@@ -189,12 +246,6 @@ Status PlanTransforms(const JobConfig& config, JobPlan* plan) {
         "the table's snapshots",
         window->label);
   }
-  if (plan->workers > 1) {
-    return NotSupported(
-        "{}: a window step runs in one worker: set job.parallelism to 1 (rows must reach the "
-        "worker that owns their key; routing them is not implemented yet)",
-        window->label);
-  }
   const EventTimeConfig& event_time = *plan->source->event_time;  // checked by the loader
   stream::window::EventTimeSpec time{
       event_time.column,
@@ -224,11 +275,8 @@ Result<JobPlan> PlanJob(const JobConfig& config) {
   const bool kafka_source = plan.source->type == SourceType::kKafka;
   if (kafka_source) {
     FLOE_ASSIGN_OR_RAISE(plan.consumer, ConsumerOptionsFor(config, *plan.source));
-    plan.workers = config.parallelism;
-  } else if (config.parallelism > 1) {
-    return NotSupported("{}: job.parallelism {} needs a kafka source (a file is read in order)",
-                        config.file, config.parallelism);
   }
+  PlanParallelism(config, kafka_source, &plan);
   FLOE_RETURN_IF_ERROR(PlanSource(config, &plan));
   FLOE_RETURN_IF_ERROR(PlanTransforms(config, &plan));
 
@@ -300,7 +348,7 @@ std::optional<std::vector<stream::SelectedColumn>> SinkColumns(const JobPlan& pl
 }
 
 stream::IcebergSinkOptions IcebergSinkOptionsFor(const JobConfig& config, const SinkConfig& sink,
-                                                 const std::string& name) {
+                                                 const std::string& name, int default_writers) {
   stream::IcebergSinkOptions options;
   options.name = name;
   options.job_id = config.name;
@@ -310,7 +358,7 @@ stream::IcebergSinkOptions IcebergSinkOptionsFor(const JobConfig& config, const 
   options.properties = sink.properties;
   options.offsets_group = config.name;
   options.data_file_prefix = stream::JobFilePrefix(config.name);
-  options.write_parallelism = sink.write_parallelism;
+  options.write_parallelism = sink.write_parallelism > 0 ? sink.write_parallelism : default_writers;
   return options;
 }
 
@@ -371,7 +419,7 @@ Result<stream::SinkSlot> JobBuilder::OpenSinkOf(const SinkConfig& config,
           fmt::format("table {} in catalog '{}'", config.table.ToString(), config.catalog);
       if (config.mode == SinkMode::kUpsert) {
         stream::IcebergUpsertSinkOptions options;
-        options.table = IcebergSinkOptionsFor(*plan_.config, config, name);
+        options.table = IcebergSinkOptionsFor(*plan_.config, config, name, plan_.lanes);
         options.primary_key = config.primary_key;
         options.equality_deletes = config.delete_mode == DeleteMode::kEquality;
         FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::IcebergUpsertSink> sink,
@@ -380,8 +428,8 @@ Result<stream::SinkSlot> JobBuilder::OpenSinkOf(const SinkConfig& config,
       }
       FLOE_ASSIGN_OR_RAISE(
           std::unique_ptr<stream::IcebergSink> sink,
-          stream::IcebergSink::Open(catalog, schema,
-                                    IcebergSinkOptionsFor(*plan_.config, config, name)));
+          stream::IcebergSink::Open(
+              catalog, schema, IcebergSinkOptionsFor(*plan_.config, config, name, plan_.lanes)));
       return stream::SinkSlot::ForTable(
           std::move(sink),
           fmt::format("table {} in catalog '{}'", config.table.ToString(), config.catalog));
@@ -419,6 +467,8 @@ Result<std::unique_ptr<stream::Source>> JobBuilder::OpenSource(
   }
   FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::FileSource> source,
                        stream::FileSource::Open(plan_.source->name, plan_.source->path, listener));
+  // Chunks of regular files own their memory, so plan_.lanes threads can prepare them at once.
+  source->set_detached(plan_.lanes > 1);
   return std::unique_ptr<stream::Source>(std::move(source));
 }
 
@@ -455,6 +505,7 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
   options.transforms = plan_.transforms;
   options.window = plan_.window;
   options.window_state_name = plan_.window_state_name;
+  options.window_shards = plan_.window_shards;
   options.event_time_column = plan_.event_time_column;
   options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
   options.event_time_units_per_micro = plan_.event_time_units_per_micro;
@@ -463,6 +514,7 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
   options.checkpoint.timeout = config.checkpoint.timeout;
   options.checkpoint.tolerable_failures = config.checkpoint.tolerable_failures;
   options.worker = index;
+  options.lanes = plan_.lanes;
   FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> runner,
                        stream::JobRunner::Make(std::move(options), std::move(sinks),
                                                std::move(dead_letter), counters));
@@ -513,6 +565,8 @@ stream::JobDescription JobBuilder::Describe() const {
     d.sinks.push_back(std::move(node));
   }
   d.workers = plan_.workers;
+  d.threads = plan_.source->type == SourceType::kKafka ? plan_.workers : plan_.lanes;
+  d.parallelism_note = plan_.parallelism_note;
   d.checkpoint_interval_ms = config.checkpoint.interval.count();
   d.tolerable_checkpoint_failures = config.checkpoint.tolerable_failures;
   if (source.event_time) d.event_time_column = source.event_time->column;

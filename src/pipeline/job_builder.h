@@ -40,12 +40,21 @@ struct JobPlan {
   /// The window step after the transforms, or nullptr; the sinks take its output schema.
   std::shared_ptr<const stream::window::WindowOperator> window;
   std::string window_state_name;
+  /// job.parallelism of a window job: one worker reads, its window's keys go to this many
+  /// shards (threads).
+  size_t window_shards = 1;
   /// The schema of the rows the sinks get.
   std::shared_ptr<const iceberg::Schema> output_schema;
   std::optional<int> event_time_column;
   int64_t max_out_of_orderness = 0;  // in the event-time column's unit
   int64_t event_time_units_per_micro = 1;
+  /// Kafka: consumers, each a JobRunner with its own sinks; files: one.
   int workers = 1;
+  /// Files: threads preparing (decoding, filtering) the file's ranges for the one worker
+  /// (JobRunnerOptions::lanes).
+  int lanes = 1;
+  /// Why the job runs on fewer threads than job.parallelism (or the cores) say; empty if not.
+  std::string parallelism_note;
   /// Kafka sources: the consumer, as the job configures it (every worker joins one group).
   kafka::ConsumerOptions consumer;
   /// format: debezium-json; the upsert sinks' primary-key columns (never null in an image).
@@ -69,9 +78,10 @@ Result<kafka::ConsumerOptions> ConsumerOptionsFor(const JobConfig& config,
 /// A Kafka sink's producer for one worker; `instance` names this process in transactional ids.
 Result<stream::KafkaSinkOptions> KafkaSinkOptionsFor(const JobPlan& plan, const SinkConfig& sink,
                                                      const std::string& instance, int worker);
-/// An Iceberg sink (or the dead-letter table) named `name`.
+/// An Iceberg sink (or the dead-letter table) named `name`; `default_writers` its encoding
+/// threads unless the sink sets write_parallelism.
 stream::IcebergSinkOptions IcebergSinkOptionsFor(const JobConfig& config, const SinkConfig& sink,
-                                                 const std::string& name);
+                                                 const std::string& name, int default_writers);
 
 /// Opens what a planned job reads and writes and makes its workers.
 /// Thread safety: one thread. Lifetime: keeps the catalogs it opened (shared with the sinks).

@@ -123,7 +123,9 @@ struct SinkConfig {
   iceberg::TableIdentifier table;
   bool create_if_missing = false;
   std::optional<ConfigText> partition_by;  // the CLI's syntax: "day(ts),bucket(16,id)"
-  int32_t write_parallelism = 1;
+  /// Iceberg: threads encoding data files; 0 (not set): a file job's threads (JobPlan::lanes),
+  /// 1 for a Kafka job (each worker has its own sink).
+  int32_t write_parallelism = 0;
   /// Iceberg: table properties; Kafka: producer properties.
   PropertyMap properties;
   std::string path;               // jsonl: a file, or "-" for stdout
@@ -142,8 +144,10 @@ struct SinkConfig {
 struct JobConfig {
   std::string name;
   std::string file;  // the job file it was loaded from
-  /// Workers of a Kafka job: consumers of one group in this process, each with its own sinks.
-  int32_t parallelism = 1;
+  /// Threads of the job; 0 (not set): the number of cores. Kafka: consumers of one group in
+  /// this process, each with its own sinks. Files: threads decoding and filtering line-aligned
+  /// ranges of the file, delivered to one set of sinks in order.
+  int32_t parallelism = 0;
   CheckpointConfig checkpoint;
   /// job.http: where the job serves its metrics, health, status and dashboard ("HOST:PORT",
   /// checked: loopback unless job.http_allow_remote); unset: no server.

@@ -179,8 +179,9 @@ std::optional<SinkCommitRecord> CheckpointCoordinator::CommitMade(SinkSlot& slot
       details.commits != slot.commits_seen || (details.commits == 0 && slot.rows_since_commit > 0);
   slot.commits_seen = details.commits;
   if (!made) return std::nullopt;
-  SinkCommitRecord record{slot.sink->name(),      checkpoint_id, NowMillis(),   details.snapshot_id,
-                          slot.rows_since_commit, details.files, details.bytes, details.attempts};
+  SinkCommitRecord record{slot.sink->name(),   checkpoint_id,          NowMillis(),
+                          details.snapshot_id, slot.rows_since_commit, details.files,
+                          details.bytes,       details.attempts,       details.conflicts};
   slot.rows_since_commit = 0;
   if (options_.telemetry != nullptr) options_.telemetry->RecordCommit(record);
   return record;

@@ -33,47 +33,22 @@ CheckpointOptions CoordinatorOptions(const JobRunnerOptions& options) {
   return checkpoint;
 }
 
-/// The line `line` of `lines`, whose first line is `first_line` (rare: only for dead letters of
-/// rows that decoded but then failed).
-std::string_view LineAt(std::string_view lines, int64_t first_line, int64_t line) {
-  size_t at = 0;
-  for (int64_t i = first_line; i < line && at < lines.size(); ++i) {
-    size_t newline = lines.find('\n', at);
-    at = newline == std::string_view::npos ? lines.size() : newline + 1;
-  }
-  std::string_view rest = lines.substr(at);
-  rest = rest.substr(0, rest.find('\n'));
-  if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
-  return rest;
-}
-
-DeadLetterSource SourceOf(const SourceChunk& chunk, int64_t offset) {
-  DeadLetterSource source;
-  source.offset = offset;
-  if (chunk.is_lines()) {
-    source.file = chunk.partition.topic;
-    source.line = offset;
-  } else {
-    source.topic = chunk.partition.topic;
-    source.partition = chunk.partition.partition;
-  }
-  return source;
-}
-
 }  // namespace
 
 JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
                      std::optional<SinkSlot> dead_letter, JobCounters* counters,
-                     RecordDecoder decoder)
+                     std::vector<ChunkPreparer> preparers)
     : options_(std::move(options)),
       coordinator_(CoordinatorOptions(options_), std::move(sinks), std::move(dead_letter),
                    counters),
       counters_(counters),
-      decoder_(std::move(decoder)),
+      preparer_(std::move(preparers.front())),
       watermarks_(options_.max_out_of_orderness_micros) {
+  for (size_t i = 1; i < preparers.size(); ++i) lane_preparers_.push_back(std::move(preparers[i]));
   for (StatefulOperator* op : options_.operators) coordinator_.Register(op);
   if (options_.window) {
-    window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name);
+    window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name,
+                                                   options_.window_shards);
     coordinator_.Register(window_.get());
   }
 }
@@ -86,9 +61,17 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
   if (options.transforms && !options.transforms->empty()) {
     filter_columns = options.transforms->FilterColumns();
   }
-  auto decoder = RecordDecoder::Make(options.source_schema, options.metadata, options.header_names,
-                                     filter_columns, options.event_time_column, options.changes);
-  if (!decoder.ok()) return decoder.status().WithContext(fmt::format("job {}", options.job_id));
+  // One preparer for this thread, and one per lane when chunks are prepared on several.
+  std::vector<ChunkPreparer> preparers;
+  const int lanes = options.lanes > 1 ? options.lanes : 0;
+  for (int i = 0; i <= lanes; ++i) {
+    auto decoder =
+        RecordDecoder::Make(options.source_schema, options.metadata, options.header_names,
+                            filter_columns, options.event_time_column, options.changes);
+    if (!decoder.ok()) return decoder.status().WithContext(fmt::format("job {}", options.job_id));
+    preparers.emplace_back(std::move(decoder).value(), options.transforms,
+                           options.event_time_column);
+  }
   for (const SinkSlot& slot : sinks) {
     if (!counters->written.contains(slot.sink->name())) {
       return InvalidArgument("job {}: no counter for sink '{}'", options.job_id, slot.sink->name());
@@ -96,7 +79,7 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
   }
   return std::unique_ptr<JobRunner>(new JobRunner(std::move(options), std::move(sinks),
                                                   std::move(dead_letter), counters,
-                                                  std::move(decoder).value()));
+                                                  std::move(preparers)));
 }
 
 std::optional<int64_t> JobRunner::watermark() const {
@@ -118,12 +101,9 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
     positions_.erase(partition);
     auto found = start_at->find(partition);
     if (found != start_at->end()) positions_[partition] = found->second;
-    if (window_) {
-      window_->op().Assign(partition, NowMillis(), &window_->state());
-      // A partition read from its start on every run (stdin, a pipe): none of its rows are in
-      // the restored state, whatever offsets it lists.
-      if (!resumable(partition)) window_->state().partitions[partition].next_offset = 0;
-    }
+    // A partition read from its start on every run (stdin, a pipe): none of its rows are in
+    // the restored state, whatever offsets it lists.
+    if (window_) window_->Assign(partition, NowMillis(), !resumable(partition));
   }
   return Status::Ok();
 }
@@ -152,8 +132,8 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
     // split them. Until rows are repartitioned by key (a Kafka topic of the job's), stop.
     return NotSupported(
         "{} partition(s) of a job with a window step moved to another member of the consumer "
-        "group: a window job runs in one process with job.parallelism 1 for now (repartitioning "
-        "by key across processes is not implemented)",
+        "group: a window job runs in one process for now (job.parallelism spreads its keys over "
+        "threads; repartitioning by key across processes is not implemented)",
         partitions.size());
   }
   // Commit what is held for them while they are still ours (a lost partition may already be
@@ -173,13 +153,6 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
   }
   coordinator_.Forget(partitions);
   return Status::Ok();
-}
-
-std::string_view JobRunner::RawRecord(const SourceChunk& chunk, int64_t offset) const {
-  if (chunk.is_lines()) return LineAt(chunk.lines, chunk.first_line, offset);
-  auto found = std::lower_bound(chunk.offsets.begin(), chunk.offsets.end(), offset);
-  if (found == chunk.offsets.end() || *found != offset) return {};
-  return chunk.payloads[found - chunk.offsets.begin()];
 }
 
 Status JobRunner::WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection) {
@@ -207,66 +180,44 @@ Status JobRunner::WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection se
 }
 
 Status JobRunner::Process(const SourceChunk& chunk) {
-  RecordBatch batch;
-  FLOE_RETURN_IF_ERROR(decoder_.Decode(chunk, &batch));
-  const int64_t good = static_cast<int64_t>(batch.offsets.size());
-  const int64_t bad =
-      static_cast<int64_t>(decoder_.errors().size() + decoder_.invalid_changes().size());
-  counters_->tombstones += decoder_.tombstones();
-  counters_->records_in += good + bad;
+  FLOE_RETURN_IF_ERROR(preparer_.Prepare(chunk, source_ ? source_->name() : "", &prepared_));
+  return Deliver(chunk, prepared_);
+}
+
+Status JobRunner::Deliver(const SourceChunk& chunk, PreparedChunk& prepared) {
+  counters_->tombstones += prepared.tombstones;
+  counters_->records_in += prepared.records;
   counters_->bytes_in += static_cast<int64_t>(chunk.bytes);
-
-  // Lineage: the batch's partition travels as (topic, partition) in its position.
-  SourcePosition position{source_ ? source_->name() : "", chunk.partition.topic,
-                          chunk.partition.partition};
-  DeadLetterBuilder dead_letters(position);
-  const auto dead_letter = [&](DeadLetterType type, std::string_view message, std::string_view raw,
-                               int64_t offset) {
-    dead_letters.Add(type, message, raw, SourceOf(chunk, offset));
-    if (options_.telemetry != nullptr) {
+  if (options_.telemetry != nullptr) {
+    for (const DeadLetterNote& note : prepared.notes) {
       const std::string where = chunk.is_lines()
-                                    ? fmt::format("{}:{}", chunk.partition.topic, offset)
-                                    : fmt::format("{}@{}", chunk.partition.ToString(), offset);
-      options_.telemetry->RecordDeadLetter({NowMillis(), type, std::string(message), where});
+                                    ? fmt::format("{}:{}", chunk.partition.topic, note.offset)
+                                    : fmt::format("{}@{}", chunk.partition.ToString(), note.offset);
+      options_.telemetry->RecordDeadLetter({NowMillis(), note.type, note.message, where});
     }
-  };
-  for (const json::RecordError& error : decoder_.errors()) {
-    DeadLetterType type = error.type == json::RecordErrorType::kDeserialization
-                              ? DeadLetterType::kDeserialization
-                              : DeadLetterType::kValidation;
-    dead_letter(type, error.message, error.raw, error.position);
   }
-  for (const InvalidChange& invalid : decoder_.invalid_changes()) {
-    dead_letters.Add(DeadLetterType::kInvalidChange, invalid.message, invalid.raw,
-                     SourceOf(chunk, invalid.position));
-  }
-
-  batch.position = position;
   if (options_.event_time_column) {
-    counters_->late_rows +=
-        watermarks_.Observe(chunk.partition, batch.columns[*options_.event_time_column],
-                            Selection::All(batch.num_rows()));
+    counters_->late_rows += watermarks_.Observe(chunk.partition, prepared.event_times,
+                                                Selection::All(prepared.event_times.size()));
+  }
+  counters_->filtered_out += prepared.filtered;
+  counters_->dead_lettered += prepared.dead_lettered;
+  FLOE_RETURN_IF_ERROR(prepared.status);
+
+  RecordBatch& batch = prepared.batch;
+  const Selection selection = prepared.selection;
+  counters_->passed += static_cast<int64_t>(selection.count);
+  if (window_) {
+    if (!prepared.dead_letters) prepared.dead_letters.emplace(batch.position);
+    FLOE_RETURN_IF_ERROR(DeliverToWindow(batch, selection, chunk, &*prepared.dead_letters));
+  } else {
+    for (SinkSlot& slot : coordinator_.sinks()) {
+      FLOE_RETURN_IF_ERROR(WriteTo(slot, batch, selection));
+    }
   }
 
-  RowSet rows;
-  failed_.clear();
-  int64_t filtered = 0;
-  Status status = Status::Ok();
-  if (options_.transforms && !options_.transforms->empty()) {
-    status = options_.transforms->Apply(&batch, &rows, eval_, &failed_, &filtered);
-  }
-  counters_->filtered_out += filtered;
-  for (const RowError& error : failed_) {
-    const int64_t offset = batch.offsets[error.row];
-    dead_letter(DeadLetterType::kTransformation, error.message, RawRecord(chunk, offset), offset);
-  }
-  counters_->dead_lettered += bad + static_cast<int64_t>(failed_.size());
-  if (status.ok()) status = Deliver(batch, rows, chunk, &dead_letters);
-  decoder_.Recycle(batch);
-  FLOE_RETURN_IF_ERROR(status);
-
-  if (dead_letters.size() > 0) {
-    RecordBatch letters = dead_letters.Take();
+  if (prepared.dead_letters && prepared.dead_letters->size() > 0) {
+    RecordBatch letters = prepared.dead_letters->Take();
     SinkSlot* dead_letter = coordinator_.dead_letter();
     if (dead_letter == nullptr) {
       return InvalidArgument(
@@ -282,21 +233,40 @@ Status JobRunner::Process(const SourceChunk& chunk) {
   return Status::Ok();
 }
 
-Status JobRunner::Deliver(RecordBatch& batch, const RowSet& rows, const SourceChunk& chunk,
-                          DeadLetterBuilder* dead_letters) {
-  const Selection selection = decoder_.Materialize(&batch, rows.selection(batch.num_rows()));
-  counters_->passed += static_cast<int64_t>(selection.count);
-  if (window_) return DeliverToWindow(batch, selection, chunk, dead_letters);
-  for (SinkSlot& slot : coordinator_.sinks()) {
-    FLOE_RETURN_IF_ERROR(WriteTo(slot, batch, selection));
+Status JobRunner::Handle(SourceChunk& chunk, ChunkLanes* lanes) {
+  if (lanes != nullptr && chunk.keep_alive != nullptr) {
+    lanes->Submit();  // delivered in order by DeliverOldest
+    return Status::Ok();
   }
-  return Status::Ok();
+  // Stdin or a pipe: its chunk is valid until the next read, so it is processed here, after
+  // every chunk read before it.
+  if (lanes != nullptr && !said_unsplit_ && options_.info) {
+    said_unsplit_ = true;
+    options_.info(
+        fmt::format("worker {}: {} cannot be split (not a regular file): read on one "
+                    "thread",
+                    options_.worker, chunk.partition.topic));
+  }
+  while (lanes != nullptr && lanes->pending() > 0) FLOE_RETURN_IF_ERROR(DeliverOldest(*lanes));
+  const Clock::time_point begin = Clock::now();
+  Status processed = Process(chunk);
+  MarkRecords(begin, Clock::now());
+  return processed;
+}
+
+Status JobRunner::DeliverOldest(ChunkLanes& lanes) {
+  const Clock::time_point begin = Clock::now();
+  ChunkLanes::Done done = lanes.Oldest();
+  Status delivered = done.status.ok() ? Deliver(done.chunk, done.prepared) : done.status;
+  lanes.Release();
+  MarkRecords(begin, Clock::now());
+  return delivered;
 }
 
 Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
                                   const SourceChunk& chunk, DeadLetterBuilder* dead_letters) {
   dropped_.clear();
-  window_->op().Accumulate(batch, selection, NowMillis(), &window_->state(), &dropped_);
+  window_->Accumulate(batch, selection, NowMillis(), &dropped_);
   for (const window::DroppedRow& row : dropped_) {
     const int64_t offset = batch.offsets[row.row];
     const bool late = row.reason == window::DropReason::kLate;
@@ -304,7 +274,7 @@ Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
                       late ? "every window of the record had fired (its event time is behind the "
                              "watermark by more than allowed_lateness)"
                            : "the event time is null: the record belongs to no window",
-                      RawRecord(chunk, offset), SourceOf(chunk, offset));
+                      RawRecord(chunk, offset), DeadLetterSourceOf(chunk, offset));
   }
   counters_->dead_lettered += static_cast<int64_t>(dropped_.size());
   return FireWindows(false);
@@ -312,8 +282,7 @@ Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
 
 Status JobRunner::FireWindows(bool all) {
   RecordBatch out = window_->op().NewOutput();
-  const size_t emitted = all ? window_->op().FireAll(&window_->state(), &out)
-                             : window_->op().Fire(NowMillis(), &window_->state(), &out);
+  const size_t emitted = all ? window_->FireAll(&out) : window_->Fire(NowMillis(), &out);
   if (emitted == 0) return Status::Ok();
   for (SinkSlot& slot : coordinator_.sinks()) {
     FLOE_RETURN_IF_ERROR(WriteTo(slot, out, Selection::All(out.num_rows())));
@@ -377,13 +346,21 @@ void JobRunner::ReportProgress() {
 Status JobRunner::Run() {
   if (!source_) return InvalidArgument("job {}: no source", options_.job_id);
   Status status = coordinator_.Start();
+  std::optional<ChunkLanes> lanes;
+  if (!lane_preparers_.empty()) lanes.emplace(std::move(lane_preparers_), source_->name());
   const Clock::time_point started = Clock::now();
   Clock::time_point last_record = started;
   Clock::time_point last_report = started;
-  SourceChunk chunk;
+  SourceChunk own_chunk;
   bool source_ended = false;
   while (status.ok() && !options_.stop.stop_requested()) {
-    auto more = source_->Next(options_.poll_timeout, &chunk);
+    SourceChunk* chunk = lanes ? lanes->Free() : &own_chunk;
+    if (chunk == nullptr) {  // every lane's slots are full: the oldest goes on first
+      status = DeliverOldest(*lanes);
+      last_record = Clock::now();
+      continue;
+    }
+    auto more = source_->Next(options_.poll_timeout, chunk);
     if (!more.ok()) {
       status = more.status().WithContext(fmt::format("source '{}'", source_->name()));
       break;
@@ -398,12 +375,11 @@ Status JobRunner::Run() {
       assigned_since_poll_ = false;
       last_record = now;
     }
-    counters_->skipped += chunk.skipped;
-    if (!chunk.empty()) {
-      status = Process(chunk);
+    counters_->skipped += chunk->skipped;
+    if (!chunk->empty()) {
+      status = Handle(*chunk, lanes ? &*lanes : nullptr);
       if (!status.ok()) break;
       last_record = Clock::now();
-      MarkRecords(now, last_record);
     } else if (Idle(now, last_record, &status) || !status.ok()) {
       break;
     } else if (window_) {
@@ -421,6 +397,9 @@ Status JobRunner::Run() {
       CheckpointDone();
     }
   }
+  // What was read is delivered, also when stopping: it is in memory already.
+  while (status.ok() && lanes && lanes->pending() > 0) status = DeliverOldest(*lanes);
+  lanes.reset();
   closing_ = true;
   // The end of a bounded input closes every window; an unbounded one keeps them in its state
   // for the next run, unless asked to drain.

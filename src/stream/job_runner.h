@@ -4,7 +4,8 @@
 // transforms → sinks, with bad records to the dead-letter sink; its CheckpointCoordinator
 // commits every sink at each checkpoint together with the source offsets its output covers
 // (DESIGN.md "Exactly once"). A job runs one worker per thread; Kafka workers of one group share
-// the partitions, each with its own sinks.
+// the partitions, each with its own sinks. A file job's one worker may prepare (decode, filter)
+// the file's ranges on `lanes` threads (ChunkLanes) and deliver them to its sinks in read order.
 
 #include <chrono>
 #include <functional>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "stream/checkpoint_coordinator.h"
+#include "stream/chunk_lanes.h"
+#include "stream/chunk_preparer.h"
 #include "stream/expr/transform_chain.h"
 #include "stream/job_counters.h"
 #include "stream/sink/dead_letter.h"
@@ -51,6 +54,8 @@ struct JobRunnerOptions {
   /// own state, which joins the checkpoints as `window_state_name`. Its output goes to the sinks.
   std::shared_ptr<const window::WindowOperator> window;
   std::string window_state_name;
+  /// The window's keys are spread over this many shards, each on its own thread (WindowStep).
+  size_t window_shards = 1;
   /// When an unbounded source stops (a signal, stop_when_idle), fire every open window
   /// (`floe run --drain`); else they stay in the committed state for the next run. At the end
   /// of a bounded source they always fire.
@@ -76,6 +81,10 @@ struct JobRunnerOptions {
   std::chrono::milliseconds poll_timeout{std::chrono::milliseconds(200)};
   /// Change streams (format: debezium-json): see RecordDecoder.
   ChangeStreamOptions changes;
+  /// Threads that decode and filter the chunks that own their memory (a detached file
+  /// source's): chunks are prepared on this many threads and reach the sinks in read order on
+  /// the runner's. 1: everything on the runner's thread.
+  int lanes = 1;
 };
 
 /// Thread safety: one thread runs a worker; `counters` may be shared by workers.
@@ -106,18 +115,24 @@ class JobRunner final : public PartitionListener {
 
  private:
   JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
-            std::optional<SinkSlot> dead_letter, JobCounters* counters, RecordDecoder decoder);
+            std::optional<SinkSlot> dead_letter, JobCounters* counters,
+            std::vector<ChunkPreparer> preparers);
 
+  /// Prepares and delivers one chunk on this thread.
   Status Process(const SourceChunk& chunk);
-  /// Sends the rows of `rows` that passed to every sink (after late materialisation), or
-  /// through the window step, whose late rows become dead letters.
-  Status Deliver(RecordBatch& batch, const RowSet& rows, const SourceChunk& chunk,
-                 DeadLetterBuilder* dead_letters);
+  /// What depends on the order of the chunks: the counters, event time, the rows that passed
+  /// to every sink or through the window step (whose late rows become dead letters), the dead
+  /// letters, the partition's position.
+  Status Deliver(const SourceChunk& chunk, PreparedChunk& prepared);
+  /// Hands a chunk the source just filled on: to a lane when it owns its memory, else (after
+  /// the lanes' pending chunks) through Process.
+  Status Handle(SourceChunk& chunk, ChunkLanes* lanes);
+  /// Delivers the oldest chunk the lanes hold, once prepared.
+  Status DeliverOldest(ChunkLanes& lanes);
   Status DeliverToWindow(const RecordBatch& batch, Selection selection, const SourceChunk& chunk,
                          DeadLetterBuilder* dead_letters);
   /// Emits the windows the watermark has passed (all of them when `all`) to every sink.
   Status FireWindows(bool all);
-  std::string_view RawRecord(const SourceChunk& chunk, int64_t offset) const;
   /// Writes the rows of `selection` that the sink has not committed yet (dedup by offset).
   Status WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection);
   /// A checkpoint through the coordinator; once it succeeded the source hears of it.
@@ -140,14 +155,15 @@ class JobRunner final : public PartitionListener {
   CheckpointCoordinator coordinator_;
   JobCounters* counters_;
   std::unique_ptr<Source> source_;
-  RecordDecoder decoder_;  // decode, envelope columns, late materialisation
-  EvalContext eval_;
+  ChunkPreparer preparer_;  // decode, transforms, late materialisation on this thread
+  PreparedChunk prepared_;
+  std::vector<ChunkPreparer> lane_preparers_;  // options_.lanes of them when above 1
   WatermarkTracker watermarks_;
   OffsetMap positions_;  // per partition read: the next offset not yet handed to the sinks
-  std::vector<RowError> failed_;
   std::unique_ptr<window::WindowStep> window_;  // this worker's window step, or nullptr
   std::vector<window::DroppedRow> dropped_;
-  bool closing_ = false;  // the run is ending: revoked partitions are not another member's
+  bool said_unsplit_ = false;  // the note that an input cannot be split went out
+  bool closing_ = false;       // the run is ending: revoked partitions are not another member's
   bool assigned_since_poll_ = false;  // OnAssigned ran: the idle clock starts again
   bool ever_assigned_ = false;
 };

@@ -68,6 +68,7 @@ void JobTelemetry::RecordCheckpoint(const CheckpointRecord& checkpoint) {
 void JobTelemetry::RecordCommit(const SinkCommitRecord& commit) {
   std::lock_guard lock(mutex_);
   commit_retries_ += std::max(0, commit.attempts - 1);
+  commit_conflicts_ += commit.conflicts;
   last_commits_[commit.sink] = commit;
   SinkTotals& totals = sink_totals_[commit.sink];
   ++totals.commits;
@@ -147,6 +148,7 @@ TelemetrySnapshot JobTelemetry::Snapshot() const {
   snapshot.failures_in_a_row = failures_in_a_row_;
   snapshot.last_success_ms = last_success_ms_;
   snapshot.commit_retries = commit_retries_;
+  snapshot.commit_conflicts = commit_conflicts_;
   return snapshot;
 }
 

@@ -41,6 +41,10 @@ struct JobDescription {
   std::vector<JobNode> transforms;
   std::vector<JobNode> sinks;  // in the job's order, the dead-letter sink last
   int workers = 1;
+  /// Threads reading the input: Kafka workers, or the lanes a file's ranges are prepared on.
+  int threads = 1;
+  /// Why fewer threads than job.parallelism (or the cores) say; empty if not.
+  std::string parallelism_note;
   int64_t checkpoint_interval_ms = 0;
   int32_t tolerable_checkpoint_failures = 0;
   std::optional<std::string> event_time_column;
@@ -67,7 +71,8 @@ struct SinkCommitRecord {
   int64_t rows = 0;
   int64_t files = 0;
   int64_t bytes = 0;
-  int attempts = 1;  // more than one: the commit lost races and was retried
+  int attempts = 1;   // more than one: the commit lost races and was retried
+  int conflicts = 0;  // attempts the catalog refused as conflicts (409: the table had moved)
 };
 
 /// What a sink committed over the run.
@@ -120,6 +125,7 @@ struct TelemetrySnapshot {
   int32_t failures_in_a_row = 0;
   std::optional<int64_t> last_success_ms;
   int64_t commit_retries = 0;    // attempts beyond the first, over every commit
+  int64_t commit_conflicts = 0;  // attempts refused as conflicts, over every commit
   int64_t unknown_outcomes = 0;  // commits whose outcome was unknown
   int64_t started_ms = 0;
 };
@@ -183,6 +189,7 @@ class JobTelemetry {
   int32_t failures_in_a_row_ = 0;
   std::optional<int64_t> last_success_ms_;
   int64_t commit_retries_ = 0;
+  int64_t commit_conflicts_ = 0;
 };
 
 }  // namespace floe::stream

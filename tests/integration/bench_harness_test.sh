@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh (issue 8's side-by-side benchmark) works end to end: `--quick` writes a JSON file
+# bench/run.sh (issue 8's side-by-side benchmark) works end to end: `--smoke` writes a JSON file
 # with every case and figure, all positive; the limit programs count what `wc` counts and reject a
 # bad file; the report replaces only the marked section of a markdown file; bad options are
 # refused clearly. Speed is not judged here: other tests run at the same time.
@@ -24,11 +24,11 @@ printf '{"a":"b"}\n{"a":1}\n' >"$WORK/bad.jsonl"
 expect_error "parse_limit: record 2 field 'a'" "$LIMITS/parse_limit" "$WORK/bad.jsonl"
 expect_error "cannot open $WORK/missing.jsonl" "$LIMITS/read_limit" "$WORK/missing.jsonl"
 
-# The quick run: every case, every figure.
-bash "$RUN" --quick --no-write --floe "$FLOE" --limits "$LIMITS" --json "$WORK/results.json" \
-  >"$WORK/out.txt" 2>"$WORK/err.txt" || { cat "$WORK/err.txt" >&2; fail "bench/run.sh --quick failed"; }
+# The smoke run: every case, every figure.
+bash "$RUN" --smoke --no-write --floe "$FLOE" --limits "$LIMITS" --json "$WORK/results.json" \
+  >"$WORK/out.txt" 2>"$WORK/err.txt" || { cat "$WORK/err.txt" >&2; fail "bench/run.sh --smoke failed"; }
 grep -q '^floe / DuckDB ' "$WORK/out.txt" || fail "no ratio table in the output: $(cat "$WORK/out.txt")"
-pass "bench/run.sh --quick ran"
+pass "bench/run.sh --smoke ran"
 node - "$WORK/results.json" <<'JS' || fail "results.json lacks figures"
 const results = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'))
 const problems = []
@@ -57,7 +57,7 @@ for (const [key, value] of Object.entries({ ...results.machine, ...results.versi
   if (value === undefined || value === '' || value === 'unknown' || Number.isNaN(value)) problems.push(`${key} = ${value}`)
 }
 positive('threads', results.threads)
-if (results.quick !== true || results.messages !== 200000) problems.push('not a --quick run of 200000 messages')
+if (results.quick !== true || results.messages !== 200000) problems.push('not a --smoke run of 200000 messages')
 if (problems.length) { console.error(problems.join('\n')); process.exit(1) }
 console.log(`results.json: ${cases.length} cases, every figure positive`)
 JS
@@ -90,7 +90,7 @@ expect_error "unknown option '--fast' \(see bench/run.sh --help\)" bash "$RUN" -
 expect_error "counts must be positive integers, got 'many'" bash "$RUN" --messages many
 expect_error "no read_limit in $WORK \(build: cmake" bash "$RUN" --floe "$FLOE" --limits "$WORK"
 expect_error "--runs needs a value" bash "$RUN" --runs
-bash "$RUN" --help | grep -q -- '--quick' || fail "--help does not list --quick"
+bash "$RUN" --help | grep -q -- '--smoke' || fail "--help does not list --smoke"
 pass "--help lists the options"
 
 echo "bench_harness_test: $checks checks passed"

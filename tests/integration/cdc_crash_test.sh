@@ -5,47 +5,12 @@
 # finishes. Afterwards the current-state table equals the generator's final state exactly and the
 # audit table holds every change once, as the outside readers see them.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/cdc_lib.sh"
 JOB=$WORK/cdc.yaml
-
-cat >"$JOB" <<'EOF'
-job:
-  name: cdc
-catalogs:
-  local:
-    type: sql
-    warehouse: ${WAREHOUSE}
-sources:
-  users:
-    type: file
-    path: ${INPUT_PATH}
-    format: debezium-json
-    schema: [{name: user_id, type: long}, {name: name, type: string}, {name: email, type: string}, {name: region, type: string}, {name: updated_at, type: timestamptz}]
-sinks:
-  current:
-    type: iceberg
-    catalog: local
-    table: streaming.users_current
-    mode: upsert
-    primary_key: [user_id]
-    partition_by: region
-    create_if_missing: true
-  audit:
-    type: iceberg
-    catalog: local
-    table: streaming.users_audit
-    mode: append
-    columns: [user_id, name, email, updated_at, {name: op, metadata: cdc_op}, {name: changed_at, metadata: cdc_ts}]
-    create_if_missing: true
-dead_letter:
-  type: iceberg
-  catalog: local
-  table: streaming.users_dead
-  create_if_missing: true
-EOF
+cdc_job "$JOB"
 
 # About 4 MiB of changes: four chunks, so four checkpoints a run.
-python3 "$SOURCE_DIR/tests/integration/cdc_gen.py" --out "$WORK" --files 4 --keys 2000 \
-  --changes 6000 --seed 31 >"$WORK/gen.json"
+cdc_gen --files 4 --keys 2000 --changes 6000 --seed 31
 cat "$WORK"/changes-{1,2,3,4}.jsonl >"$WORK/changes.jsonl"
 
 # run NAME [VAR=VALUE...]: prints the exit code.

@@ -5,65 +5,24 @@
 # run (= one checkpoint) per file. The upsert table must equal the generator's final state in the
 # outside readers (DuckDB and icebird apply the position deletes), and in PyIceberg when the peers
 # are installed; the audit table must hold every valid change once; the bad records are dead
-# letters of their kind and change nothing; a replay of a committed file changes nothing. (A
-# foreign rewrite is tested in tests/unit/stream/sink/iceberg_upsert_sink_test.cc.)
+# letters of their kind and change nothing; a replay of a committed file changes nothing; a
+# foreign rewrite (PyIceberg overwrites the table with its live rows before the last file) leaves
+# the last upserts exact; Iceberg Java reads the current table too.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/cdc_lib.sh"
 W=$WORK/warehouse
 JOB=$WORK/cdc.yaml
-
-cat >"$JOB" <<'EOF'
-job:
-  name: cdc
-catalogs:
-  local:
-    type: sql
-    warehouse: ${WAREHOUSE}
-sources:
-  users:
-    type: file
-    path: ${INPUT_PATH}
-    format: debezium-json
-    schema: [{name: user_id, type: long}, {name: name, type: string}, {name: email, type: string}, {name: region, type: string}, {name: updated_at, type: timestamptz}]
-sinks:
-  current:
-    type: iceberg
-    catalog: local
-    table: streaming.users_current
-    mode: upsert
-    primary_key: [user_id]
-    partition_by: region
-    create_if_missing: true
-  audit:
-    type: iceberg
-    catalog: local
-    table: streaming.users_audit
-    mode: append
-    columns: [user_id, name, email, updated_at, {name: op, metadata: cdc_op}, {name: changed_at, metadata: cdc_ts}]
-    create_if_missing: true
-dead_letter:
-  type: iceberg
-  catalog: local
-  table: streaming.users_dead
-  create_if_missing: true
-EOF
+cdc_job "$JOB"
 
 files=4
-python3 "$SOURCE_DIR/tests/integration/cdc_gen.py" --out "$WORK" --files $files --keys 300 \
-  --changes 1500 >"$WORK/gen.json"
+cdc_gen --files $files --keys 300 --changes 1500
 read -r changes bad tombstones live < <(python3 -c '
 import json,sys; g=json.load(open(sys.argv[1])); print(g["changes"], g["bad"], g["tombstones"], g["live"])' "$WORK/gen.json")
 echo "generated: $changes changes, $bad bad, $tombstones tombstones, $live live keys"
 
-run_job() {  # run_job NAME INPUT
-  WAREHOUSE=$W INPUT_PATH=$2 "$FLOE" run "$JOB" >"$WORK/run-$1.txt" 2>"$WORK/run-$1.err" || {
-    cat "$WORK/run-$1.err" >&2
-    fail "floe run ($1) failed"
-  }
-}
-
 dead=0
 for n in $(seq 1 $files); do
-  run_job "$n" "$WORK/changes-$n.jsonl"
+  cdc_run "$n" "$WORK/changes-$n.jsonl"
   d=$(summary_field "$n" dead_lettered)
   dead=$((dead + d))
 done
@@ -71,6 +30,7 @@ done
 pass "every bad record is a dead letter ($dead)"
 
 verify "$W" streaming.users_current "$WORK/expected-current.jsonl"
+check_table_peers "$W" streaming.users_current "$WORK/expected-current.jsonl" java
 verify "$W" streaming.users_audit "$WORK/expected-audit.jsonl"
 
 meta=$(metadata_location "$W" streaming.users_dead)
@@ -89,9 +49,12 @@ node -e '
 ' "$WORK/dead.jsonl" >"$WORK/dead-types.txt" || fail "dead letters: $(cat "$WORK/dead-types.txt")"
 pass "dead letters by type: $(cat "$WORK/dead-types.txt")"
 
-# Every checkpoint its own snapshot: one per run in the current table (iceberg#10431).
-snapshots=$("$FLOE" --warehouse "$W" table history streaming.users_current | tail -n +2 | wc -l)
-[ "$snapshots" = "$files" ] || fail "users_current has $snapshots snapshots, expected $files"
+# Every checkpoint its own snapshot: one per run in the current table (iceberg#10431), besides
+# PyIceberg's.
+snapshots=$("$FLOE" --warehouse "$W" table describe streaming.users_current --json | node -e '
+  let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(
+    JSON.parse(s).metadata.snapshots.filter(x => x.summary["floe.job-id"] === "cdc").length))')
+[ "$snapshots" = "$files" ] || fail "users_current has $snapshots snapshots of floe, expected $files"
 pass "one snapshot per checkpoint ($snapshots)"
 summary=$("$FLOE" --warehouse "$W" table describe streaming.users_current --json)
 echo "$summary" | node -e '
@@ -110,7 +73,7 @@ pass "overwrite snapshots with position deletes, identifier-field-ids [1], the k
 
 # A replay of a committed file changes nothing in any table.
 before=$(current_snapshot "$W" streaming.users_current)
-run_job replay "$WORK/changes-2.jsonl"
+cdc_run replay "$WORK/changes-2.jsonl"
 [ "$(summary_field replay written)" = 0 ] || fail "the replay wrote $(summary_field replay written) rows"
 [ "$(current_snapshot "$W" streaming.users_current)" = "$before" ] || fail "the replay made a snapshot"
 verify "$W" streaming.users_current "$WORK/expected-current.jsonl"
@@ -131,4 +94,20 @@ if [ -f "$PEERS/pyiceberg.sh" ] && bash "$PEERS/pyiceberg.sh" install >"$WORK/py
 else
   echo "skip: PyIceberg peer not available (tests/peers/pyiceberg.sh install)"
 fi
+# A foreign rewrite, in a warehouse of its own: PyIceberg replaces every data file of the current
+# table with files of its own holding the live rows in another order before the last file. The
+# job's key index points into removed files: it must be rebuilt, and the last upserts stay exact.
+# (Judged by PyIceberg and Iceberg Java: verify-table's avsc refuses PyIceberg's manifests, whose
+# snapshot ids exceed 2^53, "potential precision loss".)
+W=$WORK/rewritten
+for n in $(seq 1 $files); do
+  if [ "$n" = "$files" ]; then
+    rewritten=$(bash "$SOURCE_DIR/tests/peers/pyiceberg.sh" rewrite --sql "$W/catalog.db" \
+      --warehouse "$W" streaming.users_current 2>"$WORK/rewrite.err") ||
+      { cat "$WORK/rewrite.err" >&2; fail "PyIceberg could not rewrite users_current"; }
+  fi
+  cdc_run "rewritten-$n" "$WORK/changes-$n.jsonl"
+done
+check_table_peers "$W" streaming.users_current "$WORK/expected-current.jsonl" pyiceberg,java
+pass "after PyIceberg rewrote users_current behind the job's back ($rewritten rows), the last upserts are exact"
 echo "cdc_test: $checks checks passed"

@@ -49,24 +49,15 @@ feed() {
   ) &
 }
 
-# start_job NAME TAG GROUP [VAR=VALUE...]: one floe process of the job in the background, its
-# output in $WORK/NAME-TAG.{out,err}; sets JOB_PID. (A subshell waits for it and keeps its exit
-# code, so that the shell prints no "Killed" line for each SIGKILL.)
-start_job() {
-  local name=$1 tag=$2 group=$3
-  shift 3
+# spawn NAME TAG CMD...: runs CMD in the background, its output in $WORK/NAME-TAG.{out,err};
+# sets JOB_PID. (A subshell waits for it and keeps its exit code, so that the shell prints no
+# "Killed" line for each SIGKILL.)
+spawn() {
+  local name=$1 tag=$2
+  shift 2
   rm -f "$WORK/$name-$tag.pid" "$WORK/$name-$tag.code"
   (
-    env WAREHOUSE="$WORK/$name-warehouse" GROUP_ID="$group" CHECKPOINT_INTERVAL=1s "$@" \
-      "$FLOE" run "$JOB" --stop-when-idle "${IDLE:-30s}" \
-      --set "sources.messages.properties.topics=$name-in" \
-      --set "sources.messages.properties.session.timeout.ms=6000" \
-      --set "sources.messages.properties.heartbeat.interval.ms=500" \
-      --set "sinks.output.topic=$name-out" \
-      --set "sinks.output.properties.transactional=true" \
-      --set "sinks.output.properties.transaction.timeout.ms=10000" \
-      --set "job.checkpoint.timeout=2s" --set "job.checkpoint.tolerable_failures=0" \
-      >"$WORK/$name-$tag.out" 2>"$WORK/$name-$tag.err" &
+    "$@" >"$WORK/$name-$tag.out" 2>"$WORK/$name-$tag.err" &
     echo $! >"$WORK/$name-$tag.pid.tmp"
     mv "$WORK/$name-$tag.pid.tmp" "$WORK/$name-$tag.pid"
     code=0
@@ -75,6 +66,22 @@ start_job() {
   ) 2>/dev/null &
   until [ -e "$WORK/$name-$tag.pid" ]; do sleep 0.05; done
   JOB_PID=$(cat "$WORK/$name-$tag.pid")
+}
+
+# start_job NAME TAG GROUP [VAR=VALUE...]: one floe process of the job in the background
+# (spawn).
+start_job() {
+  local name=$1 tag=$2 group=$3
+  shift 3
+  spawn "$name" "$tag" env WAREHOUSE="$WORK/$name-warehouse" GROUP_ID="$group" \
+    CHECKPOINT_INTERVAL=1s "$@" "$FLOE" run "$JOB" --stop-when-idle "${IDLE:-30s}" \
+    --set "sources.messages.properties.topics=$name-in" \
+    --set "sources.messages.properties.session.timeout.ms=6000" \
+    --set "sources.messages.properties.heartbeat.interval.ms=500" \
+    --set "sinks.output.topic=$name-out" \
+    --set "sinks.output.properties.transactional=true" \
+    --set "sinks.output.properties.transaction.timeout.ms=10000" \
+    --set "job.checkpoint.timeout=2s" --set "job.checkpoint.tolerable_failures=0"
 }
 
 # finish NAME TAG PID: waits for the process; it must have ended by SIGKILL (137, ours or a

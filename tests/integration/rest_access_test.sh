@@ -124,32 +124,8 @@ expect_status 201 PUT /api/management/v1/catalogs/lakehouse/catalog-roles/raw_re
   '{"grant": {"type": "table", "namespace": ["raw_messages"], "tableName": "filtered_messages", "privilege": "TABLE_WRITE_DATA"}}' >/dev/null
 "$FLOE" gen --count 3000 --seed 7 --match-ratio 0.3 --bad-ratio 0 \
   --output "$WORK/in.jsonl" --expect-out "$WORK/expected.jsonl" 2>"$WORK/gen.txt"
-cat >"$WORK/job.yaml" <<YAML
-job: {name: alice-job, checkpoint: {interval: 1s}}
-catalogs:
-  lakehouse:
-    type: rest
-    uri: $BASE/api/catalog
-    credential: \${ALICE_CREDENTIAL}
-    warehouse: lakehouse
-    scope: PRINCIPAL_ROLE:ALL
-sources:
-  messages:
-    type: file
-    path: $WORK/in.jsonl
-    format: json
-    schema:
-      - {name: account_id, type: string}
-      - {name: message_id, type: string}
-      - {name: message_body, type: string}
-      - {name: correlation_id, type: string}
-      - {name: message_status, type: string}
-      - {name: timestamp, type: timestamptz}
-transforms:
-  - filter: {where: "lower(message_body) LIKE '%gun%'"}
-sinks:
-  filtered: {type: iceberg, catalog: lakehouse, table: raw_messages.filtered_messages}
-YAML
+write_seed_job "$WORK/job.yaml" alice-job "$WORK/in.jsonl" "uri: $BASE/api/catalog" \
+  'credential: ${ALICE_CREDENTIAL}' "warehouse: lakehouse" "scope: PRINCIPAL_ROLE:ALL"
 ALICE_CREDENTIAL="$ALICE_ID:$ALICE_SECRET" "$FLOE" run "$WORK/job.yaml" >"$WORK/run.txt" 2>"$WORK/run.err" || {
   cat "$WORK/run.err" >&2
   fail "alice's job with TABLE_WRITE_DATA failed"

@@ -15,41 +15,12 @@ seed_setup "$WH"
 "$FLOE" gen --count 20000 --seed 5 --match-ratio 0.2 --bad-ratio 0.01 \
   --output "$WORK/in.jsonl" --expect-out "$WORK/expected.jsonl" 2>"$WORK/gen.txt"
 bad=$(sed -n 's/.* matching, \([0-9]*\) bad .*/\1/p' "$WORK/gen.txt")
-cat >"$WORK/job.yaml" <<YAML
-job: {name: rest-seed, checkpoint: {interval: 1s}}
-catalogs:
-  lakehouse:
-    type: rest
-    uri: \${POLARIS_URI}
-    credential: \${POLARIS_CREDENTIAL:-admin:password}
-    warehouse: lakehouse
-    scope: PRINCIPAL_ROLE:ALL
-sources:
-  messages:
-    type: file
-    path: $WORK/in.jsonl
-    format: json
-    schema:
-      - {name: account_id, type: string}
-      - {name: message_id, type: string}
-      - {name: message_body, type: string}
-      - {name: correlation_id, type: string}
-      - {name: message_status, type: string}
-      - {name: timestamp, type: timestamptz}
-transforms:
-  - filter: {where: "lower(message_body) LIKE '%gun%'"}
-sinks:
-  filtered: {type: iceberg, catalog: lakehouse, table: raw_messages.filtered_messages}
-dead_letter: {type: iceberg, catalog: lakehouse, table: raw_messages.dead_letters, create_if_missing: true}
-YAML
+write_seed_job "$WORK/job.yaml" rest-seed "$WORK/in.jsonl" 'uri: ${POLARIS_URI}' \
+  'credential: ${POLARIS_CREDENTIAL:-admin:password}' "warehouse: lakehouse" "scope: PRINCIPAL_ROLE:ALL"
+echo "dead_letter: {type: iceberg, catalog: lakehouse, table: raw_messages.dead_letters, create_if_missing: true}" \
+  >>"$WORK/job.yaml"
 
-run_job() {
-  POLARIS_URI="$BASE/api/catalog" "$FLOE" run "$WORK/job.yaml" >"$WORK/run-$1.txt" 2>"$WORK/run-$1.err" || {
-    cat "$WORK/run-$1.err" >&2
-    fail "floe run ($1) through the REST catalog failed"
-  }
-}
-run_job 1
+POLARIS_URI="$BASE/api/catalog" run_job 1
 cat "$WORK/run-1.txt"
 grep -q "dead_lettered=$bad " "$WORK/run-1.txt" || fail "expected $bad dead letters"
 meta=$(sed -n 's/^sink filtered: .*(metadata \(.*\))$/\1/p' "$WORK/run-1.txt")
@@ -79,7 +50,7 @@ echo "$summary" | grep -q '"floe.job-id":"rest-seed"' || fail "snapshot summary 
 echo "$summary" | grep -q '"floe.offsets.rest-seed"' || fail "snapshot summary lacks offsets: $summary"
 pass "the catalog serves the job's snapshot with its offsets"
 
-run_job 2
+POLARIS_URI="$BASE/api/catalog" run_job 2
 grep -q "^summary: in=0 " "$WORK/run-2.txt" || fail "the second run read again: $(head -n 1 "$WORK/run-2.txt")"
 pass "a second run through REST adds nothing"
 

@@ -97,3 +97,46 @@ seed_setup() {
   expect_status 200 POST /api/catalog/v1/lakehouse/namespaces/raw_messages/tables \
     "{\"name\": \"filtered_messages\", \"schema\": $SEED_SCHEMA}" >/dev/null
 }
+
+# run_job LABEL: floe run $WORK/job.yaml, its summary in $WORK/run-LABEL.txt and its log in
+# run-LABEL.err (shown when it fails).
+run_job() {
+  "$FLOE" run "$WORK/job.yaml" >"$WORK/run-$1.txt" 2>"$WORK/run-$1.err" || {
+    cat "$WORK/run-$1.err" >&2
+    fail "floe run ($1) of $WORK/job.yaml failed"
+  }
+}
+
+# write_seed_job FILE NAME INPUT [KEY: VALUE]...: the seed job as the REST tests run it: job NAME
+# (checkpoint every second) reads the JSON lines of INPUT, keeps the "gun" messages and commits
+# them to raw_messages.filtered_messages in REST catalog `lakehouse`, whose properties are the
+# remaining arguments, one "key: value" each (uri first). Callers append more (a dead_letter).
+write_seed_job() {
+  local file=$1 name=$2 input=$3 property
+  shift 3
+  {
+    echo "job: {name: $name, checkpoint: {interval: 1s}}"
+    echo "catalogs:"
+    echo "  lakehouse:"
+    echo "    type: rest"
+    for property in "$@"; do echo "    $property"; done
+    cat <<YAML
+sources:
+  messages:
+    type: file
+    path: $input
+    format: json
+    schema:
+      - {name: account_id, type: string}
+      - {name: message_id, type: string}
+      - {name: message_body, type: string}
+      - {name: correlation_id, type: string}
+      - {name: message_status, type: string}
+      - {name: timestamp, type: timestamptz}
+transforms:
+  - filter: {where: "lower(message_body) LIKE '%gun%'"}
+sinks:
+  filtered: {type: iceberg, catalog: lakehouse, table: raw_messages.filtered_messages}
+YAML
+  } >"$file"
+}

@@ -24,35 +24,7 @@ pass "reference server at $uri (config $(echo "$config" | head -c 80)): namespac
 
 "$FLOE" gen --count 20000 --seed 11 --match-ratio 0.2 --bad-ratio 0 \
   --output "$WORK/in.jsonl" --expect-out "$WORK/expected.jsonl" 2>"$WORK/gen.txt"
-cat >"$WORK/job.yaml" <<YAML
-job: {name: reference-seed, checkpoint: {interval: 1s}}
-catalogs:
-  lakehouse:
-    type: rest
-    uri: $uri
-sources:
-  messages:
-    type: file
-    path: $WORK/in.jsonl
-    format: json
-    schema:
-      - {name: account_id, type: string}
-      - {name: message_id, type: string}
-      - {name: message_body, type: string}
-      - {name: correlation_id, type: string}
-      - {name: message_status, type: string}
-      - {name: timestamp, type: timestamptz}
-transforms:
-  - filter: {where: "lower(message_body) LIKE '%gun%'"}
-sinks:
-  filtered: {type: iceberg, catalog: lakehouse, table: raw_messages.filtered_messages}
-YAML
-run_job() {
-  "$FLOE" run "$WORK/job.yaml" >"$WORK/run-$1.txt" 2>"$WORK/run-$1.err" || {
-    cat "$WORK/run-$1.err" >&2
-    fail "floe run ($1) against the reference server failed"
-  }
-}
+write_seed_job "$WORK/job.yaml" reference-seed "$WORK/in.jsonl" "uri: $uri"
 run_job 1
 meta=$(sed -n 's/^sink filtered: .*(metadata \(.*\))$/\1/p' "$WORK/run-1.txt")
 [ -n "$meta" ] || fail "no metadata location in the summary: $(cat "$WORK/run-1.txt")"

@@ -110,6 +110,24 @@ committed=$(expect_status 200 POST "$T" "{\"requirements\": [{\"type\": \"assert
 [ "$(echo "$committed" | json 'j.metadata["metadata-log"].length')" = 1 ] || fail "metadata-log: $committed"
 pass "commits: wrong uuid and moved ref are 409; a valid one writes the next metadata file"
 
+# Register-table: an existing metadata file becomes a second table; wrong inputs are 4xx.
+R=/api/catalog/v1/lakehouse/namespaces/raw_messages/register
+registered=$(expect_status 200 POST "$R" "{\"name\": \"registered\", \"metadata-location\": \"$meta\"}")
+[ "$(echo "$registered" | json 'j["metadata-location"]')" = "$meta" ] || fail "register: $registered"
+[ "$(expect_status 200 GET /api/catalog/v1/lakehouse/namespaces/raw_messages/tables/registered |
+  json 'j.metadata["table-uuid"]')" = "$uuid" ] || fail "the registered table is not the file's"
+expect_status 409 POST "$R" "{\"name\": \"registered\", \"metadata-location\": \"$meta\"}" |
+  grep -q "Table already exists: raw_messages.registered" || fail "registering a taken name"
+expect_status 404 POST "$R" "{\"name\": \"r2\", \"metadata-location\": \"file://$WH/nowhere.metadata.json\"}" >/dev/null
+expect_status 400 POST "$R" '{"name": "r2", "metadata-location": "file:///elsewhere/m.metadata.json"}' |
+  grep -q "outside the allowed locations of catalog lakehouse" || fail "registering outside the catalog"
+expect_status 406 POST "$R" "{\"name\": \"r2\", \"metadata-location\": \"$meta\", \"overwrite\": true}" |
+  grep -q "overwrite is not supported" || fail "register with overwrite"
+expect_status 400 POST "$R" '{"name": "r2"}' | grep -q "metadata-location" || fail "register without a location"
+expect_status 204 DELETE /api/catalog/v1/lakehouse/namespaces/raw_messages/tables/registered >/dev/null
+[ -f "${meta#file://}" ] || fail "dropping the registered table removed the file"
+pass "register-table: a metadata file becomes a table; taken name 409, missing file 404, outside 400, overwrite 406"
+
 # Management subset of the seed's setup scripts: principals, roles, grants.
 created=$(expect_status 201 POST /api/management/v1/principals '{"principal": {"name": "writer"}}')
 cid=$(echo "$created" | json 'j.credentials.clientId')

@@ -5,7 +5,8 @@
 #      partitioned (keys with '=', escapes, spaces and non-ASCII text);
 #  (b) the seed job (`floe run examples/profanity-local.yaml`) on an S3 warehouse, through a
 #      proxy that fails every 5th request (503 SlowDown, dropped connection, lost reply);
-#  each table is downloaded with `floe storage cp -r` and judged by verify-table.mjs;
+#  each table is downloaded with `floe storage cp -r` and judged by verify-table.mjs, and read
+#  in place on S3 by PyIceberg (its SqlCatalog on the same catalog.db, PyArrow's S3 client);
 #  (c) a 300 MB file uploaded by multipart through the faulty proxy, downloaded and compared
 #      byte for byte, with the uploader's peak RSS reported (S3_BIG_MB sets the size);
 #  (d) virtual-hosted addressing (the bucket in the host name);
@@ -81,6 +82,15 @@ s3_verify() {
   fi
   echo "$out" | tail -n 1 | grep -q '^verify-table: ok' || fail "verify-table did not end with ok for $3"
   pass "verify-table accepts $3 from S3 ($(head -n 1 "$WORK/cp.log")): $(echo "$out" | tail -n 1)"
+  # PyIceberg reads the table where it is, through its own S3 client (PyArrow's) on s3rver.
+  local got=$WORK/pyiceberg-s3-$RANDOM.jsonl
+  bash "$SOURCE_DIR/tests/peers/pyiceberg.sh" rows --sql "$2" --warehouse "$1" "$3" \
+    --prop "s3.endpoint=$S3_ENDPOINT" --prop s3.access-key-id=S3RVER \
+    --prop s3.secret-access-key=S3RVER --prop s3.region=us-east-1 >"$got" 2>"$got.err" ||
+    { tail -n 20 "$got.err" >&2; fail "PyIceberg could not read $3 from S3"; }
+  python3 "$SOURCE_DIR/tests/peers/compare_rows.py" "$dl/${meta#s3://lakehouse/}" "$4" "$got" --reader "PyIceberg on S3" \
+    >"$got.cmp" 2>&1 || { cat "$got.cmp" >&2; fail "PyIceberg reads other rows from $3 on S3 than expected"; }
+  pass "$3: $(cat "$got.cmp")"
   rm -rf "$dl"
 }
 

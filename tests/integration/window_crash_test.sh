@@ -4,7 +4,9 @@
 # files written, nothing committed) and at random moments, restarted until a run ends cleanly. The
 # table must equal the reference's windows exactly (computed by window_reference.py, as an
 # uncrashed run is checked in window_test.sh), and each late row must be in the dead-letter
-# table once: no window lost or doubled, whatever the moment of the crash.
+# table once: no window lost or doubled, whatever the moment of the crash. Each run takes another
+# job.parallelism (1, 2 or 3 window shards), so a state written by some shards is restored
+# into another number of them.
 source "$(dirname "$0")/lib.sh"
 source "$SOURCE_DIR/tests/integration/windows/window_lib.sh"
 
@@ -16,6 +18,7 @@ POINTS=(after-state-write after-data-file after-manifest before-commit
 # point (POINT:N); sets CODE (0 done, 137 killed).
 run_once() {
   local code=0
+  export PARALLELISM=$((1 + RANDOM % 3))
   if [ "$2" = clean ]; then
     WAREHOUSE=$W INPUT_PATH=$WORK/in.jsonl "$FLOE" run "$WORK/job.yaml" \
       >"$WORK/run-$1.txt" 2>"$WORK/run-$1.err" || code=$?
@@ -43,6 +46,7 @@ crash_until_drained() {
   python3 "$REF" ref "$WORK/in.jsonl" "$kind" "$3" 0 0 "$4" 10 0 "$WORK/$kind-expected.jsonl" \
     "$WORK/$kind-late.txt"
   write_job "$WORK/job.yaml" "$kind" "$2" 100ms
+  with_parallelism "$WORK/job.yaml" '${PARALLELISM}'
   W=$WORK/warehouse-$kind
   local round=0 killed=0 done=0 point
   for point in "${POINTS[@]}"; do

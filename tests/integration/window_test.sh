@@ -3,29 +3,13 @@
 # with out-of-order rows (within the 10 s bound and beyond it), null keys and values and 50 keys.
 # The expected windows and late rows come from tests/integration/windows/window_reference.py,
 # row by row, independently of floe; the Iceberg table must hold exactly those rows (outside
-# readers) and the dead-letter table each late row once (error type late_record). A second run
+# readers, PyIceberg and Iceberg Java) and the dead-letter table each late row once (error type late_record). A second run
 # adds nothing. Then wrong window definitions: each fails before the job runs, exit 2,
 # FILE:LINE:COL.
 source "$(dirname "$0")/lib.sh"
 source "$SOURCE_DIR/tests/integration/windows/window_lib.sh"
 
 python3 "$REF" gen "$WORK/in.jsonl" 20000 50 7
-
-# check_kind KIND "YAML LENGTHS" SIZE SLIDE STEP GAP
-check_kind() {
-  local kind=$1 W=$WORK/warehouse-$1
-  write_job "$WORK/$kind.yaml" "$kind" "$2"
-  python3 "$REF" ref "$WORK/in.jsonl" "$kind" "$3" "$4" "$5" "$6" 10 0 \
-    "$WORK/$kind-expected.jsonl" "$WORK/$kind-late.txt"
-  WAREHOUSE=$W INPUT_PATH=$WORK/in.jsonl "$FLOE" run "$WORK/$kind.yaml" \
-    >"$WORK/run-$kind.txt" 2>"$WORK/run-$kind.err" || {
-    cat "$WORK/run-$kind.err" >&2
-    fail "floe run ($kind) failed"
-  }
-  verify "$W" "windows.$kind" "$WORK/$kind-expected.jsonl"
-  check_late "$W" "$kind" "$WORK/$kind-late.txt"
-  pass "$kind: $(wc -l <"$WORK/$kind-expected.jsonl") windows, $(wc -l <"$WORK/$kind-late.txt") late rows dead-lettered once each"
-}
 
 check_kind tumble "      size: 1m" 60 0 0 0
 check_kind hop "      size: 1m

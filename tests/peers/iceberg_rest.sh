@@ -20,32 +20,13 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${FLOE_PEERS_CACHE:-$HOME/.cache/floe-peers}
-VERSION=$(sed -n 's|.*<iceberg.version>\(.*\)</iceberg.version>.*|\1|p' "$HERE/iceberg-rest/pom.xml")
-HOME_DIR=$CACHE/iceberg-rest-$VERSION
-
-die() {
-  echo "iceberg_rest.sh: $*" >&2
-  exit 1
-}
+source "$HERE/maven_lib.sh"
+VERSION=$(pom_property "$HERE/iceberg-rest/pom.xml" iceberg.version)
+HOME_DIR=$PEERS_CACHE/iceberg-rest-$VERSION
 
 install() {
-  command -v java >/dev/null || die "java (17) is not installed"
-  if [ ! -e "$HOME_DIR/lib/.complete" ]; then
-    command -v mvn >/dev/null || die "mvn is not installed"
-    rm -rf "$HOME_DIR/lib"
-    mkdir -p "$HOME_DIR"
-    mvn -q -B -Dmaven.repo.local="$CACHE/m2" -f "$HERE/iceberg-rest/pom.xml" \
-      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$HOME_DIR/lib" >&2 ||
-      die "could not fetch the Iceberg $VERSION REST jars with Maven"
-    touch "$HOME_DIR/lib/.complete"
-  fi
-  if [ ! -e "$HOME_DIR/tools/RestServer.class" ] ||
-    [ "$HERE/iceberg-rest/RestServer.java" -nt "$HOME_DIR/tools/RestServer.class" ]; then
-    mkdir -p "$HOME_DIR/tools"
-    javac -d "$HOME_DIR/tools" -cp "$HOME_DIR/lib/*" "$HERE/iceberg-rest/RestServer.java" ||
-      die "could not compile RestServer.java"
-  fi
+  maven_copy_jars "$HERE/iceberg-rest/pom.xml" "$HOME_DIR/lib" "Iceberg $VERSION REST"
+  maven_compile_tool "$HERE/iceberg-rest/RestServer.java" "$HOME_DIR/tools" "$HOME_DIR/lib"
 }
 
 rck() {
@@ -61,15 +42,11 @@ rck() {
     --select-class org.apache.iceberg.rest.RESTCompatibilityKitCatalogTests "$@"
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 server_start() {
   local dir=${1:?server-start DIR} port i
   install
   mkdir -p "$dir/warehouse"
-  port=$(free_port)
+  port=$(free_ports 1)
   (cd "$dir" && exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$HOME_DIR/tools:$HOME_DIR/lib/*" RestServer 127.0.0.1 "$port" \
     "jdbc:sqlite:$dir/catalog.db" "file://$dir/warehouse" >"$dir/server.log" 2>&1) &
@@ -87,13 +64,7 @@ server_start() {
 }
 
 server_stop() {
-  local dir=${1:?server-stop DIR} pid
-  [ -e "$dir/server.pid" ] || return 0
-  pid=$(cat "$dir/server.pid")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$dir/server.pid"
+  stop_pid_file "${1:?server-stop DIR}/server.pid"
 }
 
 case "${1:-}" in

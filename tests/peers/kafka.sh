@@ -17,46 +17,14 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${FLOE_PEERS_CACHE:-$HOME/.cache/floe-peers}
-VERSION=$(sed -n 's|.*<kafka.version>\(.*\)</kafka.version>.*|\1|p' "$HERE/kafka/pom.xml")
-HOME_DIR=$CACHE/kafka-$VERSION
-
-die() {
-  echo "kafka.sh: $*" >&2
-  exit 1
-}
+source "$HERE/maven_lib.sh"
+VERSION=$(pom_property "$HERE/kafka/pom.xml" kafka.version)
+HOME_DIR=$PEERS_CACHE/kafka-$VERSION
 
 # install: the jars in $HOME_DIR/lib and the topic tool in $HOME_DIR/tools, each made once.
 install() {
-  command -v java >/dev/null || die "java (17) is not installed"
-  if [ ! -e "$HOME_DIR/lib/.complete" ]; then
-    command -v mvn >/dev/null || die "mvn is not installed"
-    rm -rf "$HOME_DIR/lib"
-    mkdir -p "$HOME_DIR"
-    mvn -q -B -Dmaven.repo.local="$CACHE/m2" -f "$HERE/kafka/pom.xml" \
-      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$HOME_DIR/lib" >&2 ||
-      die "could not fetch the Kafka $VERSION jars with Maven"
-    touch "$HOME_DIR/lib/.complete"
-  fi
-  if [ ! -e "$HOME_DIR/tools/CreateTopics.class" ] ||
-    [ "$HERE/kafka/CreateTopics.java" -nt "$HOME_DIR/tools/CreateTopics.class" ]; then
-    mkdir -p "$HOME_DIR/tools"
-    javac -d "$HOME_DIR/tools" -cp "$HOME_DIR/lib/*" "$HERE/kafka/CreateTopics.java" ||
-      die "could not compile CreateTopics.java"
-  fi
-}
-
-# free_ports N: N distinct free TCP ports on 127.0.0.1, one per line.
-free_ports() {
-  python3 -c '
-import socket, sys
-held = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    held.append(s)
-print("\n".join(str(s.getsockname()[1]) for s in held))
-' "$1"
+  maven_copy_jars "$HERE/kafka/pom.xml" "$HOME_DIR/lib" "Kafka $VERSION"
+  maven_compile_tool "$HERE/kafka/CreateTopics.java" "$HOME_DIR/tools" "$HOME_DIR/lib"
 }
 
 write_config() {

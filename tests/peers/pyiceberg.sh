@@ -3,6 +3,8 @@
 #
 #   pyiceberg.sh install       create the environment (requirements.txt) unless it is there
 #   pyiceberg.sh rows ARGS...  print a table's rows as JSON lines (pyiceberg_rows.py's usage)
+#   pyiceberg.sh rewrite ARGS...  rewrite a table's live rows into new files of PyIceberg's
+#                                 (pyiceberg_rewrite.py's usage)
 #
 # The environment lives in ${FLOE_PEERS_CACHE:-$HOME/.cache/floe-peers}/pyiceberg-VERSION and is
 # made again only when requirements.txt changes.
@@ -37,5 +39,10 @@ case ${1:-} in
     install
     exec "$VENV/bin/python" "$HERE/pyiceberg_rows.py" "$@"
     ;;
-  *) die "usage: pyiceberg.sh install | rows ARGS..." ;;
+  rewrite)
+    shift
+    install
+    exec "$VENV/bin/python" "$HERE/pyiceberg_rewrite.py" "$@"
+    ;;
+  *) die "usage: pyiceberg.sh install | rows ARGS... | rewrite ARGS..." ;;
 esac

@@ -3,6 +3,7 @@
     pyiceberg_rows.py --sql WAREHOUSE/catalog.db --warehouse WAREHOUSE NAMESPACE.TABLE
     pyiceberg_rows.py --rest URI --credential ID:SECRET --warehouse NAME NAMESPACE.TABLE
                       [--oauth2-server-uri URI] [--scope SCOPE]
+    ... [--prop KEY=VALUE]...   catalog/FileIO properties, e.g. s3.endpoint=http://127.0.0.1:PORT
 
 --sql reads through PyIceberg's SqlCatalog on the SQLite file (the catalog name is the one the
 file holds); --rest through its RestCatalog with OAuth2 client credentials. Values are written
@@ -47,7 +48,7 @@ def plain(value):
     raise TypeError(f"no JSON form for {type(value).__name__}: {value!r}")
 
 
-def sql_catalog(path, warehouse):
+def sql_catalog(path, warehouse, props):
     from pyiceberg.catalog.sql import SqlCatalog
 
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
@@ -55,10 +56,10 @@ def sql_catalog(path, warehouse):
     if len(names) != 1:
         sys.exit(f"pyiceberg_rows: {path} holds tables of {len(names)} catalogs ({names}), not one")
     location = warehouse if "://" in warehouse else "file://" + warehouse
-    return SqlCatalog(names[0], uri=f"sqlite:///{path}", warehouse=location)
+    return SqlCatalog(names[0], uri=f"sqlite:///{path}", warehouse=location, **props)
 
 
-def rest_catalog(args):
+def rest_catalog(args, props):
     from pyiceberg.catalog import load_catalog
 
     properties = {
@@ -70,6 +71,7 @@ def rest_catalog(args):
     }
     if args.oauth2_server_uri:
         properties["oauth2-server-uri"] = args.oauth2_server_uri
+    properties.update(props)
     return load_catalog("rest", **properties)
 
 
@@ -83,11 +85,21 @@ def main():
     parser.add_argument("--credential", help="ID:SECRET (REST)")
     parser.add_argument("--oauth2-server-uri")
     parser.add_argument("--scope", default="PRINCIPAL_ROLE:ALL")
+    parser.add_argument("--prop", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
+    props = {}
+    for prop in args.prop:
+        key, sep, value = prop.partition("=")
+        if not sep or not key:
+            parser.error(f"--prop {prop!r}: expected KEY=VALUE")
+        props[key] = value
     if args.rest and not args.credential:
         parser.error("--rest needs --credential ID:SECRET")
 
-    catalog = sql_catalog(args.sql, args.warehouse) if args.sql else rest_catalog(args)
+    if args.sql:
+        catalog = sql_catalog(args.sql, args.warehouse, props)
+    else:
+        catalog = rest_catalog(args, props)
     table = catalog.load_table(args.table)
     arrow = table.scan().to_arrow()
     out = sys.stdout

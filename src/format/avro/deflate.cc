@@ -12,6 +12,7 @@ namespace {
 constexpr int kRawWindowBits = -15;
 constexpr int kDefaultMemLevel = 8;
 constexpr size_t kInflateChunkBytes = 64 * 1024;
+constexpr uInt kZlibTrailerBytes = 4;  // Adler-32
 
 // zlib counts in uInt; larger buffers would need chunking that our block sizes never require.
 bool FitsUInt(size_t size) { return size <= std::numeric_limits<uInt>::max(); }
@@ -66,7 +67,10 @@ Result<std::string> RawInflate(std::string_view data, size_t max_size_bytes) {
       return Corrupt("deflate data expands beyond {} bytes", max_size_bytes);
     }
   }
-  if (stream.avail_in != 0) {
+  // PyIceberg writes zlib's output without its 2-byte header and last byte
+  // (zlib.compress(d)[2:-1]), leaving 3 bytes of the Adler-32 trailer after the stream; Java's and
+  // Python's readers ignore them, and so do we, up to a whole trailer.
+  if (stream.avail_in > kZlibTrailerBytes) {
     return Corrupt("{} bytes follow the end of the deflate stream", stream.avail_in);
   }
   return out;

@@ -43,6 +43,13 @@ struct AppendOptions {
   /// Row delta: delete files (position deletes, equality deletes) committed with the data files,
   /// written under the table's default spec.
   std::vector<DataFile> delete_files;
+  /// Row delta: live delete files of the table that this snapshot removes (DELETED entries in
+  /// rewrites of the delete manifests holding them), matched by file_path and content_offset: a
+  /// v3 table's deletion vectors that new ones in delete_files merge. Every one must still be
+  /// live in the snapshot the commit lands on, and no deletion vector left live may name a data
+  /// file that a new one names (at most one per data file): else the commit fails with
+  /// kCommitFailed without retrying, and the caller redoes it on the current table.
+  std::vector<DataFile> removed_delete_files;
   /// Called at every attempt with the metadata it commits on, before anything is written for
   /// it: an error ends the commit with that error (its files deleted, no retry). A row delta
   /// checks here that the data files its deletes name were not removed by a concurrent commit.
@@ -55,6 +62,7 @@ struct AppendResult {
   LoadedTable table;  // the table as committed
   int64_t snapshot_id = 0;
   int attempts = 0;
+  int conflicts = 0;  // attempts the catalog refused because the table had moved (kCommitFailed)
 };
 
 /// Appends `files` (written under the table's default spec) to the table `base` as one
@@ -68,10 +76,12 @@ Result<AppendResult> AppendFiles(Catalog& catalog, const LoadedTable& base,
                                  const std::vector<DataFile>& files,
                                  const AppendOptions& options = {});
 
-/// The summary totals of a snapshot that adds `files` and `delete_files` over `parent`
-/// (nullptr: none), with its operation: append, overwrite (data and deletes) or delete.
+/// The summary totals of a snapshot that adds `files` and `delete_files` and removes
+/// `removed_deletes` over `parent` (nullptr: none), with its operation: append, overwrite (data
+/// and deletes) or delete.
 std::map<std::string, std::string> AppendSummary(const Snapshot* parent,
                                                  const std::vector<DataFile>& files,
-                                                 const std::vector<DataFile>& delete_files = {});
+                                                 const std::vector<DataFile>& delete_files = {},
+                                                 const std::vector<DataFile>& removed_deletes = {});
 
 }  // namespace floe::iceberg

@@ -12,16 +12,38 @@ namespace floe::iceberg::internal {
 namespace {
 
 /// Characters a namespace level or table name may not hold: the stored form's level separator,
-/// the path separator (names become directories), and NUL (which ends C paths).
-constexpr std::string_view kForbiddenNameChars("./\0", 3);
+/// NUL (which ends C paths), and where names are directories the path separator.
+constexpr std::string_view kForbiddenRowNameChars(".\0", 2);
+constexpr std::string_view kForbiddenDirectoryNameChars("./\0", 3);
 
-Status ValidateName(std::string_view what, std::string_view name, std::string_view full) {
+Status ValidateName(std::string_view what, std::string_view name, std::string_view full,
+                    NameStore store) {
   if (name.empty()) return InvalidArgument("invalid {} in '{}': empty name", what, full);
-  if (name.find_first_of(kForbiddenNameChars) != std::string_view::npos) {
+  if (store == NameStore::kRows) {
+    if (name.find_first_of(kForbiddenRowNameChars) != std::string_view::npos) {
+      return InvalidArgument("invalid {} '{}' in '{}': names may not contain '.' or NUL", what,
+                             name, full);
+    }
+  } else if (name.find_first_of(kForbiddenDirectoryNameChars) != std::string_view::npos) {
     return InvalidArgument("invalid {} '{}' in '{}': names may not contain '.', '/' or NUL", what,
                            name, full);
   }
   return Status::Ok();
+}
+
+/// `name` as one directory name of a kRows catalog's default location.
+std::string EscapedDirectoryName(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '%') {
+      out += "%25";
+    } else if (c == '/') {
+      out += "%2F";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
 }
 
 /// Where a local location lives on disk, for comparing two spellings of it; other schemes stay
@@ -33,17 +55,17 @@ std::string Comparable(std::string_view location) {
 
 }  // namespace
 
-Status ValidateNamespaceName(const Namespace& ns) {
+Status ValidateNamespaceName(const Namespace& ns, NameStore store) {
   if (ns.levels.empty()) return InvalidArgument("a namespace needs at least one level");
   for (const std::string& level : ns.levels) {
-    FLOE_RETURN_IF_ERROR(ValidateName("namespace level", level, ns.ToString()));
+    FLOE_RETURN_IF_ERROR(ValidateName("namespace level", level, ns.ToString(), store));
   }
   return Status::Ok();
 }
 
-Status ValidateTableName(const TableIdentifier& id) {
-  FLOE_RETURN_IF_ERROR(ValidateNamespaceName(id.ns));
-  return ValidateName("table name", id.name, id.ToString());
+Status ValidateTableName(const TableIdentifier& id, NameStore store) {
+  FLOE_RETURN_IF_ERROR(ValidateNamespaceName(id.ns, store));
+  return ValidateName("table name", id.name, id.ToString(), store);
 }
 
 std::optional<int> ParseInt(std::string_view text) {
@@ -66,10 +88,14 @@ std::string JoinLocation(std::string_view base, std::string_view child) {
   return fmt::format("{}/{}", base, child);
 }
 
-std::string DefaultTableLocation(std::string_view warehouse, const TableIdentifier& id) {
+std::string DefaultTableLocation(std::string_view warehouse, const TableIdentifier& id,
+                                 NameStore store) {
+  auto directory = [store](const std::string& name) {
+    return store == NameStore::kRows ? EscapedDirectoryName(name) : name;
+  };
   std::string location(warehouse);
-  for (const std::string& level : id.ns.levels) location = JoinLocation(location, level);
-  return JoinLocation(location, id.name);
+  for (const std::string& level : id.ns.levels) location = JoinLocation(location, directory(level));
+  return JoinLocation(location, directory(id.name));
 }
 
 std::string MetadataDirectory(const TableMetadata& metadata) {

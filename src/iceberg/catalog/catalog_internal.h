@@ -20,12 +20,17 @@ inline constexpr const char* kWriteMetadataPathProperty = "write.metadata.path";
 inline constexpr const char* kPreviousVersionsMaxProperty = "write.metadata.previous-versions-max";
 inline constexpr int kDefaultPreviousVersionsMax = 100;
 
-/// Checks a namespace name before it is stored or becomes a directory: at least one level, each
-/// non-empty and free of '.' (the separator of the stored form) and '/' (so that no level can
+/// How a catalog keeps names. kDirectories: each name is a directory (the Hadoop catalog), so
+/// '/' is refused; kRows: names are database values (the SQL catalog) and a '/' in one is
+/// escaped where the name becomes part of a default table location.
+enum class NameStore { kDirectories, kRows };
+
+/// Checks a namespace name before it is stored: at least one level, each non-empty and free of
+/// '.' (the separator of the stored form), NUL, and for kDirectories '/' (so that no level can
 /// climb out of the warehouse).
-Status ValidateNamespaceName(const Namespace& ns);
+Status ValidateNamespaceName(const Namespace& ns, NameStore store);
 /// The same for a table identifier: its namespace, and its name.
-Status ValidateTableName(const TableIdentifier& id);
+Status ValidateTableName(const TableIdentifier& id, NameStore store);
 
 /// The whole of `text` as a decimal int (a leading '-' allowed), or nullopt.
 std::optional<int> ParseInt(std::string_view text);
@@ -35,8 +40,10 @@ std::optional<int> ParseInt(std::string_view text);
 Result<std::string> NormalizeLocation(std::string_view location);
 /// `base` + "/" + `child`, with one slash between them.
 std::string JoinLocation(std::string_view base, std::string_view child);
-/// <warehouse>/<namespace levels joined by '/'>/<table>.
-std::string DefaultTableLocation(std::string_view warehouse, const TableIdentifier& id);
+/// <warehouse>/<namespace levels joined by '/'>/<table>. For kRows, '%' and '/' in a name are
+/// written %25 and %2F, so that each name stays one directory and two names never share one.
+std::string DefaultTableLocation(std::string_view warehouse, const TableIdentifier& id,
+                                 NameStore store);
 
 /// The directory new metadata files go to: write.metadata.path, else <location>/metadata.
 std::string MetadataDirectory(const TableMetadata& metadata);

@@ -115,11 +115,11 @@ std::string HadoopCatalog::NamespaceDirectory(const Namespace& ns) const {
 }
 
 std::string HadoopCatalog::TableDirectory(const TableIdentifier& id) const {
-  return internal::DefaultTableLocation(warehouse_, id);
+  return internal::DefaultTableLocation(warehouse_, id, internal::NameStore::kDirectories);
 }
 
 Result<int> HadoopCatalog::CurrentVersion(const TableIdentifier& id) const {
-  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id));
+  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id, internal::NameStore::kDirectories));
   const fs::path metadata_dir = fs::path(TableDirectory(id)) / kMetadataDirectory;
   std::optional<int> version;
   Result<std::string> hint = file_io_->ReadFile((metadata_dir / kVersionHintFile).native());
@@ -150,7 +150,7 @@ Status HadoopCatalog::WriteVersionHint(const TableIdentifier& id, int version) c
 
 Status HadoopCatalog::CreateNamespace(const Namespace& ns,
                                       const std::map<std::string, std::string>& properties) {
-  FLOE_RETURN_IF_ERROR(internal::ValidateNamespaceName(ns));
+  FLOE_RETURN_IF_ERROR(internal::ValidateNamespaceName(ns, internal::NameStore::kDirectories));
   if (!properties.empty()) {
     return NotSupported("namespace {}: the Hadoop catalog keeps no namespace properties",
                         ns.ToString());
@@ -193,7 +193,7 @@ Result<std::vector<Namespace>> HadoopCatalog::ListNamespaces() {
 
 Result<std::map<std::string, std::string>> HadoopCatalog::LoadNamespaceProperties(
     const Namespace& ns) {
-  FLOE_RETURN_IF_ERROR(internal::ValidateNamespaceName(ns));
+  FLOE_RETURN_IF_ERROR(internal::ValidateNamespaceName(ns, internal::NameStore::kDirectories));
   const std::string dir = NamespaceDirectory(ns);
   FLOE_ASSIGN_OR_RAISE(bool directory, IsDirectory(dir));
   FLOE_ASSIGN_OR_RAISE(bool table, IsTableDirectory(dir));
@@ -227,7 +227,7 @@ Status HadoopCatalog::DropNamespace(const Namespace& ns) {
 Result<LoadedTable> HadoopCatalog::CreateTable(
     const TableIdentifier& id, const Schema& schema, const PartitionSpec& spec,
     std::string location, const std::map<std::string, std::string>& properties) {
-  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id));
+  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id, internal::NameStore::kDirectories));
   FLOE_RETURN_IF_ERROR(LoadNamespaceProperties(id.ns));  // NotFound unless the namespace exists
   const std::string table_dir = TableDirectory(id);
   if (!location.empty()) {

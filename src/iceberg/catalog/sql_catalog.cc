@@ -182,7 +182,7 @@ Result<bool> SqlCatalog::NamespaceExistsLocked(const std::string& ns) const {
 
 Status SqlCatalog::CreateNamespace(const Namespace& ns,
                                    const std::map<std::string, std::string>& properties) {
-  FLOE_RETURN_IF_ERROR(internal::ValidateNamespaceName(ns));
+  FLOE_RETURN_IF_ERROR(internal::ValidateNamespaceName(ns, internal::NameStore::kRows));
   const std::string name = ns.ToString();
   if (properties.contains(std::string(kExistsProperty))) {
     return InvalidArgument("namespace {}: property '{}' is reserved", name, kExistsProperty);
@@ -301,10 +301,11 @@ Result<std::string> SqlCatalog::MetadataLocation(const TableIdentifier& id) {
 Result<LoadedTable> SqlCatalog::CreateTable(const TableIdentifier& id, const Schema& schema,
                                             const PartitionSpec& spec, std::string location,
                                             const std::map<std::string, std::string>& properties) {
-  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id));
+  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id, internal::NameStore::kRows));
   std::string table_location;
   if (location.empty()) {
-    table_location = internal::DefaultTableLocation(options_.warehouse, id);
+    table_location =
+        internal::DefaultTableLocation(options_.warehouse, id, internal::NameStore::kRows);
   } else {
     FLOE_ASSIGN_OR_RAISE(table_location, internal::NormalizeLocation(location));
   }
@@ -315,7 +316,7 @@ Result<LoadedTable> SqlCatalog::CreateTable(const TableIdentifier& id, const Sch
 
 Result<LoadedTable> SqlCatalog::CreateTableWithMetadata(const TableIdentifier& id,
                                                         TableMetadata metadata) {
-  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id));
+  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id, internal::NameStore::kRows));
   const std::string ns = id.ns.ToString();
   {
     // Checked before any file is written, so that the common refusals leave nothing behind.
@@ -332,21 +333,7 @@ Result<LoadedTable> SqlCatalog::CreateTableWithMetadata(const TableIdentifier& i
 
   // Whether a failed COMMIT reached the disk is not certain; then the file has to stay.
   bool commit_attempted = false;
-  Status registered = [&]() -> Status {
-    std::lock_guard lock(mutex_);
-    FLOE_ASSIGN_OR_RAISE(sql::Transaction transaction, sql::Transaction::Begin(*connection_));
-    // Again inside the transaction: another process may have dropped the namespace or taken the
-    // name while the file was being written.
-    FLOE_ASSIGN_OR_RAISE(bool ns_exists, NamespaceExistsLocked(ns));
-    if (!ns_exists) return NotFound("namespace {} does not exist", ns);
-    Status inserted =
-        connection_->Execute(sql_.insert_table, {options_.name, ns, id.name, metadata_location})
-            .status();
-    if (inserted.IsAlreadyExists()) return AlreadyExists("table {} exists already", id.ToString());
-    FLOE_RETURN_IF_ERROR(inserted);
-    commit_attempted = true;
-    return transaction.Commit();
-  }();
+  Status registered = InsertTable(id, metadata_location, &commit_attempted);
   if (!registered.ok()) {
     if (commit_attempted) {
       return registered.WithContext(fmt::format("registering table {} (metadata file {} kept)",
@@ -357,6 +344,37 @@ Result<LoadedTable> SqlCatalog::CreateTableWithMetadata(const TableIdentifier& i
     static_cast<void>(options_.file_io->DeleteFile(metadata_location));
     return registered;
   }
+  return LoadedTable{id, metadata_location, std::move(metadata)};
+}
+
+Status SqlCatalog::InsertTable(const TableIdentifier& id, const std::string& metadata_location,
+                               bool* commit_attempted) {
+  const std::string ns = id.ns.ToString();
+  std::lock_guard lock(mutex_);
+  FLOE_ASSIGN_OR_RAISE(sql::Transaction transaction, sql::Transaction::Begin(*connection_));
+  // Checked inside the transaction: another process may have dropped the namespace or taken the
+  // name since the caller looked.
+  FLOE_ASSIGN_OR_RAISE(bool ns_exists, NamespaceExistsLocked(ns));
+  if (!ns_exists) return NotFound("namespace {} does not exist", ns);
+  Status inserted =
+      connection_->Execute(sql_.insert_table, {options_.name, ns, id.name, metadata_location})
+          .status();
+  if (inserted.IsAlreadyExists()) return AlreadyExists("table {} exists already", id.ToString());
+  FLOE_RETURN_IF_ERROR(inserted);
+  *commit_attempted = true;
+  return transaction.Commit();
+}
+
+Result<LoadedTable> SqlCatalog::RegisterTable(
+    const TableIdentifier& id, const std::string& metadata_location,
+    const std::function<Status(const TableMetadata&)>& accept) {
+  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(id, internal::NameStore::kRows));
+  FLOE_ASSIGN_OR_RAISE(TableMetadata metadata,
+                       internal::ReadTableMetadata(*options_.file_io, id, metadata_location));
+  if (accept) FLOE_RETURN_IF_ERROR(accept(metadata));
+  // Nothing was written: whatever became of the row, the caller may look or try again.
+  bool commit_attempted = false;
+  FLOE_RETURN_IF_ERROR(InsertTable(id, metadata_location, &commit_attempted));
   return LoadedTable{id, metadata_location, std::move(metadata)};
 }
 
@@ -407,7 +425,7 @@ Status SqlCatalog::DropTable(const TableIdentifier& id, bool purge) {
 }
 
 Status SqlCatalog::RenameTable(const TableIdentifier& from, const TableIdentifier& to) {
-  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(to));
+  FLOE_RETURN_IF_ERROR(internal::ValidateTableName(to, internal::NameStore::kRows));
   const std::string to_ns = to.ns.ToString();
   std::lock_guard lock(mutex_);
   FLOE_ASSIGN_OR_RAISE(sql::Transaction transaction, sql::Transaction::Begin(*connection_));

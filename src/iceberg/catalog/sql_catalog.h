@@ -3,6 +3,7 @@
 // The SQL catalog on SQLite or PostgreSQL, with Iceberg's JDBC catalog schema (ICEBERG-NOTES §7),
 // so that PyIceberg's SqlCatalog and Java's JdbcCatalog read and write the same database.
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -76,6 +77,13 @@ class SqlCatalog final : public Catalog {
   /// Creates a table whose first metadata is `metadata` as given (a REST create transaction
   /// arrives complete: schemas, specs, sort orders, snapshots), in one metadata file.
   Result<LoadedTable> CreateTableWithMetadata(const TableIdentifier& id, TableMetadata metadata);
+  /// Registers an existing metadata file as table `id` (the REST register-table call): the file
+  /// must read as table metadata that `accept` (if given) accepts; nothing is written but the
+  /// catalog row. kAlreadyExists if the name is taken, kNotFound if the namespace or the file is
+  /// missing.
+  Result<LoadedTable> RegisterTable(
+      const TableIdentifier& id, const std::string& metadata_location,
+      const std::function<Status(const TableMetadata&)>& accept = nullptr);
   Result<LoadedTable> LoadTable(const TableIdentifier& id) override;
   Result<std::vector<TableIdentifier>> ListTables(const Namespace& ns) override;
   Status DropTable(const TableIdentifier& id, bool purge) override;
@@ -101,6 +109,11 @@ class SqlCatalog final : public Catalog {
   /// True if the namespace has properties or holds tables, itself or below it, as Java decides.
   /// Callers hold mutex_.
   Result<bool> NamespaceExistsLocked(const std::string& ns) const;
+  /// Inserts the catalog row of a new table pointing at `metadata_location`, in a transaction
+  /// that checks the namespace again. `commit_attempted` tells whether the COMMIT was sent (its
+  /// outcome then unknown on failure).
+  Status InsertTable(const TableIdentifier& id, const std::string& metadata_location,
+                     bool* commit_attempted);
   /// The table's current metadata location; NotFound if it is not registered.
   Result<std::string> MetadataLocation(const TableIdentifier& id);
 

@@ -3,10 +3,10 @@
 #include "iceberg/manifest_avro.h"
 
 namespace floe::iceberg {
-namespace {
 
-Result<std::vector<ManifestEntry>> ReadEntries(io::FileIO& io, const TableMetadata& metadata,
-                                               const ManifestFile& manifest) {
+Result<std::vector<ManifestEntry>> ReadManifestEntries(io::FileIO& io,
+                                                       const TableMetadata& metadata,
+                                                       const ManifestFile& manifest) {
   const Schema* schema = metadata.CurrentSchema();
   const PartitionSpec* spec = metadata.SpecById(manifest.partition_spec_id);
   if (schema == nullptr || spec == nullptr) {
@@ -15,8 +15,6 @@ Result<std::vector<ManifestEntry>> ReadEntries(io::FileIO& io, const TableMetada
   }
   return ReadManifest(io, manifest, *schema, *spec);
 }
-
-}  // namespace
 
 Result<TableFiles> ListTableFiles(io::FileIO& io, const TableMetadata& metadata,
                                   std::optional<int64_t> snapshot_id) {
@@ -31,7 +29,8 @@ Result<TableFiles> ListTableFiles(io::FileIO& io, const TableMetadata& metadata,
   FLOE_ASSIGN_OR_RAISE(std::vector<ManifestFile> manifests,
                        ReadManifestList(io, snapshot->manifest_list));
   for (const ManifestFile& manifest : manifests) {
-    FLOE_ASSIGN_OR_RAISE(std::vector<ManifestEntry> entries, ReadEntries(io, metadata, manifest));
+    FLOE_ASSIGN_OR_RAISE(std::vector<ManifestEntry> entries,
+                         ReadManifestEntries(io, metadata, manifest));
     for (ManifestEntry& entry : entries) {
       if (entry.status == ManifestEntryStatus::kDeleted) continue;
       LiveFile live{std::move(entry.data_file),
@@ -63,7 +62,7 @@ Result<std::set<std::string>> RemovedDataFilesSince(io::FileIO& io, const TableM
           continue;
         }
         FLOE_ASSIGN_OR_RAISE(std::vector<ManifestEntry> entries,
-                             ReadEntries(io, metadata, manifest));
+                             ReadManifestEntries(io, metadata, manifest));
         for (const ManifestEntry& entry : entries) {
           if (entry.status == ManifestEntryStatus::kDeleted) {
             removed.insert(entry.data_file.file_path);

@@ -29,6 +29,12 @@ struct TableFiles {
   std::vector<LiveFile> deletes;  // position deletes, deletion vectors and equality deletes
 };
 
+/// The entries of one of the table's manifests (read with the current schema and the manifest's
+/// own partition spec; sequence numbers and snapshot ids inherited as the spec says).
+Result<std::vector<ManifestEntry>> ReadManifestEntries(io::FileIO& io,
+                                                       const TableMetadata& metadata,
+                                                       const ManifestFile& manifest);
+
 /// The live files of snapshot `snapshot_id` (nullopt: the current one; none: empty).
 Result<TableFiles> ListTableFiles(io::FileIO& io, const TableMetadata& metadata,
                                   std::optional<int64_t> snapshot_id = std::nullopt);

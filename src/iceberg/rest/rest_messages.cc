@@ -365,6 +365,19 @@ Result<RenameTableRequest> ParseRenameTableRequest(std::string_view text) {
   return request;
 }
 
+Result<RegisterTableRequest> ParseRegisterTableRequest(std::string_view text) {
+  constexpr std::string_view kWhat = "register table request";
+  FLOE_ASSIGN_OR_RAISE(json root, ParseObject(text, kWhat));
+  const JsonLocation at{kWhat, ""};
+  RegisterTableRequest request;
+  FLOE_ASSIGN_OR_RAISE(request.name, RequiredString(root, "name", at));
+  FLOE_ASSIGN_OR_RAISE(request.metadata_location, RequiredString(root, "metadata-location", at));
+  if (const json* overwrite = JsonOptional(root, "overwrite")) {
+    FLOE_ASSIGN_OR_RAISE(request.overwrite, JsonBool(*overwrite, at.Key("overwrite")));
+  }
+  return request;
+}
+
 json ToJson(const CatalogConfig& config) {
   return json{{"defaults", config.defaults},
               {"overrides", config.overrides},

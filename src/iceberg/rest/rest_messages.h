@@ -116,6 +116,15 @@ struct RenameTableRequest {
 nlohmann::json ToJson(const RenameTableRequest& request);
 Result<RenameTableRequest> ParseRenameTableRequest(std::string_view text);
 
+/// POST /v1/{prefix}/namespaces/{namespace}/register: makes an existing metadata file a table.
+struct RegisterTableRequest {
+  std::string name;
+  std::string metadata_location;
+  /// Replace the pointer of a table that exists (spec 1.10); false: such a table is a conflict.
+  bool overwrite = false;
+};
+Result<RegisterTableRequest> ParseRegisterTableRequest(std::string_view text);
+
 /// GET /v1/config: defaults < client properties < overrides; "prefix" usually in overrides.
 struct CatalogConfig {
   std::map<std::string, std::string> defaults;

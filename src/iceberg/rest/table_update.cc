@@ -36,7 +36,7 @@ struct ActionName {
   std::string_view action;
 };
 
-constexpr std::array<ActionName, 15> kActions = {{
+constexpr std::array<ActionName, 17> kActions = {{
     {Kind::kAssignUuid, "assign-uuid"},
     {Kind::kUpgradeFormatVersion, "upgrade-format-version"},
     {Kind::kAddSchema, "add-schema"},
@@ -52,7 +52,14 @@ constexpr std::array<ActionName, 15> kActions = {{
     {Kind::kSetLocation, "set-location"},
     {Kind::kSetProperties, "set-properties"},
     {Kind::kRemoveProperties, "remove-properties"},
+    {Kind::kRemoveSchemas, "remove-schemas"},
+    {Kind::kRemovePartitionSpecs, "remove-partition-specs"},
 }};
+
+/// The member that holds the ids of a remove-schemas or remove-partition-specs update.
+std::string_view IdsMember(Kind kind) {
+  return kind == Kind::kRemoveSchemas ? "schema-ids" : "spec-ids";
+}
 
 json RefMembers(const SnapshotRef& ref) {
   json out = json::object();
@@ -148,6 +155,10 @@ json TableUpdateToJson(const TableUpdate& update) {
     case Kind::kRemoveProperties:
       out["removals"] = update.removals;
       break;
+    case Kind::kRemoveSchemas:
+    case Kind::kRemovePartitionSpecs:
+      out[IdsMember(update.kind)] = update.ids;
+      break;
   }
   return out;
 }
@@ -241,6 +252,18 @@ Result<TableUpdate> TableUpdateFromJson(const json& value, const JsonLocation& a
     case Kind::kRemoveProperties: {
       FLOE_ASSIGN_OR_RAISE(const json* removals, JsonRequired(value, "removals", at));
       FLOE_ASSIGN_OR_RAISE(update.removals, JsonStringList(*removals, at.Key("removals")));
+      break;
+    }
+    case Kind::kRemoveSchemas:
+    case Kind::kRemovePartitionSpecs: {
+      const std::string_view member = IdsMember(update.kind);
+      FLOE_ASSIGN_OR_RAISE(const json* ids, JsonRequired(value, member, at));
+      const JsonLocation where = at.Key(member);
+      FLOE_RETURN_IF_ERROR(ExpectArray(*ids, where));
+      for (size_t i = 0; i < ids->size(); ++i) {
+        FLOE_ASSIGN_OR_RAISE(int32_t id, json_util::JsonInt32((*ids)[i], where.Index(i)));
+        update.ids.push_back(id);
+      }
       break;
     }
   }
@@ -365,6 +388,10 @@ Status TableMetadataEditor::Apply(const TableUpdate& update) {
         if (metadata_.properties.erase(key) > 0) changed_ = true;
       }
       return Status::Ok();
+    case Kind::kRemoveSchemas:
+      return RemoveSchemas(update.ids);
+    case Kind::kRemovePartitionSpecs:
+      return RemoveSpecs(update.ids);
   }
   return InvalidArgument("unknown update");
 }
@@ -420,6 +447,33 @@ Status TableMetadataEditor::AddSpec(const TableUpdate& update) {
   metadata_.partition_specs.push_back(std::move(spec));
   last_added_spec_id_ = new_id;
   changed_ = true;
+  return Status::Ok();
+}
+
+// As Java's TableMetadata.Builder: the current schema and the default spec stay; ids the table
+// does not have are ignored (a retried commit may have removed them already).
+Status TableMetadataEditor::RemoveSchemas(const std::vector<int32_t>& ids) {
+  const std::set<int32_t> doomed(ids.begin(), ids.end());
+  if (doomed.contains(metadata_.current_schema_id)) {
+    return InvalidArgument("remove-schemas: cannot remove the current schema {}",
+                           metadata_.current_schema_id);
+  }
+  const size_t removed = std::erase_if(
+      metadata_.schemas, [&](const Schema& schema) { return doomed.contains(schema.schema_id()); });
+  if (removed > 0) changed_ = true;
+  return Status::Ok();
+}
+
+Status TableMetadataEditor::RemoveSpecs(const std::vector<int32_t>& ids) {
+  const std::set<int32_t> doomed(ids.begin(), ids.end());
+  if (doomed.contains(metadata_.default_spec_id)) {
+    return InvalidArgument("remove-partition-specs: cannot remove the default partition spec {}",
+                           metadata_.default_spec_id);
+  }
+  const size_t removed = std::erase_if(metadata_.partition_specs, [&](const PartitionSpec& spec) {
+    return doomed.contains(spec.spec_id);
+  });
+  if (removed > 0) changed_ = true;
   return Status::Ok();
 }
 

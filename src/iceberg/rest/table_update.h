@@ -37,6 +37,8 @@ struct TableUpdate {
     kSetLocation,           // location
     kSetProperties,         // updates
     kRemoveProperties,      // removals
+    kRemoveSchemas,         // ids (schema ids)
+    kRemovePartitionSpecs,  // ids (spec ids)
   };
   Kind kind = Kind::kSetProperties;
   std::string uuid;
@@ -50,6 +52,7 @@ struct TableUpdate {
   std::string ref_name;
   SnapshotRef ref;
   std::vector<int64_t> snapshot_ids;
+  std::vector<int32_t> ids;
   std::string location;
   std::map<std::string, std::string> updates;
   std::vector<std::string> removals;
@@ -80,6 +83,8 @@ class TableMetadataEditor {
   Status AddSpec(const TableUpdate& update);
   Status AddSortOrder(const TableUpdate& update);
   Status AddSnapshot(const Snapshot& snapshot);
+  Status RemoveSchemas(const std::vector<int32_t>& ids);
+  Status RemoveSpecs(const std::vector<int32_t>& ids);
   Status SetRef(const std::string& name, const SnapshotRef& ref);
   void RemoveRef(const std::string& name);
 

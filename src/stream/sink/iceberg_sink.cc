@@ -157,7 +157,7 @@ Status IcebergSink::Resolve() {
     pending_rows_ -= unresolved_->rows;
     rows_committed_ += unresolved_->rows;
     ++commits_;
-    committed_offsets_ = unresolved_->offsets;
+    progress_.set_committed_offsets(unresolved_->offsets);
   }
   unresolved_.reset();
   return Status::Ok();
@@ -176,18 +176,14 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
     FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::DataFile> files, writer->Finish());
     pending_files_.insert(pending_files_.end(), files.begin(), files.end());
   }
-  if (unresolved_) {
-    Status resolved = Resolve();
-    if (!resolved.ok()) {
-      return CommitStateUnknown("{}: whether checkpoint {} landed is still unknown: {}", where,
-                                unresolved_->checkpoint_id, resolved.message());
-    }
-  }
-  const OffsetMap offsets = MergeOffsets(committed_offsets_, checkpoint.offsets);
-  if (pending_files_.empty()) {
-    if (offsets == committed_offsets_) return Status::Ok();
-    if (++empty_checkpoints_ < kMaxEmptyCheckpoints && !checkpoint.final) return Status::Ok();
-  }
+  FLOE_ASSIGN_OR_RAISE(
+      std::optional<OffsetMap> to_commit,
+      progress_.Begin(
+          checkpoint, where,
+          unresolved_ ? fmt::format("checkpoint {}", unresolved_->checkpoint_id) : std::string(),
+          [&] { return Resolve(); }, [&] { return !pending_files_.empty(); }));
+  if (!to_commit) return Status::Ok();
+  const OffsetMap& offsets = *to_commit;
 
   iceberg::AppendOptions options;
   options.allow_empty = true;
@@ -226,10 +222,10 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
   }
   table_ = std::move(appended->table);
   last_attempts_ = appended->attempts;
+  last_conflicts_ = appended->conflicts;
   rows_committed_ += pending_rows_;
   ++commits_;
-  committed_offsets_ = offsets;
-  empty_checkpoints_ = 0;
+  progress_.Committed(offsets);
   pending_files_.clear();
   pending_rows_ = 0;
   return Status::Ok();
@@ -239,6 +235,7 @@ CommitDetails IcebergSink::LastCommit() const {
   CommitDetails details;
   details.commits = commits_;
   details.attempts = last_attempts_;
+  details.conflicts = last_conflicts_;
   const iceberg::TableMetadata& metadata = table_.metadata;
   if (commits_ == 0 || !metadata.current_snapshot_id) return details;
   details.snapshot_id = *metadata.current_snapshot_id;
@@ -278,6 +275,13 @@ Result<iceberg::OrphanCleanup> DeleteJobOrphans(iceberg::Catalog& catalog,
   FLOE_RETURN_IF_ERROR(
       state_store.DeleteOrphans(file_prefix, referenced_state, modified_before_ms, &cleanup));
   return cleanup;
+}
+
+Result<OffsetMap> CommittedOffsetsOf(const iceberg::TableMetadata& metadata,
+                                     const std::string& key) {
+  const iceberg::Snapshot* snapshot = NewestSnapshotWithKey(metadata, key);
+  if (snapshot == nullptr) return OffsetMap();
+  return OffsetsFromJson(snapshot->summary.at(key));
 }
 
 int64_t LastCheckpointIdOf(const iceberg::TableMetadata& metadata, const std::string& job_id) {
@@ -328,13 +332,9 @@ Result<std::map<std::string, std::string>> IcebergSink::CommittedState() {
 
 Result<OffsetMap> IcebergSink::CommittedOffsets() {
   FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table));
-  const iceberg::Snapshot* snapshot = NewestSnapshotWithKey(table_.metadata, OffsetsKey());
-  if (snapshot == nullptr) {
-    committed_offsets_.clear();
-  } else {
-    FLOE_ASSIGN_OR_RAISE(committed_offsets_, OffsetsFromJson(snapshot->summary.at(OffsetsKey())));
-  }
-  return committed_offsets_;
+  FLOE_ASSIGN_OR_RAISE(OffsetMap offsets, CommittedOffsetsOf(table_.metadata, OffsetsKey()));
+  progress_.set_committed_offsets(offsets);
+  return offsets;
 }
 
 Status IcebergSink::Close() {

@@ -15,6 +15,7 @@
 #include "iceberg/catalog/catalog.h"
 #include "iceberg/catalog/orphan_files.h"
 #include "iceberg/partitioned_writer.h"
+#include "stream/sink/commit_progress.h"
 #include "stream/sink/parallel_writer.h"
 #include "stream/sink/table_sink.h"
 
@@ -66,6 +67,10 @@ Result<std::vector<int>> MapInputColumns(const iceberg::Schema& table_schema,
 const iceberg::Snapshot* NewestSnapshotWithKey(const iceberg::TableMetadata& metadata,
                                                const std::string& key);
 
+/// The offsets under summary key `key` (floe.offsets.<group>) of the newest snapshot of the
+/// ancestry that has it (none: empty).
+Result<OffsetMap> CommittedOffsetsOf(const iceberg::TableMetadata& metadata,
+                                     const std::string& key);
 /// The largest checkpoint id job `job_id` committed to the table (0: none).
 int64_t LastCheckpointIdOf(const iceberg::TableMetadata& metadata, const std::string& job_id);
 /// The job's state locations named by the newest snapshot of the ancestry that names any
@@ -80,11 +85,9 @@ Result<iceberg::OrphanCleanup> DeleteJobOrphans(iceberg::Catalog& catalog,
                                                 const StateStore& state_store,
                                                 int64_t modified_before_ms);
 
-/// A checkpoint that wrote no rows but moved offsets commits an empty snapshot only every
-/// kMaxEmptyCheckpoints checkpoints and at the final one (like Flink's
-/// max-continuous-empty-commits): the offsets then lag a little, which costs a re-read of rows
-/// this sink skips anyway, but the table is not flooded with empty snapshots.
-/// Thread safety: one thread, as Sink says. Lifetime: the catalog must outlive the sink.
+/// A checkpoint that wrote no rows but moved offsets commits an empty snapshot only now and then
+/// (CommitProgress). Thread safety: one thread, as Sink says. Lifetime: the catalog must outlive
+/// the sink.
 class IcebergSink final : public TableSink {
  public:
   /// Loads (or creates) the table and checks that the input schema can fill it: every table
@@ -94,7 +97,7 @@ class IcebergSink final : public TableSink {
                                                    const iceberg::Schema& input_schema,
                                                    IcebergSinkOptions options);
 
-  static constexpr int kMaxEmptyCheckpoints = 10;
+  static constexpr int kMaxEmptyCheckpoints = CommitProgress::kMaxEmptyCheckpoints;
 
   const std::string& name() const override { return options_.name; }
   Status Write(const RecordBatch& batch, Selection selection) override;
@@ -145,9 +148,9 @@ class IcebergSink final : public TableSink {
   std::vector<ColumnVector> null_columns_;              // for table columns the input lacks
   int64_t rows_committed_ = 0;
   int64_t commits_ = 0;
-  int last_attempts_ = 1;        // of the last commit
-  OffsetMap committed_offsets_;  // as of this sink's last commit (or as read back)
-  int empty_checkpoints_ = 0;    // checkpoints since then that moved offsets but wrote nothing
+  int last_attempts_ = 1;    // of the last commit
+  int last_conflicts_ = 0;   // of the last commit
+  CommitProgress progress_;  // offsets as of the last commit (or as read back)
   /// Data files of failed commits, committed with the next checkpoint's (and their rows).
   std::vector<iceberg::DataFile> pending_files_;
   int64_t pending_rows_ = 0;

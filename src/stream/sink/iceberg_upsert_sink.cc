@@ -12,6 +12,7 @@
 #include "iceberg/catalog/append_files.h"
 #include "iceberg/catalog/table_files.h"
 #include "iceberg/column_kind.h"
+#include "iceberg/deletion_vector_file.h"
 #include "iceberg/partitioned_writer.h"
 #include "iceberg/position_delete_writer.h"
 #include "stream/offsets_json.h"
@@ -95,10 +96,6 @@ Result<std::unique_ptr<IcebergUpsertSink>> IcebergUpsertSink::Open(
   const iceberg::Schema create_schema(input_schema.schema_id(), std::move(fields), identifier_ids);
   FLOE_ASSIGN_OR_RAISE(iceberg::LoadedTable loaded,
                        LoadOrCreateTable(*catalog, create_schema, options.table));
-  if (loaded.metadata.format_version >= 3 && !options.equality_deletes) {
-    return NotSupported("{}: upserts into format v3 tables (deletion vectors) are not written yet",
-                        where);
-  }
   const iceberg::Schema* table_schema = loaded.metadata.CurrentSchema();
   if (table_schema == nullptr) return Corrupt("{}: no current schema", where);
   std::vector<int32_t> key_field_ids;
@@ -194,7 +191,35 @@ Result<std::optional<KeyIndex>> IcebergUpsertSink::LoadIndexState() {
     return std::optional<KeyIndex>();
   }
   index.set_snapshot_id(metadata.current_snapshot_id.value_or(0));
+  if (UsesDeletionVectors()) {
+    FLOE_ASSIGN_OR_RAISE(iceberg::TableFiles files,
+                         iceberg::ListTableFiles(*catalog_->file_io(), metadata));
+    FLOE_RETURN_IF_ERROR(KeepDeletionVectors(files.deletes));
+  }
   return std::optional<KeyIndex>(std::move(index));
+}
+
+Status IcebergUpsertSink::KeepDeletionVectors(const std::vector<iceberg::LiveFile>& deletes) {
+  vectors_.clear();
+  for (const iceberg::LiveFile& live : deletes) {
+    if (live.file.content == iceberg::DataFileContent::kPositionDeletes &&
+        !live.file.content_offset) {
+      // A DV must merge the position deletes of its data file; this sink does not do that yet.
+      return NotSupported(
+          "{}: position delete file {} in a format v3 table (rewrite the position deletes first)",
+          table_.metadata_location, live.file.file_path);
+    }
+    if (!live.file.content_offset) continue;
+    if (!live.file.referenced_data_file) {
+      return Corrupt("{}: deletion vector in {} names no data file", table_.metadata_location,
+                     live.file.file_path);
+    }
+    if (!vectors_.emplace(*live.file.referenced_data_file, live.file).second) {
+      return Corrupt("{}: data file {} has two deletion vectors", table_.metadata_location,
+                     *live.file.referenced_data_file);
+    }
+  }
+  return Status::Ok();
 }
 
 Status IcebergUpsertSink::EnsureIndex() {
@@ -218,13 +243,19 @@ Status IcebergUpsertSink::RebuildIndex() {
   FLOE_ASSIGN_OR_RAISE(iceberg::TableFiles files, iceberg::ListTableFiles(io, metadata));
   // Position deletes per data file; they apply to data files of a sequence number at or below
   // their own.
+  if (UsesDeletionVectors()) FLOE_RETURN_IF_ERROR(KeepDeletionVectors(files.deletes));
   std::unordered_map<std::string, std::vector<std::pair<int64_t, int64_t>>> deleted;
   for (const iceberg::LiveFile& live : files.deletes) {
     if (live.file.content == iceberg::DataFileContent::kEqualityDeletes) {
       return NotSupported("{}: equality delete file {} (not read yet)", where, live.file.file_path);
     }
     if (live.file.content_offset) {
-      return NotSupported("{}: deletion vector {} (not read yet)", where, live.file.file_path);
+      FLOE_ASSIGN_OR_RAISE(iceberg::DeletionVector vector,
+                           iceberg::ReadDeletionVector(io, live.file));
+      for (int64_t position : vector.Positions()) {
+        deleted[*live.file.referenced_data_file].emplace_back(position, live.data_sequence_number);
+      }
+      continue;
     }
     FLOE_ASSIGN_OR_RAISE(std::vector<iceberg::PositionDelete> positions,
                          iceberg::ReadPositionDeleteFile(io, live.file));
@@ -232,6 +263,7 @@ Status IcebergUpsertSink::RebuildIndex() {
       deleted[position.file_path].emplace_back(position.pos, live.data_sequence_number);
     }
   }
+
   std::vector<const iceberg::LiveFile*> data;
   for (const iceberg::LiveFile& live : files.data) {
     if (live.spec_id != metadata.default_spec_id) {
@@ -302,7 +334,7 @@ Status IcebergUpsertSink::ResolveUnknown() {
       auto found = pending_.find(key);
       if (found != pending_.end() && found->second == change) pending_.erase(found);
     }
-    committed_offsets_ = unresolved_->offsets;
+    progress_.set_committed_offsets(unresolved_->offsets);
     ++commits_;
   } else {
     Discard(unresolved_->written);
@@ -314,6 +346,7 @@ Status IcebergUpsertSink::ResolveUnknown() {
 void IcebergUpsertSink::Discard(const Written& written) const {
   io::FileIO& io = *catalog_->file_io();
   for (const iceberg::DataFile& file : written.data_files) (void)io.DeleteFile(file.file_path);
+  // Deletion vectors share one Puffin file: deleting it again is harmless.
   for (const iceberg::DataFile& file : written.delete_files) (void)io.DeleteFile(file.file_path);
   if (!written.state_location.empty()) (void)io.DeleteFile(written.state_location);
 }
@@ -348,22 +381,24 @@ Status IcebergUpsertSink::WriteStaged(const std::vector<uint32_t>& rows, const s
 
 Status IcebergUpsertSink::WriteChanges(
     Written* written, std::vector<std::pair<std::string, KeyIndex::Location>>* new_locations) {
-  io::FileIO& io = *catalog_->file_io();
-  const iceberg::TableMetadata& metadata = table_.metadata;
-  // The rows to write: each pending upsert's staged row, in source order.
+  // The rows to write: each pending upsert's staged row, in source order; the rows to delete:
+  // each changed key's previous row and the rows a rebuild found shadowed.
   std::vector<std::pair<int64_t, const std::string*>> rows;
-  std::map<std::vector<iceberg::Scalar>, std::vector<iceberg::PositionDelete>> deletes;
-  const auto delete_at = [&](KeyIndex::Location location) {
-    deletes[index_->FilePartition(location.file)].push_back(
-        {index_->FilePath(location.file), location.position});
-    written->referenced.insert(index_->FilePath(location.file));
-  };
+  std::vector<KeyIndex::Location> doomed = shadowed_;
   for (const auto& [key, staged] : pending_) {
-    if (std::optional<KeyIndex::Location> location = index_->Find(key)) delete_at(*location);
+    if (std::optional<KeyIndex::Location> location = index_->Find(key)) {
+      doomed.push_back(*location);
+    }
     if (!IsDelete(staged)) rows.emplace_back(staged, &key);
   }
-  for (KeyIndex::Location location : shadowed_) delete_at(location);
   std::sort(rows.begin(), rows.end());
+  for (KeyIndex::Location location : doomed) {
+    written->referenced.insert(index_->FilePath(location.file));
+  }
+  if (!doomed.empty()) {
+    FLOE_RETURN_IF_ERROR(UsesDeletionVectors() ? WriteDeletionVectors(doomed, written)
+                                               : WritePositionDeletes(doomed, written));
+  }
 
   if (!rows.empty()) {
     std::vector<uint32_t> selected;
@@ -377,29 +412,69 @@ Status IcebergUpsertSink::WriteChanges(
       new_locations->emplace_back(*rows[i].second, KeyIndex::Location{number, located[i].second});
     }
   }
+  return Status::Ok();
+}
 
-  if (!deletes.empty()) {
-    FLOE_ASSIGN_OR_RAISE(parquet::WriterProperties properties,
-                         iceberg::ParquetPropertiesFromTable(metadata.properties));
-    const iceberg::Schema* schema = metadata.CurrentSchema();
-    const iceberg::PartitionSpec* spec = metadata.DefaultSpec();
-    const std::string data_dir = iceberg::DataDirectory(metadata);
-    const std::string write_id = NewUuid();
-    int file_number = 0;
-    for (auto& [partition, positions] : deletes) {
-      const std::string partition_path = iceberg::PartitionPath(*spec, *schema, partition);
-      const std::string file_name =
-          fmt::format("{}00000-0-{}-{:05d}-deletes.parquet", options_.table.data_file_prefix,
-                      write_id, ++file_number);
-      const std::string location =
-          partition_path.empty() ? fmt::format("{}/{}", data_dir, file_name)
-                                 : fmt::format("{}/{}/{}", data_dir, partition_path, file_name);
-      FLOE_ASSIGN_OR_RAISE(iceberg::DataFile file,
-                           iceberg::WritePositionDeleteFile(io, location, std::move(positions),
-                                                            partition, properties));
-      written->delete_files.push_back(std::move(file));
-    }
+std::string IcebergUpsertSink::DeleteFileLocation(const std::vector<iceberg::Scalar>& partition,
+                                                  const std::string& write_id, int number,
+                                                  const char* extension) const {
+  const iceberg::TableMetadata& metadata = table_.metadata;
+  const std::string partition_path =
+      iceberg::PartitionPath(*metadata.DefaultSpec(), *metadata.CurrentSchema(), partition);
+  const std::string file_name =
+      fmt::format("{}00000-0-{}-{:05d}-deletes.{}", options_.table.data_file_prefix, write_id,
+                  number, extension);
+  const std::string data_dir = iceberg::DataDirectory(metadata);
+  return partition_path.empty() ? fmt::format("{}/{}", data_dir, file_name)
+                                : fmt::format("{}/{}/{}", data_dir, partition_path, file_name);
+}
+
+Status IcebergUpsertSink::WritePositionDeletes(const std::vector<KeyIndex::Location>& doomed,
+                                               Written* written) const {
+  std::map<std::vector<iceberg::Scalar>, std::vector<iceberg::PositionDelete>> deletes;
+  for (KeyIndex::Location location : doomed) {
+    deletes[index_->FilePartition(location.file)].push_back(
+        {index_->FilePath(location.file), location.position});
   }
+  FLOE_ASSIGN_OR_RAISE(parquet::WriterProperties properties,
+                       iceberg::ParquetPropertiesFromTable(table_.metadata.properties));
+  const std::string write_id = NewUuid();
+  int file_number = 0;
+  for (auto& [partition, positions] : deletes) {
+    FLOE_ASSIGN_OR_RAISE(
+        iceberg::DataFile file,
+        iceberg::WritePositionDeleteFile(
+            *catalog_->file_io(), DeleteFileLocation(partition, write_id, ++file_number, "parquet"),
+            std::move(positions), partition, properties));
+    written->delete_files.push_back(std::move(file));
+  }
+  return Status::Ok();
+}
+
+Status IcebergUpsertSink::WriteDeletionVectors(const std::vector<KeyIndex::Location>& doomed,
+                                               Written* written) const {
+  io::FileIO& io = *catalog_->file_io();
+  // One vector per data file: its new positions merged into the vector it has, which this
+  // commit removes (a data file has at most one live DV).
+  std::map<uint32_t, iceberg::DeletionVector> vectors;
+  for (KeyIndex::Location location : doomed) {
+    FLOE_RETURN_IF_ERROR(vectors[location.file].Add(location.position));
+  }
+  std::vector<iceberg::DeletionVectorTarget> targets;
+  for (auto& [file, vector] : vectors) {
+    const std::string& path = index_->FilePath(file);
+    if (auto previous = vectors_.find(path); previous != vectors_.end()) {
+      FLOE_ASSIGN_OR_RAISE(iceberg::DeletionVector old,
+                           iceberg::ReadDeletionVector(io, previous->second));
+      vector.Merge(old);
+      written->removed_deletes.push_back(previous->second);
+    }
+    targets.push_back({path, index_->FilePartition(file), &vector});
+  }
+  // All of a commit's vectors in one Puffin file (each entry keeps its data file's partition).
+  FLOE_ASSIGN_OR_RAISE(written->delete_files,
+                       iceberg::WriteDeletionVectorFile(
+                           io, DeleteFileLocation({}, NewUuid(), 1, "puffin"), targets));
   return Status::Ok();
 }
 
@@ -465,6 +540,10 @@ Status IcebergUpsertSink::CommitOnce(const CheckpointInfo& checkpoint, const Off
   bool slipped = false;
   iceberg::AppendOptions options;
   options.summary[StateKey()] = written.state_location;
+  options.removed_delete_files = written.removed_deletes;
+  const std::vector<iceberg::DataFile> removed_vectors = written.removed_deletes;
+  const std::vector<iceberg::DataFile> added_vectors =
+      UsesDeletionVectors() ? written.delete_files : std::vector<iceberg::DataFile>{};
   options.validate = [&](const iceberg::TableMetadata& base) -> Status {
     if (base.current_snapshot_id.value_or(0) == base_snapshot) return Status::Ok();
     slipped = true;
@@ -485,8 +564,17 @@ Status IcebergUpsertSink::CommitOnce(const CheckpointInfo& checkpoint, const Off
   index_->set_snapshot_id(base_snapshot);
   Result<int64_t> committed = Land(checkpoint, offsets, std::move(written), std::move(options));
   if (!committed.ok()) {
+    // Failed validation in the commit itself: a concurrent commit replaced or added a deletion
+    // vector of a data file this one deletes from.
+    if (committed.status().IsCommitFailed()) *invalid = true;
     index_.reset();
     return committed.status();
+  }
+  for (const iceberg::DataFile& vector : removed_vectors) {
+    vectors_.erase(*vector.referenced_data_file);
+  }
+  for (const iceberg::DataFile& vector : added_vectors) {
+    vectors_.insert_or_assign(*vector.referenced_data_file, vector);
   }
   // Another commit slipped in before ours: its rows are not in the index (nor in the state
   // just committed, whose base is not our snapshot's parent): rebuild next time.
@@ -547,19 +635,15 @@ Status IcebergUpsertSink::WriteEqualityChanges(Written* written) {
 
 Status IcebergUpsertSink::Commit(const CheckpointInfo& checkpoint) {
   const std::string where = fmt::format("sink '{}'", name());
-  if (unresolved_) {
-    Status resolved = ResolveUnknown();
-    if (!resolved.ok()) {
-      return CommitStateUnknown("{}: whether snapshot {} landed is still unknown: {}", where,
-                                unresolved_->snapshot_id, resolved.message());
-    }
-  }
-  const OffsetMap offsets = MergeOffsets(committed_offsets_, checkpoint.offsets);
+  FLOE_ASSIGN_OR_RAISE(
+      std::optional<OffsetMap> to_commit,
+      progress_.Begin(
+          checkpoint, where,
+          unresolved_ ? fmt::format("snapshot {}", unresolved_->snapshot_id) : std::string(),
+          [&] { return ResolveUnknown(); }, [&] { return !pending_.empty(); }));
+  if (!to_commit) return Status::Ok();
+  const OffsetMap& offsets = *to_commit;
   if (pending_.empty()) {
-    if (offsets == committed_offsets_) return Status::Ok();
-    if (++empty_checkpoints_ < IcebergSink::kMaxEmptyCheckpoints && !checkpoint.final) {
-      return Status::Ok();
-    }
     // Offsets only: an empty snapshot; the index stays as it is (LoadIndexState skips these).
     iceberg::AppendOptions options;
     options.allow_empty = true;
@@ -573,8 +657,7 @@ Status IcebergUpsertSink::Commit(const CheckpointInfo& checkpoint) {
     if (index_ && index_->snapshot_id() == before) {
       index_->set_snapshot_id(committed->snapshot_id);
     }
-    committed_offsets_ = offsets;
-    empty_checkpoints_ = 0;
+    progress_.Committed(offsets);
     return Status::Ok();
   }
   for (int round = 0;; ++round) {
@@ -587,21 +670,16 @@ Status IcebergUpsertSink::Commit(const CheckpointInfo& checkpoint) {
   }
   pending_.clear();
   for (ColumnVector& column : staged_) column.Clear();
-  committed_offsets_ = offsets;
-  empty_checkpoints_ = 0;
+  progress_.Committed(offsets);
   ++commits_;
   return Status::Ok();
 }
 
 Result<OffsetMap> IcebergUpsertSink::CommittedOffsets() {
   FLOE_ASSIGN_OR_RAISE(table_, catalog_->LoadTable(options_.table.table));
-  const iceberg::Snapshot* snapshot = NewestSnapshotWithKey(table_.metadata, OffsetsKey());
-  if (snapshot == nullptr) {
-    committed_offsets_.clear();
-  } else {
-    FLOE_ASSIGN_OR_RAISE(committed_offsets_, OffsetsFromJson(snapshot->summary.at(OffsetsKey())));
-  }
-  return committed_offsets_;
+  FLOE_ASSIGN_OR_RAISE(OffsetMap offsets, CommittedOffsetsOf(table_.metadata, OffsetsKey()));
+  progress_.set_committed_offsets(offsets);
+  return offsets;
 }
 
 Result<std::map<std::string, std::string>> IcebergUpsertSink::CommittedState() {

@@ -3,8 +3,10 @@
 // The Iceberg upsert sink (`mode: upsert`): a change stream kept as a current-state table, one row
 // per primary key. Within and across checkpoints the last change of a key wins; each checkpoint is
 // one snapshot (a row delta) that adds the keys' new rows and deletes their previous rows by
-// position (format v2 position delete files), found through a key → (data file, position) index.
-// Every reader applies position deletes (ICEBERG-NOTES §5); none has to join equality deletes.
+// position, found through a key → (data file, position) index (format v2 position delete files,
+// or v3 deletion vectors: one per data file, each merging the
+// vector it replaces, which the same commit removes). Every reader applies them (ICEBERG-NOTES
+// §5); none has to join equality deletes.
 //
 // The index is this sink's checkpoint state: written as a blob under
 // <table>/metadata/floe-state/ before the commit and named in the snapshot's summary
@@ -24,6 +26,8 @@
 
 #include "iceberg/catalog/append_files.h"
 #include "iceberg/catalog/catalog.h"
+#include "iceberg/catalog/table_files.h"
+#include "stream/sink/commit_progress.h"
 #include "stream/sink/iceberg_sink.h"
 #include "stream/sink/key_index.h"
 #include "stream/sink/sink.h"
@@ -47,8 +51,7 @@ class IcebergUpsertSink final : public TableSink {
  public:
   /// Loads or creates the table (primary-key columns required, identifier-field-ids set). The
   /// key columns must be int, long, string, date or timestamp(tz) input columns; an existing
-  /// table with other identifier fields is refused; a format v3 table is NotSupported (deletion
-  /// vectors come next).
+  /// table with other identifier fields is refused.
   static Result<std::unique_ptr<IcebergUpsertSink>> Open(std::shared_ptr<iceberg::Catalog> catalog,
                                                          const iceberg::Schema& input_schema,
                                                          IcebergUpsertSinkOptions options);
@@ -89,6 +92,8 @@ class IcebergUpsertSink final : public TableSink {
     std::vector<iceberg::DataFile> delete_files;
     std::string state_location;
     std::set<std::string> referenced;  // the data files the delete files name
+    /// Deletion vectors the new ones merge (removed by the same commit).
+    std::vector<iceberg::DataFile> removed_deletes;
   };
   /// A commit whose outcome is unknown: its snapshot id and the changes it held.
   struct Unresolved {
@@ -113,6 +118,20 @@ class IcebergUpsertSink final : public TableSink {
   /// of the keys' previous rows.
   Status WriteChanges(Written* written,
                       std::vector<std::pair<std::string, KeyIndex::Location>>* new_locations);
+  /// The previous rows of changed keys, deleted: position delete files (v2), one per partition.
+  Status WritePositionDeletes(const std::vector<KeyIndex::Location>& doomed,
+                              Written* written) const;
+  /// The same as deletion vectors (v3): one per data file, merging the one it has, all in one
+  /// Puffin file.
+  Status WriteDeletionVectors(const std::vector<KeyIndex::Location>& doomed,
+                              Written* written) const;
+  std::string DeleteFileLocation(const std::vector<iceberg::Scalar>& partition,
+                                 const std::string& write_id, int number,
+                                 const char* extension) const;
+  bool UsesDeletionVectors() const { return table_.metadata.format_version >= 3; }
+  /// Sets vectors_ from the table's live delete files; NotSupported for a position delete file
+  /// (a v3 table upgraded from v2), whose positions a new DV would have to merge.
+  Status KeepDeletionVectors(const std::vector<iceberg::LiveFile>& deletes);
   /// delete_mode equality: new rows, and one equality delete row per changed key.
   Status WriteEqualityChanges(Written* written);
   /// Writes staged rows (ascending) as data files; with `located`, per row the index of its
@@ -141,11 +160,12 @@ class IcebergUpsertSink final : public TableSink {
   /// staged row) (the before image) for a delete.
   std::unordered_map<std::string, int64_t> pending_;
   std::optional<KeyIndex> index_;
+  /// v3: per data file path, its live deletion vector, as of index_'s snapshot.
+  std::unordered_map<std::string, iceberg::DataFile> vectors_;
   /// Rows a rebuild found shadowed by a later row of the same key: deleted by the next commit.
   std::vector<KeyIndex::Location> shadowed_;
   std::optional<Unresolved> unresolved_;
-  OffsetMap committed_offsets_;
-  int empty_checkpoints_ = 0;
+  CommitProgress progress_;  // offsets as of the last commit (or as read back)
   int64_t index_rebuilds_ = 0;
   int64_t commits_ = 0;
 

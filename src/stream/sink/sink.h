@@ -44,6 +44,7 @@ struct CommitDetails {
   int64_t files = 0;                   // the last one's data files
   int64_t bytes = 0;                   // and their size
   int attempts = 1;                    // the last one's attempts (more: lost races, retried)
+  int conflicts = 0;                   // of those, the ones the catalog refused as conflicts
 };
 
 /// Thread safety: a sink is driven by one thread (the job's runtime); Write and Commit are never

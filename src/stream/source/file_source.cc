@@ -58,7 +58,8 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(std::string name, const std
 
 Status FileSource::OpenNext() {
   const std::string& path = files_[next_file_++];
-  FLOE_ASSIGN_OR_RAISE(reader_, LineChunkReader::Open(path));
+  FLOE_ASSIGN_OR_RAISE(reader_, LineChunkReader::Open(path, chunk_bytes_));
+  reader_->set_detached(detached_);
   current_ = TopicPartition{path == "-" ? kStdinTopic : path, 0};
   OffsetMap start;
   FLOE_RETURN_IF_ERROR(listener_->OnAssigned({current_}, &start));
@@ -94,6 +95,7 @@ Result<bool> FileSource::Next(std::chrono::milliseconds, SourceChunk* chunk) {
     chunk->next_offset = reader_->next_line();
     chunk->skipped = first_line - read->first_line;
     chunk->bytes = lines.size();
+    chunk->keep_alive = std::move(read->keep_alive);
     return true;
   }
 }

@@ -36,6 +36,13 @@ class FileSource final : public Source {
   Status Close() override;
 
   const std::vector<std::string>& files() const { return files_; }
+  /// Detached: the chunks of regular files own their mapping (SourceChunk::keep_alive), so a
+  /// runtime may prepare several at once on as many threads; stdin and pipes are read into one
+  /// buffer reused from chunk to chunk, so theirs never are. Set before the first Next.
+  void set_detached(bool detached) { detached_ = detached; }
+  /// The size of the line-aligned ranges a file is cut into (LineChunkReader::Open); set before
+  /// the first Next.
+  void set_chunk_bytes(size_t bytes) { chunk_bytes_ = bytes; }
 
  private:
   FileSource(std::string name, std::vector<std::string> files, std::set<std::string> pipes,
@@ -54,6 +61,8 @@ class FileSource final : public Source {
   std::unique_ptr<LineChunkReader> reader_;
   TopicPartition current_;
   int64_t resume_line_ = 1;  // lines below it are committed everywhere: skipped
+  bool detached_ = false;
+  size_t chunk_bytes_ = LineChunkReader::kDefaultChunkBytes;
 };
 
 }  // namespace floe::stream

@@ -17,10 +17,6 @@ namespace floe::stream {
 
 namespace {
 
-// Big enough to amortize the per-chunk cost, small enough that a decoded chunk stays a modest
-// batch; a line longer than this simply makes a larger read.
-constexpr size_t kReadChunkBytes = 1 << 20;
-
 // Line breaks in `text`, eight bytes at a time: a byte of `x` is zero exactly where `text` has a
 // '\n', and the expression below sets the high bit of exactly those bytes (no borrow between
 // bytes, unlike the usual has-zero test, so the count is exact).
@@ -74,11 +70,13 @@ size_t CountNewlines(std::string_view text) {
 
 }  // namespace
 
-Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const std::string& path) {
+Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const std::string& path,
+                                                               size_t chunk_bytes) {
+  if (chunk_bytes == 0) return InvalidArgument("reading {}: chunks of 0 bytes", path);
   std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (file == nullptr) return IoError("cannot open {}: {}", path, std::strerror(errno));
-  auto reader =
-      std::unique_ptr<LineChunkReader>(new LineChunkReader(path == "-" ? "<stdin>" : path, file));
+  auto reader = std::unique_ptr<LineChunkReader>(
+      new LineChunkReader(path == "-" ? "<stdin>" : path, file, chunk_bytes));
   // A regular file is mapped a window at a time rather than copied into a buffer.
   struct stat info {};
   if (file != stdin && ::fstat(::fileno(file), &info) == 0 && S_ISREG(info.st_mode)) {
@@ -100,12 +98,16 @@ void LineChunkReader::Unmap() {
 }
 
 Result<std::optional<LineChunkReader::Chunk>> LineChunkReader::NextMapped() {
+  if (detached_) {
+    window_ = nullptr;  // the last chunk owns its mapping
+    window_size_ = 0;
+  }
   Unmap();
   // The file as it was when opened: its last line, complete or not, ends the input.
   if (mapped_to_ >= file_size_) return std::optional<Chunk>();
   const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   const uint64_t start = mapped_to_ - mapped_to_ % page;
-  uint64_t want = kReadChunkBytes;
+  uint64_t want = chunk_bytes_;
   while (true) {
     const uint64_t end = std::min(file_size_, mapped_to_ + want);
     const size_t size = end - start;
@@ -134,6 +136,10 @@ Result<std::optional<LineChunkReader::Chunk>> LineChunkReader::NextMapped() {
     next_line_ += static_cast<int64_t>(CountNewlines(chunk.lines));
     if (!chunk.lines.empty() && chunk.lines.back() != '\n') ++next_line_;  // unterminated last
     mapped_to_ += lines;
+    if (detached_) {
+      chunk.keep_alive = std::shared_ptr<const void>(
+          window_, [size](const void* mapping) { ::munmap(const_cast<void*>(mapping), size); });
+    }
     return std::optional<Chunk>(chunk);
   }
 }
@@ -160,10 +166,10 @@ Result<std::optional<LineChunkReader::Chunk>> LineChunkReader::Next() {
   }
   while (!eof_ || size_ > 0) {
     if (!eof_) {
-      Reserve(size_ + kReadChunkBytes);
-      size_t got = std::fread(buffer_.get() + size_, 1, kReadChunkBytes, file_);
+      Reserve(size_ + chunk_bytes_);
+      size_t got = std::fread(buffer_.get() + size_, 1, chunk_bytes_, file_);
       size_ += got;
-      if (got < kReadChunkBytes) {
+      if (got < chunk_bytes_) {
         if (std::ferror(file_)) return IoError("reading {}: {}", path_, std::strerror(errno));
         eof_ = true;
       }

@@ -22,10 +22,17 @@ class LineChunkReader {
   struct Chunk {
     std::string_view lines;
     int64_t first_line = 1;
+    /// Detached mode, mapped files: owns the mapping `lines` views.
+    std::shared_ptr<const void> keep_alive;
   };
 
-  /// `path` "-" reads stdin.
-  static Result<std::unique_ptr<LineChunkReader>> Open(const std::string& path);
+  /// What a chunk holds at least (a line longer than this makes a larger chunk): big enough to
+  /// amortize the per-chunk cost, small enough that a decoded chunk stays a modest batch.
+  static constexpr size_t kDefaultChunkBytes = size_t{1} << 20;
+
+  /// `path` "-" reads stdin; `chunk_bytes` (at least 1): see kDefaultChunkBytes.
+  static Result<std::unique_ptr<LineChunkReader>> Open(const std::string& path,
+                                                       size_t chunk_bytes = kDefaultChunkBytes);
   ~LineChunkReader();
   LineChunkReader(const LineChunkReader&) = delete;
   LineChunkReader& operator=(const LineChunkReader&) = delete;
@@ -37,9 +44,14 @@ class LineChunkReader {
   const std::string& path() const { return path_; }
   /// The number of the line after the last one handed out.
   int64_t next_line() const { return next_line_; }
+  /// Detached: a mapped file's chunks own their mapping (Chunk::keep_alive) and stay valid after
+  /// the next call, so several can be worked on at once. Input that is not mapped (stdin, pipes,
+  /// file systems without mmap) still reuses one buffer: its chunks have no keep_alive.
+  void set_detached(bool detached) { detached_ = detached; }
 
  private:
-  LineChunkReader(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
+  LineChunkReader(std::string path, std::FILE* file, size_t chunk_bytes)
+      : path_(std::move(path)), file_(file), chunk_bytes_(chunk_bytes) {}
 
   // Grows the buffer to at least `bytes`, keeping its first size_ bytes.
   void Reserve(size_t bytes);
@@ -49,6 +61,7 @@ class LineChunkReader {
 
   std::string path_;
   std::FILE* file_;
+  size_t chunk_bytes_;
   // What was read, from the start of the last chunk handed out: size_ of capacity_ bytes used.
   // Plain bytes rather than a std::string, whose growth would zero-fill each read's room first.
   std::unique_ptr<char[]> buffer_;
@@ -65,6 +78,7 @@ class LineChunkReader {
   size_t window_size_ = 0;
   int64_t next_line_ = 1;
   bool eof_ = false;
+  bool detached_ = false;
 };
 
 }  // namespace floe::stream

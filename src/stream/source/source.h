@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,10 @@ struct SourceChunk {
   int64_t skipped = 0;
   /// Bytes of input in the chunk.
   size_t bytes = 0;
+  /// Set when the chunk owns the memory its records view (a file source's chunks of a regular
+  /// file, when detached: FileSource::set_detached): they stay valid while this is held, after
+  /// the next Next call too. Null: valid until the next Next call only.
+  std::shared_ptr<const void> keep_alive;
 
   bool is_lines() const { return payloads.empty(); }
   bool empty() const { return lines.empty() && payloads.empty(); }
@@ -55,6 +60,7 @@ struct SourceChunk {
     next_offset = 0;
     skipped = 0;
     bytes = 0;
+    keep_alive.reset();
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <optional>
 
 #include "iceberg/column_kind.h"
@@ -128,7 +129,8 @@ int64_t WindowOperator::Watermark(const WindowState& state, int64_t now_ms) cons
 }
 
 void WindowOperator::Accumulate(const RecordBatch& batch, Selection rows, int64_t now_ms,
-                                WindowState* state, std::vector<DroppedRow>* dropped) const {
+                                WindowState* state, std::vector<DroppedRow>* dropped,
+                                const ShardRows* shard) const {
   const TopicPartition partition{batch.position.partition, batch.position.partition_id};
   // The other partitions' watermark is fixed for this batch; this one's moves row by row.
   const int64_t others = PartitionsMark(*state, now_ms, &partition);
@@ -140,11 +142,17 @@ void WindowOperator::Accumulate(const RecordBatch& batch, Selection rows, int64_
   for (size_t i = 0; i < rows.count; ++i) {
     const size_t row = rows.Row(i);
     if (batch.offsets[row] < skip_below) continue;
+    const bool owned = shard == nullptr || shard->shard_of[row] == shard->self;
     if (times.IsNull(row)) {
-      dropped->push_back(DroppedRow{static_cast<uint32_t>(row), DropReason::kNoEventTime});
+      if (owned)
+        dropped->push_back(DroppedRow{static_cast<uint32_t>(row), DropReason::kNoEventTime});
       continue;
     }
     const int64_t event = times.Value<int64_t>(row);
+    if (!owned) {
+      clock.max_event_micros = std::max(clock.max_event_micros, event);
+      continue;
+    }
     // Before its first event a partition holds the watermark back.
     const int64_t own =
         clock.max_event_micros == kNoTime
@@ -164,6 +172,22 @@ void WindowOperator::Accumulate(const RecordBatch& batch, Selection rows, int64_
   }
   if (batch.num_rows() > 0) {
     clock.next_offset = std::max(clock.next_offset, batch.offsets.back() + 1);
+  }
+}
+
+uint32_t WindowOperator::ShardOfHash(size_t hash, uint32_t shards) {
+  // The top 32 bits, scaled to [0, shards): independent of the bits a GroupTable probes with.
+  const uint64_t high = static_cast<uint64_t>(hash) >> 32;
+  return static_cast<uint32_t>((high * shards) >> 32);
+}
+
+void WindowOperator::Route(const RecordBatch& batch, Selection rows, size_t begin, size_t end,
+                           uint32_t shards, uint32_t* shard_of) const {
+  std::string key;
+  for (size_t i = begin; i < end; ++i) {
+    const size_t row = rows.Row(i);
+    key_.Encode(batch.columns, row, &key);
+    shard_of[row] = ShardOfHash(HashKey(key), shards);
   }
 }
 
@@ -368,107 +392,146 @@ size_t WindowOperator::FireAll(WindowState* state, RecordBatch* out) const {
   return emitted;
 }
 
-std::string WindowOperator::Snapshot(const WindowState& state) const {
+std::string WindowOperator::Snapshot(std::span<const WindowState> shards) const {
+  const WindowState& first = shards.front();
+  int64_t late_rows = 0;
+  std::map<std::pair<int64_t, int64_t>, std::vector<std::pair<const GroupTable*, size_t>>>
+      windows;  // bounds → (table, shard)
+  size_t session_keys = 0;
+  for (size_t s = 0; s < shards.size(); ++s) {
+    late_rows += shards[s].late_rows;
+    session_keys += shards[s].sessions.size();
+    for (const auto& [bounds, table] : shards[s].windows) windows[bounds].emplace_back(&table, s);
+  }
   std::string bytes;
   StateWriter out(&bytes);
   out.Put<uint64_t>(kStateMagic);
   out.Put<uint32_t>(kStateVersion);
   out.PutBytes(fingerprint_);
-  out.Put<int64_t>(state.frontier);
-  out.Put<int64_t>(state.emitted_rows);
-  out.Put<int64_t>(state.late_rows);
-  out.Put<uint32_t>(static_cast<uint32_t>(state.partitions.size()));
-  for (const auto& [partition, clock] : state.partitions) {
+  out.Put<int64_t>(first.frontier);
+  out.Put<int64_t>(first.emitted_rows);
+  out.Put<int64_t>(late_rows);
+  out.Put<uint32_t>(static_cast<uint32_t>(first.partitions.size()));
+  for (const auto& [partition, clock] : first.partitions) {
     out.PutBytes(partition.topic);
     out.Put<int32_t>(partition.partition);
     out.Put<int64_t>(clock.max_event_micros);
     out.Put<int64_t>(clock.next_offset);
   }
-  out.Put<uint32_t>(static_cast<uint32_t>(state.windows.size()));
-  for (const auto& [bounds, table] : state.windows) {
+  out.Put<uint32_t>(static_cast<uint32_t>(windows.size()));
+  for (const auto& [bounds, tables] : windows) {
     out.Put<int64_t>(bounds.second);
     out.Put<int64_t>(bounds.first);
-    out.Put<uint32_t>(static_cast<uint32_t>(table.size()));
-    for (size_t group = 0; group < table.size(); ++group) {
-      out.PutBytes(table.key(group));
-      layout_.Save(table.row(group), state.heap, &out);
+    size_t groups = 0;
+    for (const auto& [table, s] : tables) groups += table->size();
+    out.Put<uint32_t>(static_cast<uint32_t>(groups));
+    for (const auto& [table, s] : tables) {
+      for (size_t group = 0; group < table->size(); ++group) {
+        out.PutBytes(table->key(group));
+        layout_.Save(table->row(group), shards[s].heap, &out);
+      }
     }
   }
-  out.Put<uint32_t>(static_cast<uint32_t>(state.sessions.size()));
-  for (const auto& [key, sessions] : state.sessions) {
-    out.PutBytes(key);
-    out.Put<uint32_t>(static_cast<uint32_t>(sessions.size()));
-    for (const SessionWindow& session : sessions) {
-      out.Put<int64_t>(session.start);
-      out.Put<int64_t>(session.end);
-      layout_.Save(state.session_rows.data() + session.row * layout_.row_bytes(), state.heap, &out);
+  out.Put<uint32_t>(static_cast<uint32_t>(session_keys));
+  for (const WindowState& state : shards) {
+    for (const auto& [key, sessions] : state.sessions) {
+      out.PutBytes(key);
+      out.Put<uint32_t>(static_cast<uint32_t>(sessions.size()));
+      for (const SessionWindow& session : sessions) {
+        out.Put<int64_t>(session.start);
+        out.Put<int64_t>(session.end);
+        layout_.Save(state.session_rows.data() + session.row * layout_.row_bytes(), state.heap,
+                     &out);
+      }
     }
   }
   return bytes;
 }
 
-Status WindowOperator::Restore(std::string_view bytes, int64_t now_ms, WindowState* state) const {
-  state->Clear();
+Status WindowOperator::Restore(std::string_view bytes, int64_t now_ms,
+                               std::span<WindowState> shards) const {
+  for (WindowState& state : shards) state.Clear();
   StateReader in(bytes);
-  FLOE_ASSIGN_OR_RAISE(uint64_t magic, in.Get<uint64_t>());
-  FLOE_ASSIGN_OR_RAISE(uint32_t version, in.Get<uint32_t>());
+  FLOE_RETURN_IF_ERROR(RestoreClocks(&in, now_ms, shards));
+  FLOE_RETURN_IF_ERROR(RestoreGroups(&in, shards));
+  if (!in.done()) return Corrupt("window state has bytes after its end");
+  return Status::Ok();
+}
+
+Status WindowOperator::RestoreClocks(StateReader* in, int64_t now_ms,
+                                     std::span<WindowState> shards) const {
+  FLOE_ASSIGN_OR_RAISE(uint64_t magic, in->Get<uint64_t>());
+  FLOE_ASSIGN_OR_RAISE(uint32_t version, in->Get<uint32_t>());
   if (magic != kStateMagic || version != kStateVersion) {
     return Corrupt("not a floe window state (version {})", version);
   }
-  FLOE_ASSIGN_OR_RAISE(std::string_view fingerprint, in.GetBytes());
+  FLOE_ASSIGN_OR_RAISE(std::string_view fingerprint, in->GetBytes());
   if (fingerprint != fingerprint_) {
     return InvalidArgument(
         "the window state was written for another window definition ({}), this job has {}",
         fingerprint, fingerprint_);
   }
-  FLOE_ASSIGN_OR_RAISE(state->frontier, in.Get<int64_t>());
-  FLOE_ASSIGN_OR_RAISE(state->emitted_rows, in.Get<int64_t>());
-  FLOE_ASSIGN_OR_RAISE(state->late_rows, in.Get<int64_t>());
-  FLOE_ASSIGN_OR_RAISE(uint32_t partitions, in.Get<uint32_t>());
-  for (uint32_t i = 0; i < partitions; ++i) {
+  FLOE_ASSIGN_OR_RAISE(int64_t frontier, in->Get<int64_t>());
+  FLOE_ASSIGN_OR_RAISE(int64_t emitted_rows, in->Get<int64_t>());
+  FLOE_ASSIGN_OR_RAISE(shards.front().late_rows, in->Get<int64_t>());
+  std::map<TopicPartition, PartitionClock> partitions;
+  FLOE_ASSIGN_OR_RAISE(uint32_t count, in->Get<uint32_t>());
+  for (uint32_t i = 0; i < count; ++i) {
     TopicPartition partition;
-    FLOE_ASSIGN_OR_RAISE(std::string_view topic, in.GetBytes());
+    FLOE_ASSIGN_OR_RAISE(std::string_view topic, in->GetBytes());
     partition.topic = std::string(topic);
-    FLOE_ASSIGN_OR_RAISE(partition.partition, in.Get<int32_t>());
+    FLOE_ASSIGN_OR_RAISE(partition.partition, in->Get<int32_t>());
     PartitionClock clock;
-    FLOE_ASSIGN_OR_RAISE(clock.max_event_micros, in.Get<int64_t>());
-    FLOE_ASSIGN_OR_RAISE(clock.next_offset, in.Get<int64_t>());
+    FLOE_ASSIGN_OR_RAISE(clock.max_event_micros, in->Get<int64_t>());
+    FLOE_ASSIGN_OR_RAISE(clock.next_offset, in->Get<int64_t>());
     clock.last_seen_ms = now_ms;
-    state->partitions[partition] = clock;
+    partitions[partition] = clock;
   }
-  FLOE_ASSIGN_OR_RAISE(uint32_t windows, in.Get<uint32_t>());
+  for (WindowState& state : shards) {
+    state.frontier = frontier;
+    state.emitted_rows = emitted_rows;
+    state.partitions = partitions;
+  }
+  return Status::Ok();
+}
+
+Status WindowOperator::RestoreGroups(StateReader* in, std::span<WindowState> shards) const {
+  const uint32_t count = static_cast<uint32_t>(shards.size());
+  const size_t width = layout_.row_bytes();
+  FLOE_ASSIGN_OR_RAISE(uint32_t windows, in->Get<uint32_t>());
   for (uint32_t i = 0; i < windows; ++i) {
-    FLOE_ASSIGN_OR_RAISE(int64_t start, in.Get<int64_t>());
-    FLOE_ASSIGN_OR_RAISE(int64_t end, in.Get<int64_t>());
-    FLOE_ASSIGN_OR_RAISE(uint32_t groups, in.Get<uint32_t>());
-    GroupTable& table =
-        state->windows.emplace(std::make_pair(end, start), GroupTable(layout_.row_bytes()))
-            .first->second;
+    FLOE_ASSIGN_OR_RAISE(int64_t start, in->Get<int64_t>());
+    FLOE_ASSIGN_OR_RAISE(int64_t end, in->Get<int64_t>());
+    FLOE_ASSIGN_OR_RAISE(uint32_t groups, in->Get<uint32_t>());
     for (uint32_t group = 0; group < groups; ++group) {
-      FLOE_ASSIGN_OR_RAISE(std::string_view key, in.GetBytes());
+      FLOE_ASSIGN_OR_RAISE(std::string_view key, in->GetBytes());
+      const size_t hash = HashKey(key);
+      WindowState& state = shards[ShardOfHash(hash, count)];
+      GroupTable& table =
+          state.windows.try_emplace(std::make_pair(end, start), width).first->second;
       bool added = false;
-      uint8_t* row = table.FindOrAdd(key, HashKey(key), &added);
-      FLOE_RETURN_IF_ERROR(layout_.Load(&in, row, &state->heap));
+      uint8_t* row = table.FindOrAdd(key, hash, &added);
+      FLOE_RETURN_IF_ERROR(layout_.Load(in, row, &state.heap));
     }
   }
-  FLOE_ASSIGN_OR_RAISE(uint32_t keys, in.Get<uint32_t>());
+  FLOE_ASSIGN_OR_RAISE(uint32_t keys, in->Get<uint32_t>());
   for (uint32_t i = 0; i < keys; ++i) {
-    FLOE_ASSIGN_OR_RAISE(std::string_view key, in.GetBytes());
-    FLOE_ASSIGN_OR_RAISE(uint32_t count, in.Get<uint32_t>());
-    std::vector<SessionWindow>& sessions = state->sessions[std::string(key)];
-    for (uint32_t j = 0; j < count; ++j) {
+    FLOE_ASSIGN_OR_RAISE(std::string_view key, in->GetBytes());
+    FLOE_ASSIGN_OR_RAISE(uint32_t sessions, in->Get<uint32_t>());
+    WindowState& state = shards[ShardOfHash(HashKey(key), count)];
+    std::vector<SessionWindow>& list = state.sessions[std::string(key)];
+    for (uint32_t j = 0; j < sessions; ++j) {
       SessionWindow session;
-      FLOE_ASSIGN_OR_RAISE(session.start, in.Get<int64_t>());
-      FLOE_ASSIGN_OR_RAISE(session.end, in.Get<int64_t>());
-      session.row = static_cast<uint32_t>(state->session_rows.size() / layout_.row_bytes());
-      state->session_rows.resize(state->session_rows.size() + layout_.row_bytes());
-      FLOE_RETURN_IF_ERROR(layout_.Load(
-          &in, state->session_rows.data() + session.row * layout_.row_bytes(), &state->heap));
-      state->session_min_end = std::min(state->session_min_end, session.end);
-      sessions.push_back(session);
+      FLOE_ASSIGN_OR_RAISE(session.start, in->Get<int64_t>());
+      FLOE_ASSIGN_OR_RAISE(session.end, in->Get<int64_t>());
+      session.row = static_cast<uint32_t>(state.session_rows.size() / width);
+      state.session_rows.resize(state.session_rows.size() + width);
+      FLOE_RETURN_IF_ERROR(
+          layout_.Load(in, state.session_rows.data() + session.row * width, &state.heap));
+      state.session_min_end = std::min(state.session_min_end, session.end);
+      list.push_back(session);
     }
   }
-  if (!in.done()) return Corrupt("window state has bytes after its end");
   return Status::Ok();
 }
 

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,8 @@
 #include "stream/window/window_state.h"
 
 namespace floe::stream::window {
+
+class StateReader;
 
 /// Event time as the source defines it.
 struct EventTimeSpec {
@@ -49,6 +52,14 @@ enum class DropReason : uint8_t {
 struct DroppedRow {
   uint32_t row;
   DropReason reason;
+};
+
+/// Which rows of a batch one shard owns: `shard_of[row]` (indexed by row number, from
+/// WindowOperator::Route) equals `self`. The other rows only move the shard's partition clocks,
+/// so that every shard judges lateness against the same watermark a single state would.
+struct ShardRows {
+  const uint32_t* shard_of = nullptr;
+  uint32_t self = 0;
 };
 
 /// Thread safety: immutable after Make; each worker passes its own WindowState.
@@ -70,8 +81,17 @@ class WindowOperator {
   /// Adds the selected rows of `batch` (schema input_schema()) to `state`. Rows below the
   /// state's covered offset of the batch's partition are skipped (they are in the state
   /// already); rows it does not take are appended to `dropped`. `now_ms`: processing time.
+  /// With `shard`, only the rows it owns are added (or dropped); the others move the clocks.
   void Accumulate(const RecordBatch& batch, Selection rows, int64_t now_ms, WindowState* state,
-                  std::vector<DroppedRow>* dropped) const;
+                  std::vector<DroppedRow>* dropped, const ShardRows* shard = nullptr) const;
+  /// Sets `shard_of[row]` (an array of the batch's rows) to the shard, of `shards`, that owns
+  /// the group key of each row rows.Row(i), i in [begin, end). A key always goes to the same
+  /// shard for a given count. Threads may route disjoint ranges at once.
+  void Route(const RecordBatch& batch, Selection rows, size_t begin, size_t end, uint32_t shards,
+             uint32_t* shard_of) const;
+  /// The shard of `shards` that owns a key whose hash is `hash` (high bits: the group tables
+  /// use the low ones).
+  static uint32_t ShardOfHash(size_t hash, uint32_t shards);
   /// The partition is this worker's now (Kafka assigned it, a file is about to be read): until
   /// it has rows or is idle it holds the watermark back, so a partition read later than the
   /// others does not find its windows fired.
@@ -89,8 +109,17 @@ class WindowOperator {
 
   /// The state as bytes, and back (replacing `state`). Restore fails with Corrupt on bytes it
   /// cannot read and InvalidArgument when they were written for another window definition.
-  std::string Snapshot(const WindowState& state) const;
-  Status Restore(std::string_view bytes, int64_t now_ms, WindowState* state) const;
+  std::string Snapshot(const WindowState& state) const {
+    return Snapshot(std::span<const WindowState>(&state, 1));
+  }
+  Status Restore(std::string_view bytes, int64_t now_ms, WindowState* state) const {
+    return Restore(bytes, now_ms, std::span<WindowState>(state, 1));
+  }
+  /// The same for the shards of one step (their clocks, frontier and emitted_rows equal): the
+  /// bytes are those of one state holding all their groups, so a state written with N shards
+  /// restores into any number of them, each key into the shard that owns it.
+  std::string Snapshot(std::span<const WindowState> shards) const;
+  Status Restore(std::string_view bytes, int64_t now_ms, std::span<WindowState> shards) const;
 
   /// The watermark at `now_ms`, never below the frontier; kNoTime before any event.
   int64_t Watermark(const WindowState& state, int64_t now_ms) const;
@@ -107,6 +136,10 @@ class WindowOperator {
   void EmitGroup(int64_t start, int64_t end, std::string_view key, const uint8_t* row,
                  const WindowState& state, RecordBatch* out) const;
   size_t FireUpTo(int64_t watermark, WindowState* state, RecordBatch* out) const;
+  /// Restore's parts: the header and clocks into every shard, then the groups, each to its
+  /// key's shard.
+  Status RestoreClocks(StateReader* in, int64_t now_ms, std::span<WindowState> shards) const;
+  Status RestoreGroups(StateReader* in, std::span<WindowState> shards) const;
   /// The smallest watermark over the active partitions other than `exclude` (nullptr: all of
   /// them, or the largest when all are idle), without the frontier; kMaxTime when none counts.
   int64_t PartitionsMark(const WindowState& state, int64_t now_ms,

@@ -51,6 +51,16 @@ dead_letter:
 YAML
 }
 
+# with_parallelism FILE N: sets job.parallelism (N, or a ${VAR}) in a job file of write_job.
+with_parallelism() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+path, value = sys.argv[1:]
+text = open(path).read()
+assert "\n  parallelism:" not in text
+open(path, "w").write(text.replace("\n  name: ", "\n  parallelism: %s\n  name: " % value, 1))
+PY
+}
 
 # check_late WAREHOUSE KIND LATE.txt: windows.KIND_late holds each late row of the reference
 # once, as late_record, at its line.
@@ -68,4 +78,26 @@ check_late() {
     if (JSON.stringify(got) !== JSON.stringify(want.sort((a, b) => a - b)))
       throw new Error("late lines differ: got " + got.length + ", want " + want.length);
   ' "$WORK/$kind-dead.jsonl" "$3" || fail "late rows of $kind differ from the reference"
+}
+
+# check_kind KIND "YAML LENGTHS" SIZE SLIDE STEP GAP [PARALLELISM]: a window job of KIND over
+# $WORK/in.jsonl (with job.parallelism PARALLELISM, when given) into its own warehouse; the
+# table must equal the reference's windows (outside readers; without PARALLELISM Iceberg Java
+# as well) and the dead letters its late rows.
+check_kind() {
+  local kind=$1 W=$WORK/warehouse-$1 shards=${7:-}
+  write_job "$WORK/$kind.yaml" "$kind" "$2"
+  [ -z "$shards" ] || with_parallelism "$WORK/$kind.yaml" "$shards"
+  python3 "$REF" ref "$WORK/in.jsonl" "$kind" "$3" "$4" "$5" "$6" 10 0 \
+    "$WORK/$kind-expected.jsonl" "$WORK/$kind-late.txt"
+  WAREHOUSE=$W INPUT_PATH=$WORK/in.jsonl "$FLOE" run "$WORK/$kind.yaml" \
+    >"$WORK/run-$kind.txt" 2>"$WORK/run-$kind.err" || {
+    cat "$WORK/run-$kind.err" >&2
+    fail "floe run ($kind${shards:+, parallelism $shards}) failed"
+  }
+  verify "$W" "windows.$kind" "$WORK/$kind-expected.jsonl"
+  # Iceberg Java too, once per kind (window_test.sh): the sharded runs write the same tables.
+  [ -n "$shards" ] || check_table_peers "$W" "windows.$kind" "$WORK/$kind-expected.jsonl" java
+  check_late "$W" "$kind" "$WORK/$kind-late.txt"
+  pass "$kind${shards:+ over $shards shards}: $(wc -l <"$WORK/$kind-expected.jsonl") windows, $(wc -l <"$WORK/$kind-late.txt") late rows dead-lettered once each"
 }

@@ -6,7 +6,12 @@
 //           reply is lost: the client cannot know the request took effect).
 //
 //   node fault-proxy.mjs --listen PORT --target http://127.0.0.1:PORT [--every N]
-//                        [--faults 503,drop,lost] [--stats FILE]
+//                        [--faults 503,drop,lost] [--stats FILE] [--decode-aws-chunked]
+//
+// --decode-aws-chunked: s3rver stores a body sent with AWS's chunked signing
+// (Content-Encoding: aws-chunked, as Java's AWS SDK v2 sends over plain HTTP) as it came, chunk
+// headers included; the proxy forwards such a body decoded instead. The request's signature then
+// no longer matches: run s3rver with --allow-mismatched-signatures. --every 0 injects no fault.
 //
 // It prints "fault-proxy: listening on 127.0.0.1:PORT" once ready, and keeps the counts of
 // requests and injected faults (JSON) in --stats FILE after each fault.
@@ -23,6 +28,7 @@ const target = new URL(option('--target', 'http://127.0.0.1:4568'))
 const every = Number(option('--every', '5'))
 const faults = option('--faults', '503,drop,lost').split(',')
 const statsFile = option('--stats', '')
+const decodeAwsChunked = args.includes('--decode-aws-chunked')
 
 const stats = { requests: 0, faults: 0, byKind: {} }
 let faultIndex = 0
@@ -33,26 +39,74 @@ function record(kind) {
   if (statsFile) fs.writeFileSync(statsFile, JSON.stringify(stats))
 }
 
+/// The payload of an aws-chunked body: "<hex size>;chunk-signature=...\r\n<bytes>\r\n" per
+/// chunk, up to the chunk of size 0 (trailers after it are dropped).
+function decodeChunks(body) {
+  const parts = []
+  let at = 0
+  while (at < body.length) {
+    const lineEnd = body.indexOf('\r\n', at)
+    if (lineEnd < 0) throw new Error('aws-chunked body: chunk header without CRLF')
+    const size = parseInt(body.subarray(at, lineEnd).toString('latin1').split(';')[0], 16)
+    if (!Number.isFinite(size)) throw new Error('aws-chunked body: bad chunk size')
+    if (size === 0) break
+    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size))
+    at = lineEnd + 2 + size + 2
+  }
+  return Buffer.concat(parts)
+}
+
+function isAwsChunked(headers) {
+  return (headers['content-encoding'] || '').split(',').some((e) => e.trim() === 'aws-chunked')
+}
+
 function forward(req, res, onUpstreamResponse) {
-  const upstream = http.request(
-    {
-      host: target.hostname,
-      port: target.port,
-      method: req.method,
-      path: req.url,
-      headers: req.headers,
-    },
-    onUpstreamResponse,
-  )
-  upstream.on('error', (err) => {
-    if (!res.headersSent) {
-      res.writeHead(502)
-      res.end(String(err))
-    } else {
-      res.destroy()
-    }
-  })
+  const options = {
+    host: target.hostname,
+    port: target.port,
+    method: req.method,
+    path: req.url,
+    headers: { ...req.headers },
+  }
+  if (decodeAwsChunked && isAwsChunked(req.headers)) {
+    const pieces = []
+    req.on('data', (piece) => pieces.push(piece))
+    req.on('end', () => {
+      let payload
+      try {
+        payload = decodeChunks(Buffer.concat(pieces))
+      } catch (err) {
+        res.writeHead(400)
+        res.end(String(err))
+        return
+      }
+      const encodings = options.headers['content-encoding'].split(',').map((e) => e.trim())
+        .filter((e) => e !== 'aws-chunked')
+      if (encodings.length > 0) options.headers['content-encoding'] = encodings.join(',')
+      else delete options.headers['content-encoding']
+      delete options.headers['x-amz-decoded-content-length']
+      delete options.headers['transfer-encoding']
+      delete options.headers.expect  // the body is here already
+      options.headers['content-length'] = String(payload.length)
+      const upstream = http.request(options, onUpstreamResponse)
+      upstream.on('error', (err) => fail(res, err))
+      upstream.end(payload)
+    })
+    return
+  }
+  const upstream = http.request(options, onUpstreamResponse)
+  upstream.on('error', (err) => fail(res, err))
   req.pipe(upstream)
+}
+
+function fail(res, err) {
+  console.error(`fault-proxy: ${err}`)
+  if (!res.headersSent) {
+    res.writeHead(502)
+    res.end(String(err))
+  } else {
+    res.destroy()
+  }
 }
 
 const server = http.createServer((req, res) => {

@@ -64,7 +64,7 @@ TEST_F(JobHttpServerTest, MetricsShowTheCountersTheJobRecorded) {
       {NowMillis(), stream::DeadLetterType::kTransformation, "x/0", "t/1@5"});
   telemetry_->RecordCheckpoint({1, 0, NowMillis(), 0.2, true, "", 397, 2, 4096});
   telemetry_->RecordCheckpoint({2, 0, NowMillis(), 3.0, false, "catalog down", 0, 0, 0});
-  telemetry_->RecordCommit({"lake", 1, NowMillis(), 1234567890123456789, 397, 2, 4096, 3});
+  telemetry_->RecordCommit({"lake", 1, NowMillis(), 1234567890123456789, 397, 2, 4096, 3, 1});
   telemetry_->UpdateWorker(
       0, {{{"orders", 0}, 0, 700, 1000}, {{"orders", 1}, 0, 300, std::nullopt}}, 1700000000000000);
   telemetry_->UpdateWorker(1, {{{"orders", 2}, 1, 50, 50}}, 1600000000000000);
@@ -76,7 +76,8 @@ TEST_F(JobHttpServerTest, MetricsShowTheCountersTheJobRecorded) {
   const std::string& text = res->body;
   const std::string job = "job=\"orders \\\"eu\\\"\"";
   for (const std::string& line :
-       {"floe_records_in_total{" + job + "} 1000", "floe_records_filtered_total{" + job + "} 600",
+       {"floe_records_in_total{" + job + "} 1000",
+        "floe_records_filtered_total{" + job + "} 600",
         "floe_records_passed_total{" + job + "} 397",
         "floe_dead_letters_total{" + job + ",error_type=\"deserialization_error\"} 2",
         "floe_dead_letters_total{" + job + ",error_type=\"transformation_error\"} 1",
@@ -89,6 +90,7 @@ TEST_F(JobHttpServerTest, MetricsShowTheCountersTheJobRecorded) {
         "floe_checkpoint_duration_seconds_bucket{" + job + ",le=\"0.25\"} 1",
         "floe_checkpoint_duration_seconds_count{" + job + "} 2",
         "floe_commit_retries_total{" + job + "} 2",
+        "floe_commit_conflicts_total{" + job + "} 1",
         "floe_watermark_timestamp_seconds{" + job + "} 1600000000",
         "floe_kafka_consumer_lag{" + job + ",topic=\"orders\",partition=\"0\"} 300",
         "floe_kafka_consumer_lag{" + job + ",topic=\"orders\",partition=\"2\"} 0",

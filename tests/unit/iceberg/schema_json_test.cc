@@ -358,6 +358,39 @@ TEST(SchemaJsonTest, SyntaxErrorsNameLineAndColumn) {
 
 // --- Partition specs and sort orders -------------------------------------------------------
 
+// Column defaults (v3) come back as they were sent, take part in equality, and a primitive
+// column's default must be a single value.
+TEST(SchemaJsonTest, ColumnDefaultsRoundTrip) {
+  const json text = json::parse(R"({"type": "struct", "schema-id": 0, "fields": [
+      {"id": 1, "name": "n", "required": true, "type": "int", "initial-default": 12,
+       "write-default": 10},
+      {"id": 2, "name": "s", "required": false, "type": "string", "write-default": "x"},
+      {"id": 3, "name": "p", "required": false, "type": {"type": "struct", "fields": []},
+       "initial-default": {}},
+      {"id": 4, "name": "none", "required": false, "type": "long", "initial-default": null}]})");
+  auto schema = SchemaFromJson(text, "schema.json");
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  EXPECT_EQ(schema->fields()[0].initial_default, "12");
+  EXPECT_EQ(schema->fields()[0].write_default, "10");
+  EXPECT_EQ(schema->fields()[1].write_default, "\"x\"");
+  EXPECT_EQ(schema->fields()[3].initial_default, std::nullopt);
+  json expected = text;
+  expected["fields"][3].erase("initial-default");
+  EXPECT_EQ(SchemaToJson(*schema), expected);
+
+  Schema other = *schema;
+  std::vector<NestedField> fields = other.fields();
+  fields[0].write_default = "11";
+  EXPECT_FALSE(Schema(0, fields) == *schema);
+
+  json bad = text;
+  bad["fields"][0]["initial-default"] = json::array({1});
+  auto refused = SchemaFromJson(bad, "schema.json");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("fields[0].initial-default: the default of a int column must be a single"));
+}
+
 TEST(SchemaJsonTest, PartitionSpecRoundTrip) {
   PartitionSpec spec;
   spec.spec_id = 2;

@@ -417,7 +417,6 @@ TEST(TableMetadataJsonTest, UnknownMembersAreIgnored) {
   file["encryption-keys"] = json::array();
   file["some-future-field"] = {{"x", 1}};
   file["snapshots"][0]["key-id"] = "k";
-  file["schemas"][0]["fields"][0]["write-default"] = "x";
   Result<TableMetadata> metadata = TableMetadataFromJsonText(file.dump(), "m.json");
   ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
   EXPECT_EQ(*metadata, original);

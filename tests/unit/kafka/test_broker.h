@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -77,10 +78,46 @@ class TestBroker {
       }
     }
     rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
-    return ok;
+    return ok && AwaitMetadata(admin.get(), topics);
   }
 
  private:
+  /// Waits (up to 15 s) until every topic shows in the broker's metadata with all its partitions
+  /// led: CreateTopics answers before the new topic's metadata has propagated, and a client that
+  /// asks at once would be told the topic does not exist.
+  static bool AwaitMetadata(rd_kafka_t* handle,
+                            const std::vector<std::pair<std::string, int>>& topics) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    for (const auto& [name, partitions] : topics) {
+      while (!Ready(handle, name, partitions)) {
+        if (std::chrono::steady_clock::now() > deadline) {
+          ADD_FAILURE() << "topic " << name << " not in the broker's metadata after 15 s";
+          return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    return true;
+  }
+
+  /// Whether the metadata shows `name` with `partitions` partitions, each with a leader.
+  static bool Ready(rd_kafka_t* handle, const std::string& name, int partitions) {
+    TopicHandle topic(rd_kafka_topic_new(handle, name.c_str(), nullptr));
+    const rd_kafka_metadata_t* raw = nullptr;
+    if (rd_kafka_metadata(handle, 0, topic.get(), &raw, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return false;
+    }
+    MetadataHandle metadata(raw);
+    if (metadata->topic_cnt < 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        metadata->topics[0].partition_cnt != partitions) {
+      return false;
+    }
+    for (int i = 0; i < partitions; ++i) {
+      if (metadata->topics[0].partitions[i].leader < 0) return false;
+    }
+    return true;
+  }
+
   TestBroker() {
     if (const char* given = std::getenv("FLOE_KAFKA_BOOTSTRAP"); given != nullptr && *given) {
       bootstrap_ = given;

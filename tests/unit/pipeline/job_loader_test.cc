@@ -7,8 +7,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "job_text.h"
+
 namespace floe::pipeline {
 namespace {
+
+using job_text::Load;
+using job_text::LoadError;
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -73,26 +78,7 @@ dead_letter:
 
 /// kJob with the first occurrence of `from` replaced by `to`.
 std::string Edit(std::string_view from, std::string_view to) {
-  std::string text(kJob);
-  size_t pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
-
-Result<JobConfig> Load(std::string_view text, const std::vector<std::string>& overrides = {},
-                       const Environment& environment = {}) {
-  return LoadJobText(text, "job.yaml", overrides, environment);
-}
-
-/// The error message of loading `text`, which must fail.
-std::string LoadError(std::string_view text, const std::vector<std::string>& overrides = {},
-                      const Environment& environment = {}) {
-  auto job = Load(text, overrides, environment);
-  EXPECT_FALSE(job.ok()) << "loaded without error:\n" << text;
-  if (job.ok()) return "";
-  EXPECT_EQ(job.status().kind(), ErrorKind::kInvalidArgument) << job.status().ToString();
-  return job.status().message();
+  return job_text::Edited(kJob, from, to);
 }
 
 TEST(JobLoaderTest, LoadsTheFullExample) {

@@ -5,11 +5,15 @@
 
 #include <string>
 
+#include "job_text.h"
 #include "pipeline/job_builder.h"
 #include "pipeline/job_loader.h"
 
 namespace floe::pipeline {
 namespace {
+
+using job_text::Load;
+using job_text::LoadError;
 
 using stream::window::AggregateFunction;
 using stream::window::WindowKind;
@@ -47,19 +51,7 @@ sinks:
 )yaml";
 
 std::string Edit(std::string_view from, std::string_view to) {
-  std::string text(kJob);
-  size_t pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos) text.replace(pos, from.size(), to);
-  return text;
-}
-
-std::string LoadError(std::string_view text) {
-  auto job = LoadJobText(text, "job.yaml", {}, {});
-  EXPECT_FALSE(job.ok()) << "loaded without error:\n" << text;
-  if (job.ok()) return "";
-  EXPECT_EQ(job.status().kind(), ErrorKind::kInvalidArgument) << job.status().ToString();
-  return job.status().message();
+  return job_text::Edited(kJob, from, to);
 }
 
 TEST(JobLoaderWindowTest, DecodesTheWindow) {
@@ -165,6 +157,27 @@ TEST(JobLoaderWindowTest, PlanBindsTheWindowAfterTheChain) {
                                      "  - project: {drop: [device_id]}"))),
             "job.yaml:18:5: transforms[1]: aggregate 'devices': unknown column 'device_id' "
             "(known: ts, location, temperature)");
+}
+
+TEST(JobLoaderWindowTest, ParallelismShardsTheWindow) {
+  // A window job with job.parallelism N (a file source too): one worker, N window shards.
+  auto job = LoadJobText(WithTable(Edit("  name: readings", "  name: readings\n  parallelism: 3")),
+                         "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  auto plan = PlanJob(*job);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->workers, 1);
+  EXPECT_EQ(plan->window_shards, 3u);
+  // Without a window, a file's ranges are prepared on 3 threads instead (lanes).
+  std::string no_window = WithTable(Edit("  name: readings", "  name: readings\n  parallelism: 3"));
+  no_window.erase(no_window.find("  - window:"),
+                  no_window.find("sinks:") - no_window.find("  - window:"));
+  auto loaded = LoadJobText(no_window, "job.yaml", {}, {});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto planned = PlanJob(*loaded);
+  ASSERT_TRUE(planned.ok()) << planned.status().ToString();
+  EXPECT_EQ(planned->lanes, 3);
+  EXPECT_EQ(planned->window_shards, 1u);
 }
 
 }  // namespace

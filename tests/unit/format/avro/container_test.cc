@@ -413,5 +413,26 @@ TEST(ContainerTest, CorruptDeflateData) {
   EXPECT_NE(read.status().message().find("block 0"), std::string::npos) << read.status().message();
 }
 
+// PyIceberg's deflate blocks: zlib.compress(data)[2:-1], raw deflate followed by 3 bytes of the
+// Adler-32 trailer (as Java's and Python's readers do, they are ignored); more is refused.
+TEST(ContainerTest, DeflateBlocksWithAZlibTrailerAsPyIcebergWritesThem) {
+  const std::string raw("\x0b\x01\x00", 3);  // raw deflate of the int 42's one byte, 0x54
+  for (const std::string& trailer :
+       {std::string("\x00\x55\x00", 3), std::string("\x00\x55\x00\x55", 4)}) {
+    std::string file = HandMadeHeader("deflate") + "\x02";
+    file.push_back(static_cast<char>((raw.size() + trailer.size()) * 2));
+    file += raw + trailer + std::string(kSyncBytes, 'S');
+    auto read = ReadContainer(file);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(read->rows, std::vector<Value>{Value::Int(42)});
+  }
+  std::string file = HandMadeHeader("deflate") + "\x02\x10" + raw + std::string(5, 'x') +
+                     std::string(kSyncBytes, 'S');
+  auto read = ReadContainer(file);
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("5 bytes follow the end"), std::string::npos)
+      << read.status().message();
+}
+
 }  // namespace
 }  // namespace floe::avro

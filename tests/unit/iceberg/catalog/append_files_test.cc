@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "catalog_test_util.h"
+#include "iceberg/catalog/table_files.h"
+#include "iceberg/deletion_vector_file.h"
 #include "iceberg/manifest_avro.h"
 #include "iceberg/partitioned_writer.h"
 #include "lossy_catalog.h"
@@ -101,6 +103,8 @@ TEST_F(AppendFilesTest, ALostRaceIsRetriedOnTheNewParent) {
   auto second = AppendFiles(*catalog_, table_, b);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(second->attempts, 2);
+  EXPECT_EQ(second->conflicts, 1);
+  EXPECT_EQ(first->conflicts, 0);
   const Snapshot* current = second->table.metadata.CurrentSnapshot();
   EXPECT_EQ(current->parent_snapshot_id, first->snapshot_id);
   EXPECT_EQ(current->sequence_number, 2);
@@ -149,6 +153,7 @@ TEST_F(AppendFilesTest, ALostCommitThatDidNotLandIsRetried) {
   auto result = AppendFiles(lossy, table_, WriteRows(table_, 0, 3), options);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->attempts, 2);
+  EXPECT_EQ(result->conflicts, 0);  // an unknown outcome is no conflict
   EXPECT_EQ(result->snapshot_id, 4242);
   auto loaded = catalog_->LoadTable(Id("db.t"));
   ASSERT_EQ(loaded->metadata.snapshots.size(), 1u);
@@ -248,6 +253,95 @@ TEST(AppendFilesV3Test, RowLineageNumbersEveryAppendedRow) {
   ASSERT_EQ(manifests->size(), 2u);
   EXPECT_EQ((*manifests)[0].first_row_id, 5);
   EXPECT_EQ((*manifests)[1].first_row_id, 0);
+}
+
+// A v3 row delta that replaces a data file's deletion vector: the old one is removed in the same
+// snapshot (a DELETED entry in a rewrite of its manifest), so the file keeps one DV; a second DV
+// for a file without removing its first, or removing a DV that is no longer live, fails.
+TEST(AppendFilesV3Test, ANewDeletionVectorRemovesTheOneItMerges) {
+  testing::ScratchDir dir;
+  auto catalog = OpenWarehouseCatalog(dir.path().string());
+  ASSERT_TRUE(catalog.ok());
+  io::FileIO& io = *(*catalog)->file_io();
+  ASSERT_TRUE((*catalog)->CreateNamespace(testing::Ns("db"), {}).ok());
+  auto table = (*catalog)->CreateTable(testing::Id("db.dv"), testing::TestSchema(), PartitionSpec{},
+                                       "", {{"format-version", "3"}});
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  auto writer = PartitionedWriter::Make((*catalog)->file_io(), table->metadata);
+  ASSERT_TRUE(writer.ok());
+  ColumnVector id(ColumnKind::kInt64), name(ColumnKind::kBytes);
+  for (int64_t i = 0; i < 10; ++i) id.Append<int64_t>(i), name.AppendNull();
+  std::vector<const ColumnVector*> columns = {&id, &name};
+  ASSERT_TRUE((*writer)->Write(columns, Selection::All(10)).ok());
+  auto data = (*writer)->Finish();
+  ASSERT_TRUE(data.ok());
+  auto appended = AppendFiles(**catalog, *table, *data);
+  ASSERT_TRUE(appended.ok());
+  const std::string data_path = (*data)[0].file_path;
+
+  // DeleteRows(positions, removed): one DV for the data file, in a Puffin file of its own.
+  int puffins = 0;
+  const auto delete_rows = [&](const LoadedTable& base, std::vector<int64_t> positions,
+                               std::vector<DataFile> removed) -> Result<AppendResult> {
+    DeletionVector vector;
+    for (int64_t position : positions) FLOE_RETURN_IF_ERROR(vector.Add(position));
+    const DeletionVectorTarget target{data_path, {}, &vector};
+    FLOE_ASSIGN_OR_RAISE(
+        std::vector<DataFile> dv,
+        WriteDeletionVectorFile(
+            io, fmt::format("{}/data/dv-{}.puffin", base.metadata.location, ++puffins),
+            std::span(&target, 1)));
+    AppendOptions options;
+    options.delete_files = dv;
+    options.removed_delete_files = std::move(removed);
+    return AppendFiles(**catalog, base, {}, options);
+  };
+  auto first = delete_rows(appended->table, {1, 2}, {});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto files = ListTableFiles(io, first->table.metadata);
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->deletes.size(), 1u);
+  const DataFile first_dv = files->deletes[0].file;
+
+  // Without removing the first DV, a second one for the same file is refused.
+  auto duplicate = delete_rows(first->table, {1, 2, 5}, {});
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_TRUE(duplicate.status().IsCommitFailed()) << duplicate.status().ToString();
+  EXPECT_NE(duplicate.status().message().find("does not replace"), std::string::npos);
+
+  auto second = delete_rows(first->table, {1, 2, 5}, {first_dv});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  files = ListTableFiles(io, second->table.metadata);
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->deletes.size(), 1u);
+  EXPECT_EQ(files->deletes[0].file.record_count, 3);
+  EXPECT_NE(files->deletes[0].file.file_path, first_dv.file_path);
+  const auto& summary = second->table.metadata.CurrentSnapshot()->summary;
+  EXPECT_EQ(summary.at("removed-delete-files"), "1");
+  EXPECT_EQ(summary.at("total-delete-files"), "1");
+  EXPECT_EQ(summary.at("total-position-deletes"), "3");
+  // The old DV's entry is DELETED (with its own sequence number) in the new snapshot.
+  auto manifests = ReadManifestList(io, second->table.metadata.CurrentSnapshot()->manifest_list);
+  ASSERT_TRUE(manifests.ok());
+  int deleted_entries = 0;
+  for (const ManifestFile& manifest : *manifests) {
+    auto entries = ReadManifestEntries(io, second->table.metadata, manifest);
+    ASSERT_TRUE(entries.ok());
+    for (const ManifestEntry& entry : *entries) {
+      if (entry.status != ManifestEntryStatus::kDeleted) continue;
+      ++deleted_entries;
+      EXPECT_EQ(entry.data_file.file_path, first_dv.file_path);
+      EXPECT_EQ(entry.snapshot_id, second->snapshot_id);
+      EXPECT_EQ(entry.sequence_number, first->table.metadata.CurrentSnapshot()->sequence_number);
+    }
+  }
+  EXPECT_EQ(deleted_entries, 1);
+
+  // The first DV is gone now: removing it again (with the live one) fails.
+  auto stale = delete_rows(second->table, {1, 2, 5, 6}, {files->deletes[0].file, first_dv});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_TRUE(stale.status().IsCommitFailed()) << stale.status().ToString();
+  EXPECT_NE(stale.status().message().find("no longer live"), std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
+#include <type_traits>
 
 #include "catalog_test_util.h"
 #include "iceberg/partition_spec.h"
@@ -128,7 +130,12 @@ TYPED_TEST(CatalogConformanceTest, DroppingANamespaceWithTablesIsRefused) {
 
 TYPED_TEST(CatalogConformanceTest, BadNamesAreRefused) {
   auto& catalog = *this->catalog_;
-  EXPECT_EQ(catalog.CreateNamespace(Namespace{{"a/b"}}, {}).kind(), ErrorKind::kInvalidArgument);
+  if constexpr (std::is_same_v<TypeParam, HadoopWarehouse>) {
+    // Names are directories there; the SQL catalog keeps them (SqlCatalogTest.NamesWithSlashes).
+    EXPECT_EQ(catalog.CreateNamespace(Namespace{{"a/b"}}, {}).kind(), ErrorKind::kInvalidArgument);
+  }
+  EXPECT_EQ(catalog.CreateNamespace(Namespace{{std::string("a\0b", 3)}}, {}).kind(),
+            ErrorKind::kInvalidArgument);
   EXPECT_EQ(catalog.CreateNamespace(Namespace{{".."}}, {}).kind(), ErrorKind::kInvalidArgument);
   EXPECT_EQ(catalog.CreateNamespace(Namespace{}, {}).kind(), ErrorKind::kInvalidArgument);
   ASSERT_TRUE(catalog.CreateNamespace(Ns("db"), {}).ok());

@@ -142,6 +142,62 @@ TEST(RestModel, EditorRefusesBrokenUpdates) {
   EXPECT_EQ(ApplyAll(base, {current}).status().kind(), ErrorKind::kInvalidArgument);
 }
 
+// remove-schemas and remove-partition-specs (what Java's expireSnapshots().cleanExpiredMetadata
+// sends): unused ones go, the current schema and the default spec may not.
+TEST(RestModel, EditorRemovesUnusedSchemasAndSpecs) {
+  TableMetadata base = NewTable();
+  Schema wider(1, {NestedField{1, "id", true, Type::Primitive(TypeId::kLong), ""},
+                   NestedField{2, "name", false, Type::Primitive(TypeId::kString), ""},
+                   NestedField{3, "extra", false, Type::Primitive(TypeId::kInt), ""}});
+  TableUpdate add_schema;
+  add_schema.kind = TableUpdate::Kind::kAddSchema;
+  add_schema.schema = wider;
+  TableUpdate set_schema;
+  set_schema.kind = TableUpdate::Kind::kSetCurrentSchema;
+  set_schema.id = -1;
+  PartitionSpec by_id;
+  by_id.fields.push_back(PartitionField{1, 1000, "id", Transform::Identity()});
+  TableUpdate add_spec;
+  add_spec.kind = TableUpdate::Kind::kAddSpec;
+  add_spec.spec = by_id;
+  TableUpdate set_spec;
+  set_spec.kind = TableUpdate::Kind::kSetDefaultSpec;
+  set_spec.id = -1;
+  auto evolved = ApplyAll(base, {add_schema, set_schema, add_spec, set_spec});
+  ASSERT_TRUE(evolved.ok()) << evolved.status().ToString();
+  ASSERT_EQ(evolved->schemas.size(), 2u);
+  ASSERT_EQ(evolved->partition_specs.size(), 2u);
+
+  TableUpdate remove_schemas;
+  remove_schemas.kind = TableUpdate::Kind::kRemoveSchemas;
+  remove_schemas.ids = {0, 17};  // 17 does not exist: ignored
+  TableUpdate remove_specs;
+  remove_specs.kind = TableUpdate::Kind::kRemovePartitionSpecs;
+  remove_specs.ids = {0};
+  auto cleaned = ApplyAll(*evolved, {remove_schemas, remove_specs});
+  ASSERT_TRUE(cleaned.ok()) << cleaned.status().ToString();
+  ASSERT_EQ(cleaned->schemas.size(), 1u);
+  EXPECT_EQ(cleaned->schemas[0].schema_id(), 1);
+  ASSERT_EQ(cleaned->partition_specs.size(), 1u);
+  EXPECT_EQ(cleaned->partition_specs[0].spec_id, 1);
+
+  TableUpdate remove_current = remove_schemas;
+  remove_current.ids = {1};
+  auto refused = ApplyAll(*evolved, {remove_current});
+  EXPECT_EQ(refused.status().kind(), ErrorKind::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("cannot remove the current schema 1"),
+            std::string::npos);
+  TableUpdate remove_default = remove_specs;
+  remove_default.ids = {1};
+  refused = ApplyAll(*evolved, {remove_default});
+  EXPECT_EQ(refused.status().kind(), ErrorKind::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("cannot remove the default partition spec 1"),
+            std::string::npos);
+  auto bad = TableUpdateFromJson(json::parse(R"({"action":"remove-schemas","schema-ids":["a"]})"),
+                                 JsonLocation{"u", ""});
+  EXPECT_EQ(bad.status().kind(), ErrorKind::kInvalidArgument);
+}
+
 TEST(RestModel, RequirementsOnTheWire) {
   for (const char* text : {
            R"({"type":"assert-create"})",
@@ -181,6 +237,8 @@ TEST(RestModel, UpdatesOnTheWire) {
            R"({"action":"set-properties","updates":{"a":"b"}})",
            R"({"action":"remove-properties","removals":["a"]})",
            R"({"action":"set-snapshot-ref","ref-name":"main","type":"branch","snapshot-id":5})",
+           R"({"action":"remove-schemas","schema-ids":[0,2]})",
+           R"({"action":"remove-partition-specs","spec-ids":[1]})",
        }) {
     json value = json::parse(text);
     auto update = TableUpdateFromJson(value, JsonLocation{"u", ""});

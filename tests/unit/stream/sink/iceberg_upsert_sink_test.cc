@@ -11,12 +11,15 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
+#include <span>
 
 #include "../../iceberg/catalog/lossy_catalog.h"
 #include "common/uuid.h"
 #include "format/parquet/file_reader.h"
 #include "iceberg/catalog/append_files.h"
 #include "iceberg/catalog/table_files.h"
+#include "iceberg/deletion_vector_file.h"
 #include "iceberg/manifest_avro.h"
 #include "iceberg/partitioned_writer.h"
 #include "iceberg/position_delete_writer.h"
@@ -68,6 +71,7 @@ class IcebergUpsertSinkTest : public ::testing::Test {
     options.table.data_file_prefix = "floe-job-";
     options.primary_key = {"user_id"};
     options.table.job_id = "job";
+    options.table.properties["format-version"] = std::to_string(format_version_);
     return IcebergUpsertSink::Open(catalog ? catalog : catalog_, *schema_, std::move(options));
   }
 
@@ -96,14 +100,27 @@ class IcebergUpsertSinkTest : public ::testing::Test {
   }
 
   /// The table's rows, read from its files: each data file's rows minus the positions the
-  /// position delete files name for it (at a sequence number at or above the data file's).
+  /// position delete files or deletion vectors name for it (at a sequence number at or above
+  /// the data file's). A v3 table must hold deletion vectors only, at most one per data file.
   State ReadTable() {
     auto loaded = catalog_->LoadTable(*iceberg::TableIdentifier::Parse("streaming.users_current"));
     EXPECT_TRUE(loaded.ok());
     auto files = iceberg::ListTableFiles(*catalog_->file_io(), loaded->metadata);
     EXPECT_TRUE(files.ok()) << files.status().ToString();
     std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> deleted;
+    std::set<std::string> with_vector;
     for (const iceberg::LiveFile& live : files->deletes) {
+      EXPECT_EQ(live.file.content_offset.has_value(), format_version_ >= 3) << live.file.file_path;
+      if (live.file.content_offset) {
+        const std::string& data_file = live.file.referenced_data_file.value_or("");
+        EXPECT_TRUE(with_vector.insert(data_file).second) << "two DVs for " << data_file;
+        auto vector = iceberg::ReadDeletionVector(*catalog_->file_io(), live.file);
+        EXPECT_TRUE(vector.ok()) << vector.status().ToString();
+        for (int64_t pos : vector->Positions()) {
+          deleted[data_file].emplace_back(pos, live.data_sequence_number);
+        }
+        continue;
+      }
       auto positions = iceberg::ReadPositionDeleteFile(*catalog_->file_io(), live.file);
       EXPECT_TRUE(positions.ok());
       for (const auto& p : *positions) {
@@ -159,6 +176,7 @@ class IcebergUpsertSinkTest : public ::testing::Test {
                                 live.data_sequence_number, live.data_sequence_number, live.file});
     }
     iceberg::ManifestWriteContext context;
+    context.format_version = metadata.format_version;
     context.schema = metadata.CurrentSchema();
     context.spec = metadata.DefaultSpec();
     context.snapshot_id = snapshot_id;
@@ -183,12 +201,19 @@ class IcebergUpsertSinkTest : public ::testing::Test {
     snapshot.summary = {{"operation", "replace"}};
     snapshot.manifest_list = base + "-snap.avro";
     iceberg::ManifestListWriteContext list_context;
+    list_context.format_version = metadata.format_version;
     list_context.snapshot_id = snapshot_id;
     list_context.parent_snapshot_id = snapshot.parent_snapshot_id;
     list_context.sequence_number = sequence;
+    iceberg::TableMetadata updated = metadata;
+    if (metadata.format_version >= 3) {  // row lineage: the rewritten rows get new ids
+      list_context.first_row_id = metadata.next_row_id.value_or(0);
+      snapshot.first_row_id = list_context.first_row_id;
+      snapshot.added_rows = data_manifest.added_rows_count;
+      updated.next_row_id = *snapshot.first_row_id + *snapshot.added_rows;
+    }
     FLOE_RETURN_IF_ERROR(
         iceberg::WriteManifestList(io, snapshot.manifest_list, list_context, manifests));
-    iceberg::TableMetadata updated = metadata;
     updated.snapshots.push_back(snapshot);
     updated.current_snapshot_id = snapshot_id;
     updated.last_sequence_number = sequence;
@@ -198,7 +223,14 @@ class IcebergUpsertSinkTest : public ::testing::Test {
     return catalog_->CommitTable(table, updated).status();
   }
 
+  /// Generated changes in 12 checkpoints, the table read back after each; then a restarted sink
+  /// goes on from the index the last snapshot names.
+  void GeneratedChangesEndInTheExactFinalState();
+  /// Another writer replaces every file of the table; the next upserts stay exact.
+  void ForeignRewrite();
+
   fs::path dir_;
+  int format_version_ = 2;
   std::shared_ptr<iceberg::Catalog> catalog_;
   std::shared_ptr<const iceberg::Schema> schema_;
 };
@@ -211,7 +243,7 @@ void Apply(const Change& change, State* state) {
   }
 }
 
-TEST_F(IcebergUpsertSinkTest, GeneratedChangesEndInTheExactFinalState) {
+void IcebergUpsertSinkTest::GeneratedChangesEndInTheExactFinalState() {
   auto sink = Open();
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
   std::mt19937_64 random(15);
@@ -266,6 +298,110 @@ TEST_F(IcebergUpsertSinkTest, GeneratedChangesEndInTheExactFinalState) {
   EXPECT_EQ(ReadTable(), expected);
 }
 
+TEST_F(IcebergUpsertSinkTest, GeneratedChangesEndInTheExactFinalState) {
+  GeneratedChangesEndInTheExactFinalState();
+}
+
+// Format v3: deletion vectors instead of position delete files, one per data file; a later
+// commit that deletes more rows of a file merges its vector and removes the old one.
+TEST_F(IcebergUpsertSinkTest, V3GeneratedChangesEndInTheExactFinalStateWithDeletionVectors) {
+  format_version_ = 3;
+  GeneratedChangesEndInTheExactFinalState();
+  auto loaded = catalog_->LoadTable(*iceberg::TableIdentifier::Parse("streaming.users_current"));
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->metadata.format_version, 3);
+  int64_t removed = 0;
+  for (const iceberg::Snapshot& snapshot : loaded->metadata.snapshots) {
+    EXPECT_FALSE(snapshot.summary.contains("added-position-delete-files"));
+    if (auto found = snapshot.summary.find("removed-delete-files");
+        found != snapshot.summary.end()) {
+      removed += std::stoll(found->second);
+    }
+  }
+  EXPECT_GT(removed, 0) << "no commit merged and removed an older deletion vector";
+  // The summary's totals follow the live delete files.
+  auto files = iceberg::ListTableFiles(*catalog_->file_io(), loaded->metadata);
+  ASSERT_TRUE(files.ok());
+  EXPECT_EQ(loaded->metadata.CurrentSnapshot()->summary.at("total-delete-files"),
+            std::to_string(files->deletes.size()));
+}
+
+// A v3 table whose data file has a deletion vector that the sink does not know of (another
+// writer's, added behind its index): the commit must not add a second one; it fails validation
+// and is redone from a rebuilt index, which merges it.
+TEST_F(IcebergUpsertSinkTest, V3AForeignDeletionVectorIsMergedNotDuplicated) {
+  format_version_ = 3;
+  auto sink = Open("");
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  State expected;
+  std::vector<Change> first;
+  for (int64_t id = 0; id < 10; ++id) first.push_back({ChangeOp::kCreate, id, "v1", "eu"});
+  for (const Change& change : first) Apply(change, &expected);
+  RecordBatch batch = Batch(first, 0);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(batch.num_rows())).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, 10)).ok());
+
+  // Another writer deletes key 7 (position 7 of the one data file) with a DV of its own.
+  auto loaded = catalog_->LoadTable(*iceberg::TableIdentifier::Parse("streaming.users_current"));
+  ASSERT_TRUE(loaded.ok());
+  auto files = iceberg::ListTableFiles(*catalog_->file_io(), loaded->metadata);
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->data.size(), 1u);
+  iceberg::DeletionVector vector;
+  ASSERT_TRUE(vector.Add(7).ok());
+  const iceberg::DeletionVectorTarget target{files->data[0].file.file_path, {}, &vector};
+  auto dv = iceberg::WriteDeletionVectorFile(*catalog_->file_io(),
+                                             loaded->metadata.location + "/data/other.puffin",
+                                             std::span(&target, 1));
+  ASSERT_TRUE(dv.ok()) << dv.status().ToString();
+  iceberg::AppendOptions options;
+  options.delete_files = *dv;
+  ASSERT_TRUE(iceberg::AppendFiles(*catalog_, *loaded, {}, options).ok());
+  expected.erase(7);
+
+  std::vector<Change> second = {{ChangeOp::kUpdate, 3, "v2", "eu"}, {ChangeOp::kDelete, 4, "", ""}};
+  for (const Change& change : second) Apply(change, &expected);
+  batch = Batch(second, 10);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(2)).ok());
+  Status committed = (*sink)->Commit(Checkpoint(2, 12));
+  ASSERT_TRUE(committed.ok()) << committed.ToString();
+  EXPECT_EQ((*sink)->index_rebuilds(), 2);  // on the empty table, then after the refused commit
+  EXPECT_EQ(ReadTable(), expected);
+}
+
+// A table upgraded from v2 to v3 keeps its position delete files: a deletion vector for one of
+// their data files would have to merge them, which the sink does not do: it says so, and
+// commits nothing.
+TEST_F(IcebergUpsertSinkTest, V3UpgradedTableWithPositionDeletesIsRefused) {
+  auto sink = Open("");
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  RecordBatch batch =
+      Batch({{ChangeOp::kCreate, 1, "a", "eu"}, {ChangeOp::kCreate, 2, "b", "eu"}}, 0);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(2)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(1, 2)).ok());
+  batch = Batch({{ChangeOp::kUpdate, 1, "a2", "eu"}}, 2);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(1)).ok());
+  ASSERT_TRUE((*sink)->Commit(Checkpoint(2, 3)).ok());
+
+  auto loaded = catalog_->LoadTable(*iceberg::TableIdentifier::Parse("streaming.users_current"));
+  ASSERT_TRUE(loaded.ok());
+  iceberg::TableMetadata upgraded = loaded->metadata;
+  upgraded.format_version = 3;
+  upgraded.next_row_id = 0;
+  ASSERT_TRUE(catalog_->CommitTable(*loaded, upgraded).ok());
+  const State before = ReadTable();
+
+  sink = Open("");
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  batch = Batch({{ChangeOp::kUpdate, 2, "b2", "eu"}}, 3);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(1)).ok());
+  Status committed = (*sink)->Commit(Checkpoint(3, 4));
+  EXPECT_EQ(committed.kind(), ErrorKind::kNotSupported) << committed.ToString();
+  EXPECT_THAT(committed.message(), HasSubstr("position delete file"));
+  format_version_ = 2;  // ReadTable: the upgraded table still holds v2 position deletes
+  EXPECT_EQ(ReadTable(), before);
+}
+
 TEST_F(IcebergUpsertSinkTest, InsertAndDeleteInOneCheckpointWritesNothingLive) {
   auto sink = Open();
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
@@ -282,6 +418,16 @@ TEST_F(IcebergUpsertSinkTest, InsertAndDeleteInOneCheckpointWritesNothingLive) {
 }
 
 TEST_F(IcebergUpsertSinkTest, AForeignRewriteMakesTheIndexRebuildAndUpsertsStayExact) {
+  for (int version : {2, 3}) {
+    TearDown();
+    SetUp();
+    format_version_ = version;
+    SCOPED_TRACE(fmt::format("format version {}", version));
+    ForeignRewrite();
+  }
+}
+
+void IcebergUpsertSinkTest::ForeignRewrite() {
   auto sink = Open("");
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
   State expected;
@@ -334,36 +480,39 @@ using Lossy = iceberg::testing::LossyCatalog;
 // of a key (here its delete, then a re-insert) is not lost on the way; every outcome of the
 // failed commit (refused, landed with a lost answer, lost before landing) ends exact.
 TEST_F(IcebergUpsertSinkTest, AFailedCheckpointsChangesGoWithTheNextExactly) {
-  for (Lossy::Commit failure :
-       {Lossy::Commit::kRefuse, Lossy::Commit::kLandThenLose, Lossy::Commit::kLoseBeforeLand}) {
-    TearDown();
-    SetUp();
-    auto lossy = std::make_shared<Lossy>(catalog_);
-    auto sink = Open("region", lossy);
-    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
-    State expected;
-    const std::vector<std::vector<Change>> checkpoints = {
-        {{ChangeOp::kCreate, 1, "a", "eu"}, {ChangeOp::kCreate, 2, "b", "eu"}},
-        {{ChangeOp::kUpdate, 1, "a2", "us"}, {ChangeOp::kDelete, 2, "b", "eu"}},  // fails
-        {{ChangeOp::kDelete, 1, "a2", "us"},
-         {ChangeOp::kCreate, 2, "b2", "ap"},
-         {ChangeOp::kCreate, 3, "c", "eu"}},
-        {{ChangeOp::kCreate, 1, "a3", "eu"}}};
-    int64_t offset = 0;
-    for (size_t i = 0; i < checkpoints.size(); ++i) {
-      for (const Change& change : checkpoints[i]) Apply(change, &expected);
-      RecordBatch batch = Batch(checkpoints[i], offset);
-      offset += static_cast<int64_t>(batch.num_rows());
-      ASSERT_TRUE((*sink)->Write(batch, Selection::All(batch.num_rows())).ok());
-      if (i == 1) {
-        lossy->Script({failure});
-        lossy->FailLoadsAfterLostAnswers(1);  // the writer cannot find out at once
+  for (int version : {2, 3})
+    for (Lossy::Commit failure :
+         {Lossy::Commit::kRefuse, Lossy::Commit::kLandThenLose, Lossy::Commit::kLoseBeforeLand}) {
+      TearDown();
+      SetUp();
+      format_version_ = version;
+      auto lossy = std::make_shared<Lossy>(catalog_);
+      auto sink = Open("region", lossy);
+      ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+      State expected;
+      const std::vector<std::vector<Change>> checkpoints = {
+          {{ChangeOp::kCreate, 1, "a", "eu"}, {ChangeOp::kCreate, 2, "b", "eu"}},
+          {{ChangeOp::kUpdate, 1, "a2", "us"}, {ChangeOp::kDelete, 2, "b", "eu"}},  // fails
+          {{ChangeOp::kDelete, 1, "a2", "us"},
+           {ChangeOp::kCreate, 2, "b2", "ap"},
+           {ChangeOp::kCreate, 3, "c", "eu"}},
+          {{ChangeOp::kCreate, 1, "a3", "eu"}}};
+      int64_t offset = 0;
+      for (size_t i = 0; i < checkpoints.size(); ++i) {
+        for (const Change& change : checkpoints[i]) Apply(change, &expected);
+        RecordBatch batch = Batch(checkpoints[i], offset);
+        offset += static_cast<int64_t>(batch.num_rows());
+        ASSERT_TRUE((*sink)->Write(batch, Selection::All(batch.num_rows())).ok());
+        if (i == 1) {
+          lossy->Script({failure});
+          lossy->FailLoadsAfterLostAnswers(1);  // the writer cannot find out at once
+        }
+        Status status = (*sink)->Commit(Checkpoint(static_cast<int64_t>(i) + 1, offset));
+        EXPECT_EQ(status.ok(), i != 1) << status.ToString();
       }
-      Status status = (*sink)->Commit(Checkpoint(static_cast<int64_t>(i) + 1, offset));
-      EXPECT_EQ(status.ok(), i != 1) << status.ToString();
+      EXPECT_EQ(ReadTable(), expected)
+          << "failure " << static_cast<int>(failure) << ", format version " << version;
     }
-    EXPECT_EQ(ReadTable(), expected) << "failure " << static_cast<int>(failure);
-  }
 }
 
 TEST_F(IcebergUpsertSinkTest, RefusesPlainRowsAndBadKeys) {

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 namespace floe::stream {
@@ -137,6 +138,57 @@ TEST_F(FileSourceTest, MissingInputIsAClearError) {
   EXPECT_THAT(no_match.status().message(), HasSubstr("no input file matches"));
   auto directory = FileSource::Open("in", dir_.string(), &listener);
   EXPECT_FALSE(directory.ok());
+}
+
+}  // namespace
+}  // namespace floe::stream
+
+namespace floe::stream {
+namespace {
+
+TEST_F(FileSourceTest, DetachedGlobRangesCoverEveryFileInOrderAndOwnTheirMemory) {
+  std::string a_text, c_text;
+  for (int i = 0; i < 40; ++i) a_text += "a" + std::to_string(i) + (i % 2 ? "\r\n" : "\n");
+  for (int i = 0; i < 25; ++i) c_text += "c" + std::to_string(i) + "\n";
+  c_text += "c-last";
+  const std::string a = Write("a.jsonl", a_text);
+  Write("b.jsonl", "");  // empty: matched, assigned, no chunk
+  const std::string c = Write("c.jsonl", c_text);
+  Listener listener;
+  auto source = FileSource::Open("in", (dir_ / "*.jsonl").string(), &listener);
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  (*source)->set_detached(true);
+  (*source)->set_chunk_bytes(16);
+  // Every chunk kept to the end: each still views its lines.
+  std::vector<SourceChunk> chunks;
+  while (true) {
+    SourceChunk chunk;
+    auto more = (*source)->Next(std::chrono::milliseconds(10), &chunk);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
+    if (!chunk.empty()) chunks.push_back(std::move(chunk));
+  }
+  ASSERT_EQ(listener.assigned.size(), 3u);
+  std::map<std::string, std::string> joined;
+  std::map<std::string, int64_t> next_line;
+  std::string order;
+  for (const SourceChunk& chunk : chunks) {
+    ASSERT_NE(chunk.keep_alive, nullptr);
+    const std::string& file = chunk.partition.topic;
+    if (order.empty() || order.back() != fs::path(file).filename().string()[0]) {
+      order += fs::path(file).filename().string()[0];
+    }
+    // Each range starts at the line after the previous one's end, numbered from 1 per file.
+    EXPECT_EQ(chunk.first_line, next_line.contains(file) ? next_line[file] : 1);
+    next_line[file] = chunk.next_offset;
+    joined[file] += chunk.lines;
+  }
+  EXPECT_GT(chunks.size(), 6u);
+  EXPECT_EQ(order, "ac");  // file by file, in name order
+  EXPECT_EQ(joined[a], a_text);
+  EXPECT_EQ(joined[c], c_text);
+  EXPECT_EQ(next_line[a], 41);
+  EXPECT_EQ(next_line[c], 27);
 }
 
 }  // namespace

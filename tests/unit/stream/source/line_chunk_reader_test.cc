@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -111,6 +113,104 @@ TEST_F(LineChunkReaderTest, APipeReadsTheSame) {
   ::pclose(writer);
   EXPECT_EQ(all, text);
   EXPECT_EQ((*reader)->next_line(), 100002);
+}
+
+}  // namespace
+}  // namespace floe::stream
+
+namespace floe::stream {
+namespace {
+
+/// A file cut into detached ranges of `chunk_bytes`, every chunk kept until the end: each must
+/// still hold its lines after later ones were read (it owns its mapping).
+struct Range {
+  std::shared_ptr<const void> keep_alive;
+  std::string_view lines;
+  int64_t first_line = 0;
+};
+
+std::vector<Range> Split(const std::string& path, size_t chunk_bytes) {
+  auto reader = LineChunkReader::Open(path, chunk_bytes);
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  if (!reader.ok()) return {};
+  (*reader)->set_detached(true);
+  std::vector<Range> ranges;
+  while (true) {
+    auto chunk = (*reader)->Next();
+    EXPECT_TRUE(chunk.ok()) << chunk.status().ToString();
+    if (!chunk.ok() || !*chunk) break;
+    ranges.push_back({(*chunk)->keep_alive, (*chunk)->lines, (*chunk)->first_line});
+  }
+  return ranges;
+}
+
+/// The number of the line at byte `at` of `text`, from 1 (counted here, not by the reader).
+int64_t LineNumberAt(const std::string& text, size_t at) {
+  return 1 + static_cast<int64_t>(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+TEST_F(LineChunkReaderTest, DetachedRangesAreLineAlignedNumberedAndOutliveTheReader) {
+  // CRLF lines, lines longer than a range, blank lines, a last line without its line break.
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    text += "{\"n\":" + std::to_string(i) + "}" + (i % 3 == 0 ? "\r\n" : "\n");
+    if (i % 50 == 7) text += std::string(700, 'L') + "\r\n";
+    if (i % 40 == 3) text += "\n";
+  }
+  text += "{\"n\":\"last\"}";
+  const std::string path = Write(text);
+  for (size_t chunk_bytes : {size_t{1}, size_t{64}, size_t{333}, size_t{4096}, size_t{1} << 20}) {
+    SCOPED_TRACE(chunk_bytes);
+    const std::vector<Range> ranges = Split(path, chunk_bytes);
+    ASSERT_FALSE(ranges.empty());
+    size_t at = 0;
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      const Range& range = ranges[i];
+      ASSERT_NE(range.keep_alive, nullptr);
+      // Contiguous, starting on a line and numbered by the lines before it.
+      ASSERT_EQ(range.lines, std::string_view(text).substr(at, range.lines.size()));
+      EXPECT_TRUE(at == 0 || text[at - 1] == '\n');
+      EXPECT_EQ(range.first_line, LineNumberAt(text, at));
+      at += range.lines.size();
+      // Whole lines: every range but the last ends with its line break (a CRLF stays whole).
+      if (i + 1 < ranges.size()) {
+        EXPECT_EQ(range.lines.back(), '\n');
+      }
+      // No larger than a range, unless its first line alone is.
+      const size_t first_break = range.lines.find('\n');
+      const size_t first_line_bytes =
+          first_break == std::string_view::npos ? range.lines.size() : first_break + 1;
+      if (first_line_bytes <= chunk_bytes) {
+        EXPECT_LE(range.lines.size(), chunk_bytes);
+      }
+    }
+    EXPECT_EQ(at, text.size());
+    EXPECT_EQ(ranges.back().lines.back(), '}');  // the unterminated last line is there
+  }
+}
+
+TEST_F(LineChunkReaderTest, DetachedEmptyFileAndPipeChunks) {
+  EXPECT_TRUE(Split(Write(""), 64).empty());
+  // Input that is not mapped reuses one buffer: its chunks never claim to own memory.
+  const fs::path fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string path = Write("a\r\nb\nc");
+  std::FILE* writer = ::popen(("cat '" + path + "' > '" + fifo.string() + "'").c_str(), "r");
+  ASSERT_NE(writer, nullptr);
+  auto reader = LineChunkReader::Open(fifo.string(), 2);
+  ASSERT_TRUE(reader.ok());
+  (*reader)->set_detached(true);
+  std::string all;
+  while (true) {
+    auto chunk = (*reader)->Next();
+    ASSERT_TRUE(chunk.ok()) << chunk.status().ToString();
+    if (!*chunk) break;
+    EXPECT_EQ((*chunk)->keep_alive, nullptr);
+    all.append((*chunk)->lines);
+  }
+  ::pclose(writer);
+  EXPECT_EQ(all, "a\r\nb\nc");
+  EXPECT_EQ(LineChunkReader::Open(path, 0).status().kind(), ErrorKind::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // The window step against a reference written here, row by row and without any of the
 // operator's structures: which windows a row belongs to, which rows are late, and each window's
 // aggregates. Also: batch boundaries do not change the result, a snapshot restored mid-stream
-// (with rows re-read from the start) gives the same result as an uninterrupted run, and the
-// memory an open (window, key) costs.
+// (with rows re-read from the start) gives the same result as an uninterrupted run, keys spread
+// over several shards (WindowStep) give the same result and their state restores into another
+// number of shards, and the memory an open (window, key) costs.
 
 #include "stream/window/window_operator.h"
 
@@ -12,12 +13,15 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include "stream/window/window_step.h"
 
 namespace floe::stream::window {
 namespace {
@@ -211,70 +215,95 @@ struct Run {
   int64_t late = 0;
 };
 
-/// Feeds `rows` in batches cut at random, firing after each; `crash_after` (a batch number)
-/// snapshots there, throws away what follows it, restores and re-reads every row from the start.
-Run Feed(const WindowOperator& op, const std::vector<Row>& rows, std::mt19937_64& random,
-         std::optional<size_t> crash_after = std::nullopt) {
+/// Feeds `rows` in batches cut at random to a WindowStep of `shards` shards, firing after each;
+/// `crash_after` (a batch number) snapshots there, throws away what follows it, restores into a
+/// new step of `restore_shards` shards and re-reads every row from the start. The output rows'
+/// lineage offsets must count up from 0 without a gap or a repeat, across the shards.
+Run Feed(const std::shared_ptr<const WindowOperator>& op, const std::vector<Row>& rows,
+         std::mt19937_64& random, std::optional<size_t> crash_after = std::nullopt,
+         size_t shards = 1, size_t restore_shards = 1) {
   Run run;
-  WindowState state;
+  auto step = std::make_unique<WindowStep>(op, "w", shards);
   std::vector<DroppedRow> dropped;
   std::uniform_int_distribution<size_t> length(1, 300);
   std::string snapshot;
   Output committed;
   int64_t committed_late = 0;
+  int64_t next_offset = 0, committed_offset = 0;
   size_t batch_number = 0;
   bool crashed = false;
+  const auto collect = [&](const RecordBatch& out) {
+    for (int64_t offset : out.offsets) EXPECT_EQ(offset, next_offset++);
+    Collect(out, &run.output);
+  };
   for (size_t begin = 0; begin < rows.size();) {
     const size_t end = std::min(rows.size(), begin + length(random));
     RecordBatch batch = MakeBatch(rows, begin, end);
     dropped.clear();
-    op.Accumulate(batch, Selection::All(batch.num_rows()), 0, &state, &dropped);
+    step->Accumulate(batch, Selection::All(batch.num_rows()), 0, &dropped);
+    EXPECT_TRUE(
+        std::is_sorted(dropped.begin(), dropped.end(),
+                       [](const DroppedRow& a, const DroppedRow& b) { return a.row < b.row; }));
     for (const DroppedRow& row : dropped) run.late += row.reason == DropReason::kLate ? 1 : 0;
-    RecordBatch out = op.NewOutput();
-    op.Fire(0, &state, &out);
-    Collect(out, &run.output);
+    RecordBatch out = op->NewOutput();
+    step->Fire(0, &out);
+    collect(out);
     begin = end;
     if (crash_after && !crashed && batch_number == *crash_after) {
-      snapshot = op.Snapshot(state);
+      auto bytes = step->SnapshotState();
+      EXPECT_TRUE(bytes.ok());
+      snapshot = *bytes;
       committed = run.output;
       committed_late = run.late;
+      committed_offset = next_offset;
     }
     if (crash_after && !crashed && batch_number == *crash_after + 3) {
       // The process dies: what was emitted after the snapshot was never committed.
       crashed = true;
       run.output = committed;
       run.late = committed_late;
-      EXPECT_TRUE(op.Restore(snapshot, 0, &state).ok());
+      next_offset = committed_offset;
+      step = std::make_unique<WindowStep>(op, "w", restore_shards);
+      EXPECT_TRUE(step->RestoreState(snapshot).ok());
       begin = 0;  // the source resumes earlier than the state covers: those rows are skipped
     }
     ++batch_number;
   }
-  RecordBatch out = op.NewOutput();
-  op.FireAll(&state, &out);
-  Collect(out, &run.output);
-  EXPECT_EQ(state.open_groups(), 0u);
+  RecordBatch out = op->NewOutput();
+  step->FireAll(&out);
+  collect(out);
+  for (size_t shard = 0; shard < step->shard_count(); ++shard) {
+    EXPECT_EQ(step->shard(shard).open_groups(), 0u);
+  }
   return run;
 }
 
 void CheckAgainstReference(WindowSpec spec) {
   constexpr int64_t kBound = 30 * kSecond;
-  auto op = WindowOperator::Make(InputSchema(), spec, EventTimeSpec{"ts", kBound, 0}, "w");
-  ASSERT_TRUE(op.ok()) << op.status().ToString();
+  auto made = WindowOperator::Make(InputSchema(), spec, EventTimeSpec{"ts", kBound, 0}, "w");
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  const auto op = std::make_shared<const WindowOperator>(std::move(made).value());
   std::mt19937_64 random(42);
   const std::vector<Row> rows = RandomRows(random, 5000, 7);
   int64_t late = 0;
   const Output expected = Reference(spec, rows, kBound, &late);
   ASSERT_GT(late, 0);
   ASSERT_GT(expected.size(), 100u);
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    Run run = Feed(*op, rows, random);
-    EXPECT_EQ(run.late, late);
-    EXPECT_TRUE(run.output == expected) << "batching " << attempt;
+  for (size_t shards : {1u, 1u, 1u, 3u, 4u}) {
+    Run run = Feed(op, rows, random, std::nullopt, shards);
+    EXPECT_EQ(run.late, late) << shards << " shards";
+    EXPECT_TRUE(run.output == expected) << shards << " shards";
   }
   for (size_t crash_after : {0u, 2u, 7u, 11u}) {
-    Run run = Feed(*op, rows, random, crash_after);
+    Run run = Feed(op, rows, random, crash_after);
     EXPECT_EQ(run.late, late) << "crash after batch " << crash_after;
     EXPECT_TRUE(run.output == expected) << "crash after batch " << crash_after;
+  }
+  // A state written by N shards restores into any number of them.
+  for (auto [shards, restore_shards] : {std::pair<size_t, size_t>{3, 1}, {1, 3}, {4, 2}}) {
+    Run run = Feed(op, rows, random, 5, shards, restore_shards);
+    EXPECT_EQ(run.late, late) << shards << " shards restored into " << restore_shards;
+    EXPECT_TRUE(run.output == expected) << shards << " shards restored into " << restore_shards;
   }
 }
 

@@ -1,4 +1,4 @@
-#include "http/process_stats.h"
+#include "common/process_stats.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace floe::http {
+namespace floe {
 
 namespace {
 
@@ -66,4 +66,48 @@ std::optional<ProcessStats> ReadProcessStats() {
   return stats;
 }
 
-}  // namespace floe::http
+Status RegisterProcessMetrics(MetricsRegistry* registry) {
+  struct Families {
+    MetricFamily* resident = nullptr;
+    MetricFamily* virtual_memory = nullptr;
+    MetricFamily* cpu = nullptr;
+    MetricFamily* start = nullptr;
+    MetricFamily* open_fds = nullptr;
+    MetricFamily* threads = nullptr;
+  } f;
+  constexpr MetricType kGauge = MetricType::kGauge;
+  FLOE_ASSIGN_OR_RAISE(f.resident, registry->Family("process_resident_memory_bytes",
+                                                    "Resident memory size in bytes.", kGauge, {}));
+  FLOE_ASSIGN_OR_RAISE(f.virtual_memory,
+                       registry->Family("process_virtual_memory_bytes",
+                                        "Virtual memory size in bytes.", kGauge, {}));
+  FLOE_ASSIGN_OR_RAISE(f.cpu, registry->Family("process_cpu_seconds_total",
+                                               "User and system CPU time spent in seconds.",
+                                               MetricType::kCounter, {}));
+  FLOE_ASSIGN_OR_RAISE(
+      f.start,
+      registry->Family("process_start_time_seconds",
+                       "Start time of the process since the epoch in seconds.", kGauge, {}));
+  FLOE_ASSIGN_OR_RAISE(
+      f.open_fds,
+      registry->Family("process_open_fds", "Number of open file descriptors.", kGauge, {}));
+  FLOE_ASSIGN_OR_RAISE(
+      f.threads,
+      registry->Family("process_threads", "Number of threads of the process.", kGauge, {}));
+  registry->AddCollector([f] {
+    std::optional<ProcessStats> stats = ReadProcessStats();
+    if (!stats) return;
+    const auto set = [](MetricFamily* family, double value) {
+      family->Bind({}, [value] { return value; });
+    };
+    set(f.resident, static_cast<double>(stats->resident_bytes));
+    set(f.virtual_memory, static_cast<double>(stats->virtual_bytes));
+    set(f.cpu, stats->cpu_seconds);
+    set(f.start, stats->start_time_seconds);
+    set(f.open_fds, static_cast<double>(stats->open_fds));
+    set(f.threads, static_cast<double>(stats->threads));
+  });
+  return Status::Ok();
+}
+
+}  // namespace floe
