@@ -189,9 +189,9 @@ kafka_real_run_once() {
   first_record_probe "$work/log" "$work/first_record" &
   probe=$!
   KAFKA_BOOTSTRAP_SERVERS=$kafka_real_bootstrap WAREHOUSE=$work/warehouse CHECKPOINT_INTERVAL=30s \
-    WORKERS=$workers GROUP_ID="bench-real-$start" \
+    GROUP_ID="bench-real-$start" \
     /usr/bin/time -f '%U %S %M' -o "$work/floe.time" "$floe" run "$job" \
-    --set "job.name=bench-real-$start" \
+    --set "job.name=bench-real-$start" --set "job.parallelism=$workers" \
     --stop-when-idle 3s --http 127.0.0.1:0 >"$work/summary" 2>"$work/log" || {
     kill "$probe" 2>/dev/null || true
     echo "floe run $job failed: $(tail -n 5 "$work/log")" >&2

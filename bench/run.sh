@@ -128,8 +128,8 @@ for n in "$messages" "$runs" "$kafka_messages"; do
 done
 floe=${floe:-$build/floe}
 limits=${limits:-$build/bench}
-# floe's file job runs one worker thread (write_parallelism 1); DuckDB gets as many.
-threads=1
+# floe's file job runs job.parallelism threads, by default one per core; DuckDB gets as many.
+threads=$(nproc)
 
 [ -x "$floe" ] || die "no floe binary at $floe (build it, or pass --build DIR / --floe FILE)"
 for program in read_limit parse_limit zstd_limit; do

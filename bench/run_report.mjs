@@ -377,7 +377,7 @@ function markdownSection(results) {
       return `| ${ratio.label} | ${r['10%'].toFixed(3)} | ${r['100%'].toFixed(3)} |`
     }),
     '',
-    `- **Threads:** ${results.threads} everywhere. floe runs one worker (write_parallelism 1), ` +
+    `- **Threads:** ${results.threads}. floe runs its default job.parallelism (one per core), ` +
       `DuckDB gets \`SET threads=${results.threads}\`, and the limit programs are ` +
       'single-threaded (simdjson\'s stage-1 helper thread off, zstd without workers). The JSON ' +
       "file has the CPU seconds of floe's and DuckDB's processes (Node's start included) next " +
