@@ -12,6 +12,13 @@
 #   kafka        floe, mock Kafka (`floe dev kafka`) → Iceberg, bench/kafka_iceberg_job.yaml, over
 #                the job's active span
 #   rss          floe's file job at 10% on 1M and 10M messages: peak RSS
+#   real Kafka   (issue 18) a real Apache Kafka broker (tests/peers/kafka.sh), the same topic read by
+#                kcat alone into /dev/null (librdkafka's consume limit), by floe's
+#                bench/kafka_iceberg_job.yaml with 1 worker and with one per core (exactly once:
+#                each checkpoint one snapshot with its offsets), by floe's seed job
+#                examples/profanity-kafka.yaml (the same plus output-topic in transactions), and
+#                by the seed job on Apache Flink (bench/flink/run.sh: MiniCluster, parallelism =
+#                cores, Iceberg's Flink sink)
 #
 # Every case runs RUNS times, interleaved; the figures are medians. It prints a table, writes every
 # figure to a JSON file and replaces the marked section of BENCHMARKS.md
@@ -31,9 +38,14 @@ Options:
   --messages N         messages in the file cases (default 5000000)
   --runs R             runs of each case, the median reported (default 3)
   --kafka-messages N   messages in the Kafka case (default 1000000; the mock keeps ~5 MB a partition)
-  --smoke              200000 messages, 1 run, 100000 on Kafka, no 10M RSS case: checks the harness
+  --smoke              200000 messages, 1 run, 100000 on Kafka, no 10M RSS case, no real broker
+                       (unless --real-kafka-messages is given): checks the harness
   --quick              not the benchmark: the instruction-count regression guard of the decode →
                        filter → encode path under callgrind (bench/quick_guard.sh; --quick --help)
+  --real-kafka-messages N  messages in the real-broker cases (default 1000000; 0 skips them)
+  --real-kafka-ratios "R..."  matching shares of the real-broker cases (default "0.1")
+  --flink-heap SIZE    the Flink JVM's -Xms/-Xmx (default 1g)
+  --flink-passes P     passes of the Flink job per JVM, the last measured (default 2)
   --build DIR          build folder with floe and bench/*_limit (default: build)
   --floe FILE          the floe binary (default: DIR/floe)
   --limits DIR         folder of read_limit, parse_limit, zstd_limit (default: DIR/bench)
@@ -43,7 +55,8 @@ Options:
   -h, --help           this help
 
 The limit programs are CMake targets: cmake --build build --target read_limit parse_limit zstd_limit
-DuckDB comes from ../shared/peer (scripts/install-deps.sh installs it).
+DuckDB comes from ../shared/peer (scripts/install-deps.sh installs it). The real-broker cases need
+Java 17 and Maven: tests/peers/kafka.sh and bench/flink/run.sh fetch and cache their jars.
 EOF
 }
 
@@ -66,11 +79,16 @@ limits=
 json=$here/bench/results.json
 markdown=$here/BENCHMARKS.md
 write=1
+real_messages=1000000
+real_ratios=0.1
+flink_heap=1g
+flink_passes=2
 quick=0
 explicit=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --messages | --runs | --kafka-messages | --build | --floe | --limits | --json | --markdown)
+    --messages | --runs | --kafka-messages | --build | --floe | --limits | --json | --markdown | \
+      --real-kafka-messages | --real-kafka-ratios | --flink-heap | --flink-passes)
       [ $# -ge 2 ] || die "$1 needs a value"
       case $1 in
         --messages) messages=$2 ;;
@@ -81,6 +99,10 @@ while [ $# -gt 0 ]; do
         --limits) limits=$2 ;;
         --json) json=$2 ;;
         --markdown) markdown=$2 ;;
+        --real-kafka-messages) real_messages=$2 ;;
+        --real-kafka-ratios) real_ratios=$2 ;;
+        --flink-heap) flink_heap=$2 ;;
+        --flink-passes) flink_passes=$2 ;;
       esac
       explicit+=("$1")
       shift 2
@@ -97,14 +119,17 @@ if [ "$quick" = 1 ]; then
   given --runs || runs=1
   given --kafka-messages || kafka_messages=100000
   rss_counts=1000000
+  given --real-kafka-messages || real_messages=0
 fi
+[[ $real_messages =~ ^[0-9]+$ ]] || die "--real-kafka-messages must be a count, got '$real_messages'"
+[[ $flink_passes =~ ^[1-9][0-9]*$ ]] || die "--flink-passes must be a positive count, got '$flink_passes'"
 for n in "$messages" "$runs" "$kafka_messages"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || die "counts must be positive integers, got '$n'"
 done
 floe=${floe:-$build/floe}
 limits=${limits:-$build/bench}
-# floe's file job runs one worker thread (write_parallelism 1); DuckDB gets as many.
-threads=1
+# floe's file job runs job.parallelism threads, by default one per core; DuckDB gets as many.
+threads=$(nproc)
 
 [ -x "$floe" ] || die "no floe binary at $floe (build it, or pass --build DIR / --floe FILE)"
 for program in read_limit parse_limit zstd_limit; do
@@ -121,11 +146,14 @@ json_dir=$(dirname "$json")
 work=$(mktemp -d "${TMPDIR:-/tmp}/floe-bench-run.XXXXXX")
 cleanup() {
   [ -z "${kafka_pid:-}" ] || kill "$kafka_pid" 2>/dev/null || true
+  ! declare -F kafka_real_stop >/dev/null || kafka_real_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 # shellcheck source=bench/kafka_job.sh
 source "$here/bench/kafka_job.sh"
+# shellcheck source=bench/flink/run.sh
+source "$here/bench/flink/run.sh"
 
 # One figure per line, "CASE RUN KEY VALUE" (tab-separated), and the run's facts, "KEY VALUE".
 figures=$work/figures.tsv
@@ -246,11 +274,103 @@ for count in $rss_counts; do
   rm -f "$input"
 done
 
+# The real broker (issue 18): for each matching share a fresh broker and topic, then kcat, floe
+# with 1 worker, floe with one per core and Flink, RUNS times interleaved.
+run_real_kafka() {
+  local ratio pct input bytes run workers
+  workers=$(nproc)
+  fact realkafka.workers "$workers"
+  fact realkafka.flink_heap "$flink_heap"
+  fact realkafka.flink_passes "$flink_passes"
+  fact realkafka.load_before "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+  flink_install || die "could not build the Flink job (bench/flink/run.sh --install)"
+  for ratio in $real_ratios; do
+    pct=$(awk -v r="$ratio" 'BEGIN { printf "%d", r * 100 }')
+    echo "bench/run.sh: real Kafka broker, $real_messages messages, $pct% matching" >&2
+    kafka_real_start "$work/broker" "$real_partitions" "output-topic:$real_partitions" ||
+      die "could not start the Kafka broker"
+    input=$work/real.jsonl
+    generate "$real_messages" "$ratio" "$input"
+    bytes=$(stat -c %s "$input")
+    kafka_real_load "$input" || die "could not load the topic"
+    rm -f "$input"
+    fact "real.$pct.messages" "$real_messages"
+    fact "real.$pct.bytes" "$bytes"
+    fact "real.$pct.partitions" "$real_partitions"
+    for run in $(seq "$runs"); do
+      kcat_consume_once "$work" || die "kcat could not consume the topic"
+      [ "$kcat_in" = "$real_messages" ] || die "kcat read $kcat_in of $real_messages messages"
+      figure "kcat.$pct" "$run" seconds "$kcat_seconds"
+      figure "kcat.$pct" "$run" cpu_seconds "$kcat_cpu_seconds"
+      figure "kcat.$pct" "$run" rss_kb "$kcat_rss_kb"
+      run_real_floe "real1.$pct" "$run" 1 bench/kafka_iceberg_job.yaml
+      run_real_floe "realn.$pct" "$run" "$workers" bench/kafka_iceberg_job.yaml
+      run_real_floe "seed1.$pct" "$run" 1 examples/profanity-kafka.yaml
+      run_real_floe "seedn.$pct" "$run" "$workers" examples/profanity-kafka.yaml
+      flink_run_once "$kafka_real_bootstrap" "$work" "$workers" "$flink_passes" "$flink_heap" ||
+        die "the Flink job failed (logs were in $work)"
+      [ "$flink_in" = "$real_messages" ] || die "Flink read $flink_in of $real_messages messages"
+      [ "$flink_kept" = "$real_written" ] || die "Flink kept $flink_kept rows where floe wrote $real_written"
+      figure "flink.$pct" "$run" seconds "$flink_active_seconds"
+      figure "flink.$pct" "$run" cpu_seconds "$flink_cpu_seconds"
+      figure "flink.$pct" "$run" rss_kb "$flink_rss_kb"
+      figure "flink.$pct" "$run" written "$flink_kept"
+      figure "flink.$pct" "$run" first_record_seconds "$flink_first_record_seconds"
+      figure "flink.$pct" "$run" first_snapshot_seconds "$flink_first_snapshot_seconds"
+      figure "flink.$pct" "$run" warmup_seconds "$flink_warmup_active_seconds"
+      figure "flink.$pct" "$run" warmup_cpu_seconds "$flink_warmup_cpu_seconds"
+      figure "flink.$pct" "$run" wall_seconds "$flink_wall_seconds"
+    done
+    kafka_real_stop
+    rm -rf "$work/broker"
+  done
+  local kcat_version
+  kcat_version=$(kcat -V 2>&1)
+  fact realkafka.load_after "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+  fact versions.kafka \
+    "$(sed -n 's|.*<kafka.version>\(.*\)</kafka.version>.*|\1|p' "$here/tests/peers/kafka/pom.xml")"
+  fact versions.kcat "$(echo "$kcat_version" | sed -n 's/^Version \([^ ]*\) .*/\1/p' | head -n 1)"
+  fact versions.librdkafka \
+    "$(echo "$kcat_version" | sed -n 's/.*librdkafka \([0-9][^ ]*\) .*/\1/p' | head -n 1)"
+  fact versions.flink "$(flink_version flink.version)"
+  fact versions.flink_kafka "$(flink_version flink.kafka.version)"
+  fact versions.iceberg_flink "$(flink_version iceberg.version)"
+  fact versions.java "$(java -version 2>&1 | head -n 1)"
+}
+
+# run_real_floe CASE RUN WORKERS JOB: floe's Kafka job JOB (relative to the repository) on the
+# real broker; sets real_written, which must be the same for every case.
+run_real_floe() {
+  kafka_real_run_once "$floe" "$here/$4" "$3" "$work" ||
+    die "floe's Kafka job failed on the real broker"
+  # After a rebalance a worker reads again what another had read but not committed: more is
+  # read than the topic holds, what is committed stays exact. The rate counts the topic's messages.
+  [ "$kafka_in" -ge "$real_messages" ] ||
+    die "floe read $kafka_in of $real_messages messages from the broker"
+  real_written=$kafka_table_rows
+  if [ "$1" = "real1.${1#*.}" ]; then
+    real_written_one=$real_written
+  elif [ "$real_written" != "$real_written_one" ]; then
+    die "floe's $1 committed $real_written rows, real1 $real_written_one"
+  fi
+  figure "$1" "$2" seconds "$kafka_active_seconds"
+  figure "$1" "$2" cpu_seconds "$kafka_cpu_seconds"
+  figure "$1" "$2" rss_kb "$kafka_rss_kb"
+  figure "$1" "$2" written "$real_written"
+  figure "$1" "$2" first_record_seconds "$kafka_first_record_seconds"
+  figure "$1" "$2" first_snapshot_seconds "$kafka_first_snapshot_seconds"
+  figure "$1" "$2" wall_seconds "$kafka_wall_seconds"
+  figure "$1" "$2" reread "$((kafka_in - real_messages))"
+}
+
+real_partitions=4
+[ "$real_messages" = 0 ] || run_real_kafka
+
 fact started_at "$started_at"
 fact finished_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 fact load_before "$load_before"
 fact load_after "$(cut -d ' ' -f 1-3 /proc/loadavg)"
-fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --smoke"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages"
+fact command "bench/run.sh$(if [ "$quick" = 1 ]; then echo " --smoke"; fi) --messages $messages --runs $runs --kafka-messages $kafka_messages --real-kafka-messages $real_messages"
 fact messages "$messages"
 fact runs "$runs"
 fact quick "$quick"

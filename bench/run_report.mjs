@@ -23,7 +23,20 @@ const kCases = [
   { name: 'zstd_limit', label: 'limit: zstd level 3 of the whole file', input: 'input' },
   { name: 'kafka', label: 'floe: mock Kafka → filter → Iceberg (zstd)', input: 'kafka' },
   { name: 'rss', label: 'floe: file → Iceberg, peak RSS', input: 'rss' },
+  { name: 'kcat', label: 'limit: librdkafka consume (kcat → /dev/null)', input: 'real', real: true },
+  { name: 'real1', label: 'floe: Kafka broker → filter → Iceberg, 1 worker', input: 'real', real: true },
+  { name: 'realn', label: 'floe: Kafka broker → filter → Iceberg, a worker per core', input: 'real',
+    real: true },
+  { name: 'seed1', label: 'floe: the seed job (+ output topic, transactions), 1 worker',
+    input: 'real', real: true },
+  { name: 'seedn', label: 'floe: the seed job (+ output topic, transactions), a worker per core',
+    input: 'real', real: true },
+  { name: 'flink', label: 'Flink 2.x seed job: Kafka broker → filter → Iceberg', input: 'real',
+    real: true },
 ]
+// The real broker's medians beyond seconds (issue 18), copied into `median` when a case has them.
+const kExtraMedians = ['first_snapshot_seconds', 'first_record_seconds', 'wall_seconds',
+  'warmup_seconds', 'warmup_cpu_seconds', 'reread']
 // floe's records/s over another case's, at each matching share.
 const kRatios = [
   { name: 'floe_over_parse_limit', other: 'parse_limit', label: 'floe / simdjson parse limit' },
@@ -99,6 +112,12 @@ function summarize(figuresPath, metaPath) {
     if ('cpu_seconds' in medians) entry.median.cpu_seconds = medians.cpu_seconds
     if ('rss_kb' in medians) entry.median.peak_rss_mb = round(medians.rss_kb / 1024, 1)
     if ('written' in medians) entry.median.written = medians.written
+    if ('cpu_seconds' in medians) {
+      entry.median.cpu_seconds_per_million = round(medians.cpu_seconds / messages * 1e6, 2)
+    }
+    for (const key of kExtraMedians) {
+      if (key in medians) entry.median[key] = round(medians[key], 3)
+    }
     cases[id] = entry
   }
   const ratios = {}
@@ -111,6 +130,7 @@ function summarize(figuresPath, metaPath) {
       ratios[ratio.name][`${share}%`] = round(other.median.seconds / floe.median.seconds, 3)
     }
   }
+  const realKafka = summarizeReal(cases, meta)
   // META.tsv's "PREFIX.SHARE.KEY VALUE" lines as {SHARE: {KEY: VALUE}}.
   const inputsOf = (prefix) => {
     const inputs = {}
@@ -147,11 +167,60 @@ function summarize(figuresPath, metaPath) {
       zstd: meta['versions.zstd'],
       duckdb: meta['versions.duckdb'],
       node: meta['versions.node'],
+      kafka: meta['versions.kafka'],
+      kcat: meta['versions.kcat'],
+      librdkafka: meta['versions.librdkafka'],
+      flink: meta['versions.flink'],
+      flink_connector_kafka: meta['versions.flink_kafka'],
+      iceberg_flink_runtime: meta['versions.iceberg_flink'],
+      java: meta['versions.java'],
     },
-    inputs: { file: inputsOf('input'), kafka: inputsOf('kafka'), rss: inputsOf('rss') },
+    inputs: {
+      file: inputsOf('input'),
+      kafka: inputsOf('kafka'),
+      rss: inputsOf('rss'),
+      real_kafka: inputsOf('real'),
+    },
     cases,
     ratios,
+    real_kafka: realKafka,
     ratio_definition: "floe's records/s divided by the other case's (above 1: floe is faster)",
+  }
+}
+
+// The real broker's side-by-side figures (issue 18), or null when those cases did not run: per
+// matching share, floe's (a worker per core) records/s per core over Flink's, Flink's peak RSS
+// over floe's, CPU seconds per million records of each, and floe over librdkafka's consume limit.
+function summarizeReal(cases, meta) {
+  if (!Object.keys(cases).some((id) => id.startsWith('flink.'))) return null
+  const workers = Number(meta['realkafka.workers'])
+  const shares = {}
+  for (const id of Object.keys(cases).filter((i) => i.startsWith('flink.'))) {
+    const share = id.split('.')[1]
+    const floe = cases[`realn.${share}`]
+    const one = cases[`real1.${share}`]
+    const flink = cases[id]
+    const kcat = cases[`kcat.${share}`]
+    if (!floe || !one || !kcat) fail(`missing realn/real1/kcat.${share} beside ${id}`)
+    const perCore = (c, cores) => c.median.records_per_second / cores
+    shares[`${share}%`] = {
+      floe_over_flink_per_core: round(perCore(floe, workers) / perCore(flink, workers), 2),
+      floe_one_worker_over_flink_per_core: round(perCore(one, 1) / perCore(flink, workers), 2),
+      flink_over_floe_peak_rss: round(flink.median.peak_rss_mb / floe.median.peak_rss_mb, 2),
+      flink_over_floe_cpu_per_record: round(
+        flink.median.cpu_seconds_per_million / floe.median.cpu_seconds_per_million, 2),
+      floe_over_kcat: round(floe.median.records_per_second / kcat.median.records_per_second, 3),
+      floe_one_worker_over_kcat:
+        round(one.median.records_per_second / kcat.median.records_per_second, 3),
+    }
+  }
+  return {
+    workers,
+    flink_parallelism: workers,
+    flink_heap: meta['realkafka.flink_heap'],
+    flink_passes: Number(meta['realkafka.flink_passes']),
+    load_average: { before: meta['realkafka.load_before'], after: meta['realkafka.load_after'] },
+    ratios: shares,
   }
 }
 
@@ -161,7 +230,7 @@ const thousands = (n) => Math.round(n).toLocaleString('en-US')
 // peak RSS].
 function tableRows(results) {
   const rows = []
-  for (const kind of kCases) {
+  for (const kind of kCases.filter((k) => !k.real)) {
     const ids = Object.keys(results.cases).filter((id) => id.split('.')[0] === kind.name)
     for (const id of ids) {
       const c = results.cases[id]
@@ -182,6 +251,52 @@ function tableRows(results) {
 
 const kHeader = ['case', 'matching', 'messages', 'seconds', 'records/s', 'MB/s', 'peak RSS']
 
+// The real broker's table (issue 18): [case, matching, workers, records/s, records/s per core,
+// MB/s, CPU s per 1M records, peak RSS, start → first record, start → first snapshot].
+const kRealHeader = ['case', 'matching', 'workers', 'records/s', 'records/s per core', 'MB/s',
+  'CPU s / 1M records', 'peak RSS', 'start → first record', 'start → first snapshot']
+
+function realRows(results) {
+  if (!results.real_kafka) return []
+  const workers = results.real_kafka.workers
+  const seconds = (x) => (x === undefined ? '' : `${x.toFixed(1)} s`)
+  const rows = []
+  const row = (label, share, cores, c, rate, cpuPerMillion, firstRecord, firstSnapshot) => rows.push([
+    label, `${share}%`, String(cores), thousands(rate), thousands(rate / cores),
+    (c.input_bytes / (c.messages / rate) / 1e6).toFixed(1),
+    cpuPerMillion === undefined ? '' : cpuPerMillion.toFixed(2),
+    `${c.median.peak_rss_mb.toFixed(1)} MB`, seconds(firstRecord), seconds(firstSnapshot),
+  ])
+  for (const kind of kCases.filter((k) => k.real)) {
+    for (const id of Object.keys(results.cases).filter((i) => i.split('.')[0] === kind.name)) {
+      const c = results.cases[id]
+      const m = c.median
+      const share = id.split('.')[1]
+      const cores = ['kcat', 'real1', 'seed1'].includes(kind.name) ? 1 : workers
+      if (kind.name !== 'flink') {
+        row(kind.label, share, cores, c, m.records_per_second, m.cpu_seconds_per_million,
+          m.first_record_seconds, m.first_snapshot_seconds)
+        continue
+      }
+      row(`${kind.label}, first pass (cold JVM)`, share, cores, c,
+        c.messages / m.warmup_seconds, m.warmup_cpu_seconds / c.messages * 1e6,
+        m.first_record_seconds, m.first_snapshot_seconds)
+      row(`${kind.label}, pass ${results.real_kafka.flink_passes} (warm JVM)`, share, cores, c,
+        m.records_per_second, m.cpu_seconds_per_million, undefined, undefined)
+    }
+  }
+  return rows
+}
+
+const kRealRatios = [
+  { name: 'floe_over_flink_per_core', label: 'floe / Flink, records/s per core' },
+  { name: 'floe_one_worker_over_flink_per_core', label: 'floe (1 worker) / Flink, records/s per core' },
+  { name: 'flink_over_floe_peak_rss', label: 'Flink / floe, peak RSS' },
+  { name: 'flink_over_floe_cpu_per_record', label: 'Flink / floe, CPU seconds per record' },
+  { name: 'floe_over_kcat', label: 'floe (a worker per core) / librdkafka consume limit' },
+  { name: 'floe_one_worker_over_kcat', label: 'floe (1 worker) / librdkafka consume limit' },
+]
+
 function printTable(results) {
   const rows = [kHeader, ...tableRows(results)]
   const widths = kHeader.map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)))
@@ -194,6 +309,21 @@ function printTable(results) {
   }
   console.log(`(${results.ratio_definition}; median of ${results.runs} run(s), ` +
     `load average ${results.load_average.before} before, ${results.load_average.after} after)`)
+  if (!results.real_kafka) return
+  console.log('')
+  printAligned([kRealHeader, ...realRows(results)])
+  console.log('')
+  for (const [share, ratios] of Object.entries(results.real_kafka.ratios)) {
+    for (const ratio of kRealRatios) {
+      console.log(`${ratio.label.padEnd(52)} ${share}: ${ratios[ratio.name].toFixed(3)}`)
+    }
+  }
+}
+
+function printAligned(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)))
+  const pad = (cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))
+  for (const row of rows) console.log(row.map(pad).join('  ').trimEnd())
 }
 
 // Wraps a prose line at kColumns as the rest of BENCHMARKS.md is, a bullet's continuation lines
@@ -247,7 +377,7 @@ function markdownSection(results) {
       return `| ${ratio.label} | ${r['10%'].toFixed(3)} | ${r['100%'].toFixed(3)} |`
     }),
     '',
-    `- **Threads:** ${results.threads} everywhere. floe runs one worker (write_parallelism 1), ` +
+    `- **Threads:** ${results.threads}. floe runs its default job.parallelism (one per core), ` +
       `DuckDB gets \`SET threads=${results.threads}\`, and the limit programs are ` +
       'single-threaded (simdjson\'s stage-1 helper thread off, zstd without workers). The JSON ' +
       "file has the CPU seconds of floe's and DuckDB's processes (Node's start included) next " +
@@ -273,8 +403,87 @@ function markdownSection(results) {
     '- **Peak RSS** rows: the file job at 10% matching on ' +
       `${Object.values(results.inputs.rss).map((i) => thousands(i.messages)).join(' and ')} ` +
       'messages.',
+    ...realSection(results),
   ]
   return lines.map(wrap).join('\n')
+}
+
+// The real broker's part of the section (issue 18), empty when those cases did not run.
+function realSection(results) {
+  const real = results.real_kafka
+  if (!real) return []
+  const v = results.versions
+  const shares = Object.keys(real.ratios)
+  const inputs = Object.entries(results.inputs.real_kafka)
+    .map(([share, i]) => `${thousands(i.messages)} messages at ${share}% matching ` +
+      `(${(i.bytes / 1e6).toFixed(1)} MB, ${i.partitions} partitions)`).join('; ')
+  return [
+    '',
+    '### A real Kafka broker: floe, Flink and the librdkafka limit',
+    '',
+    `Load average ${real.load_average.before} before these cases, ${real.load_average.after} ` +
+      'after.',
+    '',
+    `- **Versions:** Apache Kafka ${v.kafka} (one KRaft node, tests/peers/kafka.sh); kcat ` +
+      `${v.kcat} with librdkafka ${v.librdkafka}; Apache Flink ${v.flink} with ` +
+      `flink-connector-kafka ${v.flink_connector_kafka} and iceberg-flink-runtime-2.0 ` +
+      `${v.iceberg_flink_runtime}; ${v.java}.`,
+    `- **Input:** \`floe gen --seed 42\`, ${inputs}, produced to topic profanity_words ` +
+      'beforehand; every case reads all of it from the beginning.',
+    '',
+    `| ${kRealHeader.join(' | ')} |`,
+    `| --- | ${kRealHeader.slice(1).map(() => '---:').join(' | ')} |`,
+    ...realRows(results).map((r) => `| ${r.join(' | ')} |`),
+    '',
+    `| ratio | ${shares.join(' | ')} |`,
+    `| --- | ${shares.map(() => '---:').join(' | ')} |`,
+    ...kRealRatios.map((ratio) =>
+      `| ${ratio.label} | ${shares.map((s) => real.ratios[s][ratio.name].toFixed(3)).join(' | ')} |`),
+    '',
+    ...rereadNotes(results),
+    '- **Rates** are over the active span, first to last record: floe\'s summary ' +
+      '(`active_seconds`), and for Flink the first and last record its filter saw (an ' +
+      'accumulator per subtask). The start-up columns are from the process\'s start.',
+    '- **kcat:** `kcat -C -b ... -X fetch.wait.max.ms=10 -t profanity_words -o beginning -e` ' +
+      '`> /dev/null`, one process, its wall clock from start to exit (metadata and the ' +
+      'end-of-partition checks included; the short fetch wait only makes the fetches at the ' +
+      "partitions' ends come back at once).",
+    `- **floe:** \`floe run bench/kafka_iceberg_job.yaml --stop-when-idle 3s\` with \`WORKERS=1\` ` +
+      `and \`WORKERS=${real.workers}\`, a fresh consumer group and warehouse each run, checkpoints ` +
+      'every 30 s, exactly once (each checkpoint one snapshot carrying its offsets). Its first ' +
+      'snapshot is the final commit after 3 s without records when the input takes less than ' +
+      'one interval, so that column includes the idle wait. CPU seconds are the whole process\'s. ' +
+      'The seed job rows run `examples/profanity-kafka.yaml`: the same, plus every kept message ' +
+      'to output-topic (keyed by account_id), one Kafka transaction per checkpoint with its ' +
+      'offsets; what Flink is measured against is the table-only job.',
+    `- **Flink:** \`bench/flink/\` (\`SeedJob.java\`): KafkaSource (earliest to the offsets at ` +
+      'start, read_committed) → JsonRowDataDeserializationSchema → watermark 10 s behind ' +
+      '`timestamp` → filter (body lower-cased contains "gun") → Iceberg\'s FlinkSink (Parquet ' +
+      `zstd) through a Hadoop catalog on local disk; a local MiniCluster from \`java -cp\`, ` +
+      `parallelism ${real.flink_parallelism}, object reuse on, checkpoints every 30 s ` +
+      `EXACTLY_ONCE, heap ${real.flink_heap} (-Xms = -Xmx, Parallel GC). Each JVM runs the job ` +
+      `${real.flink_passes} times, a fresh table and consumer group each; the first pass is the ` +
+      'cold JVM (its row has the start-up times), the last is the measured, warm one. The bounded ' +
+      'source ends the job with a final checkpoint that commits. CPU seconds are the JVM\'s during ' +
+      'the pass; peak RSS is the whole process\'s (`/usr/bin/time -v`). Flink\'s table row count ' +
+      "is checked against its filter's and floe's.",
+  ]
+}
+
+// A note per floe case that read messages twice (after a rebalance moved partitions whose rows
+// were read but not yet committed): the committed rows stay exact, the work is not.
+function rereadNotes(results) {
+  const notes = []
+  for (const [id, c] of Object.entries(results.cases)) {
+    if (!(c.median.reread > 0)) continue
+    const most = Math.max(...c.runs.map((r) => r.reread))
+    notes.push(`- **Re-reads:** ${c.what} (${id.split('.')[1]}%) read ` +
+      `${thousands(c.median.reread)} messages twice in the median run (at most ` +
+      `${thousands(most)}): a worker that joined the consumer group late took partitions ` +
+      'another had started on, from the last committed offsets. Its rate still counts each ' +
+      'message once.')
+  }
+  return notes
 }
 
 function writeMarkdown(path, results) {
