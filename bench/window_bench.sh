@@ -5,7 +5,8 @@
 # floe (one reading worker, its window keys over THREADS shards: job.parallelism) and by DuckDB
 # (time_bucket GROUP BY into Parquet, SET threads = THREADS) on the same file.
 # Median of RUNS (default 3) wall times; peak RSS; CPU seconds (user+sys); the load average
-# before each run; floe's output rows must equal DuckDB's. INPUT=FILE keeps the generated
+# before each run; floe's output rows must equal DuckDB's. The events come from
+# bench/window_events.py, the job is bench/window_job.yaml. INPUT=FILE keeps the generated
 # events there and reuses them when it exists (same EVENTS, KEYS and MINUTES).
 #   FLOE=build/floe THREADS=1 [MINUTES=100] [INPUT=/tmp/events.jsonl] \
 #     bash bench/window_bench.sh [EVENTS] [KEYS] [RUNS]
@@ -17,63 +18,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/floe-window-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 input=${INPUT:-$work/in.jsonl}
-[ -s "$input" ] || python3 - "$input" "$events" "$keys" "${MINUTES:-100}" <<'PY'
-import random, sys, time
-path, count, keys, minutes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-rnd = random.Random(42)
-start = 1757581200 * 1000000
-span = minutes * 60 * 1000000
-with open(path, "w") as out:
-    lines = []
-    for i in range(count):
-        t = start + i * span // count - rnd.randint(0, 2000000)
-        s, us = divmod(t, 1000000)
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(s))
-        lines.append('{"ts":"%s.%06dZ","user_id":"user-%d","value":%d,"amount":%.2f}\n'
-                     % (stamp, us, rnd.randrange(keys), rnd.randrange(1000), rnd.random() * 100))
-        if len(lines) == 100000:
-            out.write("".join(lines))
-            lines = []
-    out.write("".join(lines))
-PY
-
-cat >"$work/job.yaml" <<'YAML'
-job:
-  name: window-bench
-  parallelism: ${THREADS}
-  checkpoint: {interval: 30s}
-catalogs:
-  local:
-    type: sql
-    warehouse: ${WAREHOUSE}
-sources:
-  events:
-    type: file
-    path: ${INPUT_PATH}
-    schema:
-      - {name: ts, type: timestamptz}
-      - {name: user_id, type: string}
-      - {name: value, type: long}
-      - {name: amount, type: double}
-    event_time: {column: ts, max_out_of_orderness: 5s}
-transforms:
-  - window:
-      kind: tumble
-      size: 1m
-      group_by: [user_id]
-      aggregates:
-        events: count(*)
-        total: sum(value)
-        mean: avg(value)
-        low: min(amount)
-        high: max(amount)
-sinks:
-  table:
-    type: iceberg
-    catalog: local
-    table: bench.windows
-    create_if_missing: true
-YAML
+[ -s "$input" ] || python3 "$here/bench/window_events.py" "$input" "$events" "$keys" "${MINUTES:-100}"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 : >"$work/floe.times"
@@ -83,7 +28,7 @@ for run in $(seq 1 "$runs"); do
   echo "run $run: load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   WAREHOUSE=$work/warehouse INPUT_PATH=$input THREADS=$threads \
     /usr/bin/time -f '%e %M %U %S' -o "$work/time" \
-    "$FLOE" run "$work/job.yaml" >"$work/floe.out" 2>"$work/floe.err" ||
+    "$FLOE" run "$here/bench/window_job.yaml" >"$work/floe.out" 2>"$work/floe.err" ||
     { cat "$work/floe.err" >&2; exit 1; }
   cat "$work/time" >>"$work/floe.times"
   floe_rows=$(sed -n 's/^sink table: wrote \([0-9]*\) rows.*/\1/p' "$work/floe.out")

@@ -213,7 +213,7 @@ Result<parquet::WriterProperties> ParquetPropertiesFromTable(
       PositiveIntProperty(properties, "write.parquet.page-size-bytes", out.data_page_size_bytes));
   FLOE_ASSIGN_OR_RAISE(out.row_group_size_bytes,
                        PositiveIntProperty(properties, "write.parquet.row-group-size-bytes",
-                                           out.row_group_size_bytes));
+                                           kDefaultRowGroupSizeBytes));
   FLOE_ASSIGN_OR_RAISE(out.dictionary_page_size_limit_bytes,
                        PositiveIntProperty(properties, "write.parquet.dict-size-bytes",
                                            out.dictionary_page_size_limit_bytes));

@@ -5,6 +5,7 @@
 // format-level Parquet writer: type mapping, field ids, the iceberg.schema footer key, and the
 // conversion of Parquet statistics into single-value bounds.
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -32,10 +33,18 @@ Result<parquet::Schema> ParquetSchemaFor(const Schema& schema);
 Result<int64_t> PositiveIntProperty(const std::map<std::string, std::string>& properties,
                                     const std::string& key, int64_t fallback);
 
+/// floe's row-group target when a table does not set write.parquet.row-group-size-bytes: 8 MiB
+/// of encoded, compressed pages (Iceberg Java's default is 128 MiB). A writer holds its open row
+/// group in memory until the group is full, so this bounds what every open data file buffers
+/// between checkpoints: a job's peak memory stays flat however much it writes before a commit.
+/// Readers read any row-group size; 8 MiB is 100-400k rows of typical events, the order of
+/// DuckDB's 122,880-row groups.
+inline constexpr int64_t kDefaultRowGroupSizeBytes = 8LL << 20;
+
 /// Parquet writer settings from table properties: write.parquet.compression-codec (default
 /// zstd), write.parquet.compression-level, write.parquet.page-size-bytes,
-/// write.parquet.row-group-size-bytes, write.parquet.dict-size-bytes. A bad value is an error
-/// naming the property.
+/// write.parquet.row-group-size-bytes (default kDefaultRowGroupSizeBytes),
+/// write.parquet.dict-size-bytes. A bad value is an error naming the property.
 Result<parquet::WriterProperties> ParquetPropertiesFromTable(
     const std::map<std::string, std::string>& properties);
 

@@ -205,6 +205,38 @@ TEST_F(PartitionedWriterTest, FilesRollAtTheTargetSize) {
   EXPECT_EQ(files->size(), 12u);  // every write passes the 1-byte target: one file per write
 }
 
+TEST_F(PartitionedWriterTest, RowGroupsDefaultTo8MiBSoBufferedRowsStayBounded) {
+  // 1.5M random longs are 12 MB of incompressible values: over the 8 MiB default the file has
+  // two row groups, so the writer never held all of it in memory. A table may still ask for
+  // Iceberg's 128 MiB.
+  EXPECT_EQ(kDefaultRowGroupSizeBytes, 8 * 1024 * 1024);
+  auto defaults = ParquetPropertiesFromTable({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->row_group_size_bytes, 8 * 1024 * 1024);
+  auto asked = ParquetPropertiesFromTable({{"write.parquet.row-group-size-bytes", "134217728"}});
+  ASSERT_TRUE(asked.ok());
+  EXPECT_EQ(asked->row_group_size_bytes, 134217728);
+
+  constexpr size_t kRows = 1500000;
+  id_.Clear(), kind_.Clear();
+  uint64_t state = 88172645463325252ull;
+  for (size_t i = 0; i < kRows; ++i) {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;  // xorshift64
+    id_.Append<int64_t>(static_cast<int64_t>(state));
+    kind_.AppendBytes("a");
+  }
+  std::vector<const ColumnVector*> columns = {&id_, &kind_};
+  auto io = io::MakeFileIO(dir_.path().string(), {});
+  auto writer = PartitionedWriter::Make(*io, Metadata({}));
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write(columns, Selection::All(kRows)).ok());
+  auto files = (*writer)->Finish();
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ((*files)[0].record_count, static_cast<int64_t>(kRows));
+  EXPECT_EQ((*files)[0].split_offsets.size(), 2u);
+}
+
 TEST_F(PartitionedWriterTest, AbortDeletesEverythingWritten) {
   auto io = io::MakeFileIO(dir_.path().string(), {});
   auto writer = PartitionedWriter::Make(*io, Metadata({{"write.target-file-size-bytes", "1"}}));
