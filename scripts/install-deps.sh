@@ -10,7 +10,7 @@ packages=(
   zlib1g-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   nlohmann-json3-dev libre2-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql kcat libcpp-httplib-dev time chromium openjdk-17-jdk-headless maven
-  valgrind
+  valgrind heaptrack
 )
 missing=()
 for p in "${packages[@]}"; do
