@@ -93,6 +93,16 @@ Status ChunkPreparer::Prepare(const SourceChunk& chunk, const std::string& sourc
   out->selection = out->status.ok()
                        ? decoder_.Materialize(&batch, out->rows.selection(batch.num_rows()))
                        : Selection{};
+  out->encoded.resize(encoders_.size());
+  out->ready.assign(encoders_.size(), 0);
+  if (out->selection.count == 0) return Status::Ok();
+  columns_.clear();
+  for (const ColumnVector& column : batch.columns) columns_.push_back(&column);
+  for (size_t i = 0; i < encoders_.size(); ++i) {
+    if (encoders_[i] == nullptr) continue;
+    out->encoded[i].clear();
+    out->ready[i] = encoders_[i]->EncodeLines(columns_, out->selection, &out->encoded[i]).ok();
+  }
   return Status::Ok();
 }
 

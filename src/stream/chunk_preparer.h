@@ -15,6 +15,7 @@
 
 #include "common/column_vector.h"
 #include "common/result.h"
+#include "format/json/row_encoder.h"
 #include "stream/expr/transform_chain.h"
 #include "stream/record_batch.h"
 #include "stream/sink/dead_letter.h"
@@ -48,6 +49,11 @@ struct PreparedChunk {
   int64_t tombstones = 0;     // change streams: tombstones skipped
   int64_t filtered = 0;       // dropped by a filter
   int64_t dead_lettered = 0;  // bad records plus rows a transform failed on
+  /// Per sink (in the job's order), its rows of `selection` encoded ahead
+  /// (ChunkPreparer::EncodeAhead); ready[i] is 0 where they were not (no encoder, or it failed:
+  /// the sink then encodes them itself, and reports the error).
+  std::vector<std::string> encoded;
+  std::vector<uint8_t> ready;
 };
 
 /// Thread safety: one thread at a time (it reuses its decoder's buffers); the transform chain
@@ -64,6 +70,12 @@ class ChunkPreparer {
   /// `out` held from its last chunk. An error is the decoder's (the chunk cannot be read at
   /// all); the transforms' is out->status.
   Status Prepare(const SourceChunk& chunk, const std::string& source, PreparedChunk* out);
+  /// Has Prepare also encode the rows that go on for the sinks with an encoder (per sink, in
+  /// the job's order; nullptr: none), so that JSON lines are encoded on the preparing threads
+  /// rather than the one delivering chunks in order. The encoders must outlive the preparer.
+  void EncodeAhead(std::vector<const json::RowEncoder*> encoders) {
+    encoders_ = std::move(encoders);
+  }
 
  private:
   void AddDeadLetter(const SourceChunk& chunk, DeadLetterType type, std::string_view message,
@@ -74,6 +86,8 @@ class ChunkPreparer {
   std::optional<int> event_time_column_;
   EvalContext eval_;
   std::vector<RowError> failed_;
+  std::vector<const json::RowEncoder*> encoders_;  // per sink, or nullptr
+  std::vector<const ColumnVector*> columns_;       // the batch's columns, for the encoders
 };
 
 /// The raw record at `offset` of `chunk` (a line of a file, a Kafka payload); empty when the

@@ -72,11 +72,16 @@ Result<std::unique_ptr<JobRunner>> JobRunner::Make(JobRunnerOptions options,
     preparers.emplace_back(std::move(decoder).value(), options.transforms,
                            options.event_time_column);
   }
+  // With lanes, JSON lines are encoded on the lanes' threads too (not on this one, which
+  // delivers every chunk in order); a window's sinks get its output rows, not the chunks'.
+  std::vector<const json::RowEncoder*> encoders;
   for (const SinkSlot& slot : sinks) {
     if (!counters->written.contains(slot.sink->name())) {
       return InvalidArgument("job {}: no counter for sink '{}'", options.job_id, slot.sink->name());
     }
+    encoders.push_back(options.window ? nullptr : slot.sink->AheadEncoder());
   }
+  for (int i = 1; i <= lanes; ++i) preparers[i].EncodeAhead(encoders);
   return std::unique_ptr<JobRunner>(new JobRunner(std::move(options), std::move(sinks),
                                                   std::move(dead_letter), counters,
                                                   std::move(preparers)));
@@ -155,7 +160,8 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
   return Status::Ok();
 }
 
-Status JobRunner::WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection) {
+Status JobRunner::WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection,
+                          const std::string* encoded) {
   if (selection.count == 0) return Status::Ok();
   // Rows below the sink's committed offset for this partition are in its output already.
   int64_t committed = std::numeric_limits<int64_t>::min();
@@ -176,7 +182,11 @@ Status JobRunner::WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection se
   auto counter = counters_->written.find(slot.sink->name());
   if (counter != counters_->written.end()) counter->second += static_cast<int64_t>(rows.count);
   slot.rows_since_commit += static_cast<int64_t>(rows.count);
-  return slot.sink->Write(batch, rows).WithContext(fmt::format("sink '{}'", slot.sink->name()));
+  // Rows encoded ahead are those of `selection`: usable unless some were committed already.
+  Status written = encoded != nullptr && rows.count == selection.count
+                       ? slot.sink->WriteEncoded(*encoded)
+                       : slot.sink->Write(batch, rows);
+  return written.WithContext(fmt::format("sink '{}'", slot.sink->name()));
 }
 
 Status JobRunner::Process(const SourceChunk& chunk) {
@@ -211,8 +221,11 @@ Status JobRunner::Deliver(const SourceChunk& chunk, PreparedChunk& prepared) {
     if (!prepared.dead_letters) prepared.dead_letters.emplace(batch.position);
     FLOE_RETURN_IF_ERROR(DeliverToWindow(batch, selection, chunk, &*prepared.dead_letters));
   } else {
-    for (SinkSlot& slot : coordinator_.sinks()) {
-      FLOE_RETURN_IF_ERROR(WriteTo(slot, batch, selection));
+    std::vector<SinkSlot>& sinks = coordinator_.sinks();
+    for (size_t i = 0; i < sinks.size(); ++i) {
+      const bool ahead = i < prepared.ready.size() && prepared.ready[i] != 0;
+      FLOE_RETURN_IF_ERROR(
+          WriteTo(sinks[i], batch, selection, ahead ? &prepared.encoded[i] : nullptr));
     }
   }
 

@@ -134,7 +134,10 @@ class JobRunner final : public PartitionListener {
   /// Emits the windows the watermark has passed (all of them when `all`) to every sink.
   Status FireWindows(bool all);
   /// Writes the rows of `selection` that the sink has not committed yet (dedup by offset).
-  Status WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection);
+  /// `encoded`: the rows of `selection` encoded ahead for this sink (PreparedChunk::encoded),
+  /// or nullptr.
+  Status WriteTo(SinkSlot& slot, const RecordBatch& batch, Selection selection,
+                 const std::string* encoded = nullptr);
   /// A checkpoint through the coordinator; once it succeeded the source hears of it.
   Status Checkpoint(bool final);
   void CheckpointDone();

@@ -122,6 +122,12 @@ Status JsonlSink::Write(const RecordBatch& batch, Selection selection) {
   return Status::Ok();
 }
 
+Status JsonlSink::WriteEncoded(std::string_view encoded) {
+  pending_.append(encoded);
+  if (pending_.size() >= kFlushBytes) return FlushPending();
+  return Status::Ok();
+}
+
 Status JsonlSink::FlushPending() {
   FLOE_RETURN_IF_ERROR_CTX(WriteAllBytes(fd_, pending_, options_.path),
                            fmt::format("sink '{}'", options_.name));

@@ -31,6 +31,9 @@ class JsonlSink final : public Sink {
 
   const std::string& name() const override { return options_.name; }
   Status Write(const RecordBatch& batch, Selection selection) override;
+  /// Its rows are JSON lines: preparing threads may encode them (EncodeLines is const).
+  const json::RowEncoder* AheadEncoder() const override { return &encoder_; }
+  Status WriteEncoded(std::string_view encoded) override;
   Status Commit(const CheckpointInfo& checkpoint) override;
   Result<OffsetMap> CommittedOffsets() override { return offsets_; }
   Status Close() override;

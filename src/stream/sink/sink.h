@@ -9,9 +9,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/offsets.h"
 #include "common/result.h"
+#include "format/json/row_encoder.h"
 #include "stream/record_batch.h"
 
 namespace floe::stream {
@@ -57,6 +59,16 @@ class Sink {
   virtual const std::string& name() const = 0;
   /// Writes (or buffers) the selected rows of a batch. Not visible before Commit().
   virtual Status Write(const RecordBatch& batch, Selection selection) = 0;
+  /// A sink whose output is its rows encoded one after the other (JSON lines) may have them
+  /// encoded ahead, on the threads that prepare chunks (ChunkPreparer): its encoder, used there
+  /// from several threads at once through its const methods, or nullptr (the default: rows go
+  /// through Write). The encoder lives as long as the sink.
+  virtual const json::RowEncoder* AheadEncoder() const { return nullptr; }
+  /// Writes rows AheadEncoder() encoded (EncodeLines of all of a batch's columns), as Write
+  /// would have written those rows. Only sinks with an AheadEncoder take it.
+  virtual Status WriteEncoded(std::string_view /*encoded*/) {
+    return Internal("sink '{}' takes no rows encoded ahead", name());
+  }
   /// Makes everything written since the last commit durable and visible, together with the
   /// checkpoint's offsets. Nothing written and nothing to record: a no-op.
   virtual Status Commit(const CheckpointInfo& checkpoint) = 0;

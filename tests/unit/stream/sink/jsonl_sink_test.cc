@@ -71,6 +71,28 @@ TEST_F(JsonlSinkTest, RowsAppearOnlyAtCommitWithTheirOffsets) {
   EXPECT_EQ(*(*sink)->CommittedOffsets(), (OffsetMap{{{"in", 0}, 3}}));
 }
 
+TEST_F(JsonlSinkTest, RowsEncodedAheadAreWrittenAsWriteWouldWriteThem) {
+  // A preparing thread encodes with the sink's own encoder (ChunkPreparer::EncodeAhead); the
+  // sink appends the bytes in delivery order, between rows it encoded itself.
+  auto sink = Open();
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  const json::RowEncoder* encoder = (*sink)->AheadEncoder();
+  ASSERT_NE(encoder, nullptr);
+  RecordBatch ahead = Batch(1, 3);
+  const uint32_t odd[] = {0, 2};
+  std::vector<const ColumnVector*> columns = {&ahead.columns[0], &ahead.columns[1]};
+  std::string encoded;
+  ASSERT_TRUE(encoder->EncodeLines(columns, Selection{odd, 2}, &encoded).ok());
+  ASSERT_TRUE((*sink)->WriteEncoded(encoded).ok());
+  ASSERT_TRUE((*sink)->Write(Batch(5, 1), Selection::All(1)).ok());
+  ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{{"in", 0}, 6}}, std::nullopt}).ok());
+  EXPECT_EQ(Contents(path_),
+            "{\"id\":1,\"ts\":\"2025-09-11T09:01:11.318522Z\"}\n"
+            "{\"id\":3,\"ts\":\"2025-09-11T09:01:11.318524Z\"}\n"
+            "{\"id\":5,\"ts\":\"2025-09-11T09:01:11.318522Z\"}\n");
+  EXPECT_EQ((*sink)->committed_bytes(), 3 * 44);
+}
+
 TEST_F(JsonlSinkTest, ACrashedRunsUncommittedTailIsCutOnOpen) {
   {
     auto sink = Open();
