@@ -95,7 +95,7 @@ for count in $events; do
   rm -f "$input"
 done
 
-echo "floe $(git -C "$here" rev-parse --short=12 HEAD 2>/dev/null || echo unknown), $(nproc) cores"
+echo "binary $floe (source tree at $(git -C "$here" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)), $(nproc) cores"
 status=0
 for case in table seed window; do
   growth=$(awk -F '\t' -v c="$case" '$1 == c { if (min == "" || $3 < min) min = $3; if ($3 > max) max = $3 }

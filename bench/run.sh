@@ -4,11 +4,16 @@
 #
 #   floe         file → decode → filter → Iceberg (zstd), bench/file_iceberg_job.yaml, wall clock
 #                of `floe run` (process start and commit included) and its peak RSS
+#   seed         the seed job, examples/profanity-local.yaml: the same plus the JSON-lines sink
+#                (WRITE_PARALLELISM = cores, as the table job has by default)
+#   *_ooo        floe, seed and both DuckDB cases again on input a tenth of whose timestamps are
+#                1-60 s out of order (`floe gen --late-ratio 0.1`)
 #   parse_limit  simdjson on-demand parse of every line, every field touched (bench/limit/)
 #   read_limit   read the file in large blocks, count the line breaks
 #   zstd_limit   zstd level 3 over all of the file's bytes
 #   duckdb       the same filter, COPY ... TO parquet (zstd) by DuckDB (bench/duckdb_peer.mjs), the
-#                COPY statement alone timed, with floe's thread count
+#                COPY statement alone timed, with floe's thread count; duckdb_seed: the matching
+#                rows read once, then COPY to Parquet and to JSON lines (both timed)
 #   kafka        floe, mock Kafka (`floe dev kafka`) → Iceberg, bench/kafka_iceberg_job.yaml, over
 #                the job's active span
 #   rss          floe's file job at 10% on 1M and 10M messages: peak RSS
@@ -166,20 +171,22 @@ now() { date +%s.%N; }
 # field LINE NAME: the value of NAME=VALUE in LINE.
 field() { echo "$1" | sed -n "s/.*\b$2=\([^ ]*\).*/\1/p"; }
 
-# generate COUNT RATIO FILE: the seed messages.
+# generate COUNT RATIO FILE [LATE_RATIO]: the seed messages; with LATE_RATIO that share of them
+# 1-60 s behind the running event time (out of order).
 generate() {
-  "$floe" gen --count "$1" --seed 42 --match-ratio "$2" --output "$3" 2>"$work/gen.log" ||
-    die "floe gen failed: $(cat "$work/gen.log")"
+  "$floe" gen --count "$1" --seed 42 --match-ratio "$2" --late-ratio "${4:-0}" --output "$3" \
+    2>"$work/gen.log" || die "floe gen failed: $(cat "$work/gen.log")"
 }
 
-# run_floe CASE RUN INPUT COUNT: the file job; checks that it read every message. Sets
-# floe_written to the rows it wrote.
+# run_floe CASE RUN INPUT COUNT [JOB]: the file job (default bench/file_iceberg_job.yaml, the
+# table alone); checks that it read every message. Sets floe_written to the rows it wrote.
 run_floe() {
   local start end line in user system rss_kb
-  rm -rf "$work/warehouse"
+  rm -rf "$work/warehouse" "$work/floe-out.jsonl" "$work/floe-out.jsonl.floe-state"
   start=$(now)
-  WAREHOUSE=$work/warehouse INPUT_PATH=$3 /usr/bin/time -f '%U %S %M' -o "$work/time" \
-    "$floe" run "$here/bench/file_iceberg_job.yaml" >"$work/floe.out" 2>"$work/floe.err" ||
+  WAREHOUSE=$work/warehouse INPUT_PATH=$3 OUTPUT_PATH=$work/floe-out.jsonl WRITE_PARALLELISM=$threads \
+    /usr/bin/time -f '%U %S %M' -o "$work/time" \
+    "$floe" run "${5:-$here/bench/file_iceberg_job.yaml}" >"$work/floe.out" 2>"$work/floe.err" ||
     die "floe run failed on $3: $(tail -n 5 "$work/floe.err")"
   end=$(now)
   line=$(grep '^summary:' "$work/floe.out") || die "floe run printed no summary: $(cat "$work/floe.out")"
@@ -193,12 +200,15 @@ run_floe() {
   figure "$1" "$2" written "$floe_written"
 }
 
-# run_duckdb CASE RUN INPUT EXPECTED_ROWS: the peer; it must keep as many rows as floe wrote.
+# run_duckdb CASE RUN INPUT EXPECTED_ROWS [--jsonl]: the peer; it must keep as many rows as floe
+# wrote. With --jsonl it writes both outputs of the seed job (Parquet and JSON lines).
 run_duckdb() {
-  local line rows user system rss_kb
-  rm -f "$work/duckdb.parquet"
+  local line rows user system rss_kb both=()
+  rm -f "$work/duckdb.parquet" "$work/duckdb.jsonl"
+  [ -z "${5:-}" ] || both=(--jsonl "$work/duckdb.jsonl")
   /usr/bin/time -f '%U %S %M' -o "$work/time" node "$here/bench/duckdb_peer.mjs" "$3" \
-    "$work/duckdb.parquet" --threads "$threads" >"$work/duckdb.out" 2>"$work/duckdb.err" ||
+    "$work/duckdb.parquet" --threads "$threads" "${both[@]}" >"$work/duckdb.out" \
+    2>"$work/duckdb.err" ||
     die "duckdb_peer.mjs failed: $(tail -n 5 "$work/duckdb.err")"
   line=$(grep '^duckdb:' "$work/duckdb.out")
   rows=$(field "$line" rows)
@@ -220,24 +230,34 @@ run_limit() {
   figure "$2" "$3" seconds "$(field "$line" seconds)"
 }
 
-# The file cases, at 10% and 100% matching, the runs of all programs interleaved.
+# The file cases, at 10% and 100% matching, the runs of all programs interleaved: the table
+# alone (floe, duckdb) and the seed job's two sinks (seed, duckdb_seed), on `floe gen` data and
+# on data a tenth of whose timestamps are out of order (the same cases with "_ooo").
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
-for ratio in 0.1 1.0; do
-  pct=$(awk -v r="$ratio" 'BEGIN { printf "%d", r * 100 }')
-  echo "bench/run.sh: $messages messages, $pct% matching, $runs run(s)" >&2
-  input=$work/in.jsonl
-  generate "$messages" "$ratio" "$input"
-  fact "input.$pct.messages" "$messages"
-  fact "input.$pct.bytes" "$(stat -c %s "$input")"
-  for run in $(seq "$runs"); do
-    run_floe "floe.$pct" "$run" "$input" "$messages"
-    run_duckdb "duckdb.$pct" "$run" "$input" "$floe_written"
-    for program in parse_limit read_limit zstd_limit; do
-      run_limit "$program" "$program.$pct" "$run" "$input" "$messages"
+for order in "" _ooo; do
+  late=0
+  [ -z "$order" ] || late=0.1
+  for ratio in 0.1 1.0; do
+    pct=$(awk -v r="$ratio" 'BEGIN { printf "%d", r * 100 }')
+    echo "bench/run.sh: $messages messages, $pct% matching, ${late} late, $runs run(s)" >&2
+    input=$work/in.jsonl
+    generate "$messages" "$ratio" "$input" "$late"
+    fact "input$order.$pct.messages" "$messages"
+    fact "input$order.$pct.bytes" "$(stat -c %s "$input")"
+    for run in $(seq "$runs"); do
+      run_floe "floe$order.$pct" "$run" "$input" "$messages"
+      run_duckdb "duckdb$order.$pct" "$run" "$input" "$floe_written"
+      run_floe "seed$order.$pct" "$run" "$input" "$messages" "$here/examples/profanity-local.yaml"
+      run_duckdb "duckdb_seed$order.$pct" "$run" "$input" "$floe_written" --jsonl
+      if [ -z "$order" ]; then
+        for program in parse_limit read_limit zstd_limit; do
+          run_limit "$program" "$program.$pct" "$run" "$input" "$messages"
+        done
+      fi
     done
+    rm -f "$input"
   done
-  rm -f "$input"
 done
 
 # Mock Kafka → Iceberg: the mock keeps about 5 MB per partition, so 4 MB of messages to each.

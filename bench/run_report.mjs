@@ -18,6 +18,16 @@ const kHeading = '## Side by side (bench/run.sh, issue 8)'
 const kCases = [
   { name: 'floe', label: 'floe: file → filter → Iceberg (zstd)', input: 'input' },
   { name: 'duckdb', label: 'DuckDB: read_json → filter → Parquet (zstd)', input: 'input' },
+  { name: 'seed', label: 'floe: the seed job, file → filter → Iceberg + JSON lines', input: 'input' },
+  { name: 'duckdb_seed', label: 'DuckDB: read_json → filter → Parquet + JSON lines',
+    input: 'input' },
+  { name: 'floe_ooo', label: 'floe: file → filter → Iceberg, out of order', input: 'input_ooo' },
+  { name: 'duckdb_ooo', label: 'DuckDB: read_json → filter → Parquet, out of order',
+    input: 'input_ooo' },
+  { name: 'seed_ooo', label: 'floe: the seed job, Iceberg + JSON lines, out of order',
+    input: 'input_ooo' },
+  { name: 'duckdb_seed_ooo', label: 'DuckDB: Parquet + JSON lines, out of order',
+    input: 'input_ooo' },
   { name: 'parse_limit', label: 'limit: simdjson on-demand parse', input: 'input' },
   { name: 'read_limit', label: 'limit: read only', input: 'input' },
   { name: 'zstd_limit', label: 'limit: zstd level 3 of the whole file', input: 'input' },
@@ -37,11 +47,18 @@ const kCases = [
 // The real broker's medians beyond seconds (issue 18), copied into `median` when a case has them.
 const kExtraMedians = ['first_snapshot_seconds', 'first_record_seconds', 'wall_seconds',
   'warmup_seconds', 'warmup_cpu_seconds', 'reread']
-// floe's records/s over another case's, at each matching share.
+// A floe case's records/s over another case's, at each matching share (`floe`: the floe case,
+// 'floe' when absent).
 const kRatios = [
   { name: 'floe_over_parse_limit', other: 'parse_limit', label: 'floe / simdjson parse limit' },
   { name: 'floe_over_read_limit', other: 'read_limit', label: 'floe / read limit' },
-  { name: 'floe_over_duckdb', other: 'duckdb', label: 'floe / DuckDB' },
+  { name: 'floe_over_duckdb', other: 'duckdb', label: 'floe / DuckDB (table alone)' },
+  { name: 'seed_over_duckdb_seed', floe: 'seed', other: 'duckdb_seed',
+    label: 'floe / DuckDB (both sinks)' },
+  { name: 'floe_ooo_over_duckdb_ooo', floe: 'floe_ooo', other: 'duckdb_ooo',
+    label: 'floe / DuckDB (table alone, out of order)' },
+  { name: 'seed_ooo_over_duckdb_seed_ooo', floe: 'seed_ooo', other: 'duckdb_seed_ooo',
+    label: 'floe / DuckDB (both sinks, out of order)' },
 ]
 
 function fail(message) {
@@ -124,9 +141,9 @@ function summarize(figuresPath, metaPath) {
   for (const ratio of kRatios) {
     ratios[ratio.name] = {}
     for (const share of ['10', '100']) {
-      const floe = cases[`floe.${share}`]
+      const floe = cases[`${ratio.floe ?? 'floe'}.${share}`]
       const other = cases[`${ratio.other}.${share}`]
-      if (!floe || !other) fail(`missing floe.${share} or ${ratio.other}.${share}`)
+      if (!floe || !other) fail(`missing ${ratio.floe ?? 'floe'}.${share} or ${ratio.other}.${share}`)
       ratios[ratio.name][`${share}%`] = round(other.median.seconds / floe.median.seconds, 3)
     }
   }
@@ -305,7 +322,7 @@ function printTable(results) {
   console.log('')
   for (const ratio of kRatios) {
     const r = results.ratios[ratio.name]
-    console.log(`${ratio.label.padEnd(30)} 10%: ${r['10%'].toFixed(3)}   100%: ${r['100%'].toFixed(3)}`)
+    console.log(`${ratio.label.padEnd(42)} 10%: ${r['10%'].toFixed(3)}   100%: ${r['100%'].toFixed(3)}`)
   }
   console.log(`(${results.ratio_definition}; median of ${results.runs} run(s), ` +
     `load average ${results.load_average.before} before, ${results.load_average.after} after)`)
@@ -384,7 +401,13 @@ function markdownSection(results) {
       'to their wall time.',
     '- **floe:** the wall clock of `floe run bench/file_iceberg_job.yaml`: process start, ' +
       'catalog, reading, decoding, filtering, the Parquet writer and the commit. Peak RSS is ' +
-      "`/usr/bin/time`'s.",
+      "`/usr/bin/time`'s. The seed job rows run `examples/profanity-local.yaml`: the same " +
+      'plus every kept message as a JSON line (and dead letters); DuckDB then writes the ' +
+      'matching rows, read once into a temporary table, to Parquet and to JSON lines (both ' +
+      'statements timed).',
+    '- **Out of order:** the same input with `floe gen --late-ratio 0.1`: a tenth of the ' +
+      'messages 1-60 s behind the running event time (some beyond the 10 s watermark bound). ' +
+      'A filter job keeps them all; both tools must keep the same rows.',
     "- **DuckDB:** `bench/duckdb_peer.mjs`. Only its statement is timed, not starting Node and " +
       "DuckDB: `COPY (SELECT * FROM read_json(...) WHERE lower(message_body) LIKE '%gun%')` " +
       "`TO '...parquet' (FORMAT parquet, COMPRESSION zstd)`. `read_json` is given the columns and " +

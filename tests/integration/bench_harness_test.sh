@@ -33,7 +33,8 @@ node - "$WORK/results.json" <<'JS' || fail "results.json lacks figures"
 const results = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'))
 const problems = []
 const positive = (where, x) => { if (!(typeof x === 'number' && x > 0)) problems.push(`${where} = ${x}`) }
-const cases = ['floe', 'duckdb', 'parse_limit', 'read_limit', 'zstd_limit', 'kafka']
+const cases = ['floe', 'duckdb', 'seed', 'duckdb_seed', 'floe_ooo', 'duckdb_ooo', 'seed_ooo',
+  'duckdb_seed_ooo', 'parse_limit', 'read_limit', 'zstd_limit', 'kafka']
   .flatMap((name) => [`${name}.10`, `${name}.100`]).concat(['rss.1M'])
 for (const id of cases) {
   const c = results.cases[id]
@@ -41,16 +42,22 @@ for (const id of cases) {
   if (c.runs.length !== results.runs) problems.push(`${id} has ${c.runs.length} runs`)
   for (const key of ['messages', 'input_bytes']) positive(`${id}.${key}`, c[key])
   for (const key of ['seconds', 'records_per_second', 'mb_per_second']) positive(`${id}.median.${key}`, c.median[key])
-  if (/^(floe|duckdb|kafka|rss)\./.test(id)) positive(`${id}.median.peak_rss_mb`, c.median.peak_rss_mb)
+  if (/^(floe|duckdb|seed|kafka|rss)/.test(id)) positive(`${id}.median.peak_rss_mb`, c.median.peak_rss_mb)
 }
 for (const share of ['10', '100']) {
-  const floe = results.cases[`floe.${share}`], duckdb = results.cases[`duckdb.${share}`]
-  if (floe && duckdb && floe.median.written !== duckdb.median.written) problems.push(`written differs at ${share}%`)
+  for (const [mine, theirs] of [['floe', 'duckdb'], ['seed', 'duckdb_seed'], ['floe_ooo', 'duckdb_ooo'],
+    ['seed_ooo', 'duckdb_seed_ooo']]) {
+    const floe = results.cases[`${mine}.${share}`], duckdb = results.cases[`${theirs}.${share}`]
+    if (floe && duckdb && floe.median.written !== duckdb.median.written) {
+      problems.push(`${mine} and ${theirs} wrote different row counts at ${share}%`)
+    }
+  }
 }
 for (const [name, byShare] of Object.entries(results.ratios)) {
   for (const share of ['10%', '100%']) positive(`ratios.${name}.${share}`, byShare[share])
 }
-if (Object.keys(results.ratios).sort().join() !== 'floe_over_duckdb,floe_over_parse_limit,floe_over_read_limit') {
+if (Object.keys(results.ratios).sort().join() !== 'floe_ooo_over_duckdb_ooo,floe_over_duckdb,' +
+  'floe_over_parse_limit,floe_over_read_limit,seed_ooo_over_duckdb_seed_ooo,seed_over_duckdb_seed') {
   problems.push(`ratios: ${Object.keys(results.ratios)}`)
 }
 for (const [key, value] of Object.entries({ ...results.machine, ...results.versions })) {
@@ -69,7 +76,7 @@ printf '# Benchmarks\n\nbefore\n\n<!-- bench/run.sh begin -->\nold figures\n<!--
   >"$WORK/marked.md"
 node "$REPORT" --results "$WORK/results.json" --markdown "$WORK/marked.md" >/dev/null
 grep -q 'old figures' "$WORK/marked.md" && fail "the marked section was not replaced"
-grep -q '^| floe / DuckDB | ' "$WORK/marked.md" || fail "no ratio row in the marked section"
+grep -q '^| floe / DuckDB (table alone) | ' "$WORK/marked.md" || fail "no ratio row in the marked section"
 [ "$(head -n 4 "$WORK/marked.md")" = "$(printf '# Benchmarks\n\nbefore\n')" ] &&
   [ "$(tail -n 2 "$WORK/marked.md")" = "$(printf '\nafter')" ] || fail "text outside the markers changed"
 cp "$WORK/marked.md" "$WORK/again.md"
