@@ -513,7 +513,10 @@ Status ColumnWriter::Append(const ColumnVector& values, const Selection& selecti
   }
   int64_t page_bytes =
       EstimatedPageValueBytes() + static_cast<int64_t>(def_levels_.size() / kBitsPerByte);
-  if (page_bytes >= properties_.data_page_size_bytes) FLOE_RETURN_IF_ERROR(FlushPage());
+  if (page_bytes >= properties_.data_page_size_bytes ||
+      page_num_values_ >= properties_.data_page_row_count_limit) {
+    FLOE_RETURN_IF_ERROR(FlushPage());
+  }
   return Status::Ok();
 }
 

@@ -135,6 +135,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Make(std::unique_ptr<io::OutputS
   if (!sink) return InvalidArgument("parquet writer: no output stream");
   FLOE_RETURN_IF_ERROR(ValidateSchema(schema));
   if (properties.data_page_size_bytes <= 0 || properties.row_group_size_bytes <= 0 ||
+      properties.data_page_row_count_limit <= 0 ||
       properties.dictionary_page_size_limit_bytes <= 0) {
     return InvalidArgument("parquet writer: page, dictionary and row group sizes must be positive");
   }

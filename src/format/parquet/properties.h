@@ -25,6 +25,10 @@ struct WriterProperties {
   Codec codec = Codec::kZstd;
   int compression_level = 0;  // 0 = the codec's default: zstd 3, gzip 6
   int64_t data_page_size_bytes = 1 << 20;
+  /// A page also ends after this many values (parquet-java's parquet.page.row.count.limit):
+  /// a column of a few distinct values encodes to almost nothing, so without it its page, and
+  /// the indices it buffers (4 bytes a value), would grow with the row group's rows.
+  int64_t data_page_row_count_limit = 20000;
   int64_t dictionary_page_size_limit_bytes = 1 << 20;
   int64_t row_group_size_bytes = 128LL << 20;
   bool dictionary_enabled = true;

@@ -265,6 +265,27 @@ TEST(FileWriter, LowCardinalityStaysDictionaryEncoded) {
   EXPECT_EQ(cells[1], Cells(d));
 }
 
+TEST(FileWriter, PagesEndAfter20000ValuesHoweverSmallTheyEncode) {
+  // One distinct value encodes to almost no bytes: only the row-count limit ends its pages, so
+  // the indices a page buffers stay bounded (parquet-java's 20,000-row default).
+  Schema schema{{Column("k", PhysicalType::kInt64)}};
+  ColumnVector k(ColumnKind::kInt64);
+  for (int i = 0; i < 100000; ++i) k.Append<int64_t>(7);
+  auto file = WriteToString(schema, WriterProperties{}, {{&k}});
+  ASSERT_TRUE(file.ok());
+  auto reader = FileReader::OpenBuffer(*file);
+  ASSERT_TRUE(reader.ok());
+  const auto& chunk = (*reader)->metadata().row_groups[0].columns[0];
+  auto pages = CountPages(*file, *chunk.meta_data);
+  EXPECT_EQ(pages.dictionary, 1);
+  // Values arrive in slices of 512: a page ends at the first slice boundary past 20,000.
+  EXPECT_EQ(pages.data_encodings.size(), 5u);
+  EXPECT_EQ(ReadAll(*file)[0], Cells(k));
+  WriterProperties bad;
+  bad.data_page_row_count_limit = 0;
+  EXPECT_FALSE(WriteToString(schema, bad, {{&k}}).ok());
+}
+
 TEST(FileWriter, UniqueValuesGiveUpTheDictionaryEarly) {
   // A dictionary of unique ids saves nothing: after a sample the chunk goes PLAIN, long before
   // the 1 MiB dictionary limit.
