@@ -21,6 +21,12 @@ constexpr auto kMinMetadataTimeout = std::chrono::milliseconds(100);
 // group.min.session.timeout.ms is 6 s by default. Heartbeats at a tenth of it.
 constexpr int kDefaultSessionTimeoutMs = 10'000;
 constexpr int kDefaultHeartbeatIntervalMs = 1'000;
+// librdkafka's defaults for its fetch thresholds.
+constexpr const char* kDefaultQueuedMinMessages = "100000";
+constexpr const char* kDefaultQueuedMaxKbytes = "65536";
+/// How long the request that wakes the fetchers may take (it is answered at once: no fetch
+/// waits at the broker while the fetchers sleep).
+constexpr auto kWakeTimeout = std::chrono::milliseconds(500);
 
 std::chrono::milliseconds Remaining(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -190,6 +196,14 @@ Result<std::unique_ptr<Consumer>> Consumer::Make(ConsumerOptions options,
   FLOE_ASSIGN_OR_RAISE(consumer->handle_, NewClient(RD_KAFKA_CONSUMER, std::move(conf)));
   // Errors, stats and rebalances all come through the consumer queue, served by Poll.
   rd_kafka_poll_set_consumer(consumer->handle_.get());
+  consumer->queue_.reset(rd_kafka_queue_get_consumer(consumer->handle_.get()));
+  // librdkafka has accepted both values: they are integers in range.
+  consumer->queued_min_messages_ = std::stoll(
+      PropertyOr(consumer->options_.properties, "queued.min.messages", kDefaultQueuedMinMessages));
+  consumer->queued_max_bytes_ =
+      std::stoll(PropertyOr(consumer->options_.properties, "queued.max.messages.kbytes",
+                            kDefaultQueuedMaxKbytes)) *
+      1024;
 
   PartitionList topics(
       rd_kafka_topic_partition_list_new(static_cast<int>(consumer->options_.topics.size())));
@@ -388,6 +402,7 @@ Status Consumer::Poll(std::chrono::milliseconds timeout, size_t max_messages, Me
   filling_ = out;
   const rd_kafka_topic_t* last_topic = nullptr;
   int32_t last_partition = -1;
+  size_t bytes = 0;
   while (out->size() < max_messages && listener_error_.ok()) {
     // Wait for the first message only; after it, take what is already there.
     const int wait_ms = out->empty() ? TimeoutMs(Remaining(deadline)) : 0;
@@ -410,9 +425,11 @@ Status Consumer::Poll(std::chrono::milliseconds timeout, size_t max_messages, Me
       auto found = at_end_.find(TopicPartition{rd_kafka_topic_name(last_topic), last_partition});
       if (found != at_end_.end()) found->second = false;
     }
+    bytes += message->len;
     out->Add(message);
   }
   filling_ = nullptr;
+  WakeFetchersWhenDrained(out->size(), bytes);
   if (!listener_error_.ok()) {
     out->Clear();
     return listener_error_;
@@ -425,6 +442,30 @@ Status Consumer::Poll(std::chrono::milliseconds timeout, size_t max_messages, Me
   Status status = errors_.Check(options_.error_timeout);
   if (!status.ok()) out->Clear();
   return status;
+}
+
+void Consumer::WakeFetchersWhenDrained(size_t messages, size_t bytes) {
+  if (messages > 0) average_message_bytes_ = static_cast<int64_t>(bytes / messages);
+  const auto queued = static_cast<int64_t>(rd_kafka_queue_length(queue_.get()));
+  // The most the queue held since the last Poll: what is there, and what this one took.
+  const int64_t most = queued + static_cast<int64_t>(messages);
+  if (most >= queued_min_messages_ || most * average_message_bytes_ >= queued_max_bytes_) {
+    fetch_paused_ = true;
+  }
+  if (!fetch_paused_ || queued * 2 > queued_min_messages_ ||
+      queued * average_message_bytes_ * 2 > queued_max_bytes_) {
+    return;
+  }
+  fetch_paused_ = false;
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(handle_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  PartitionList held(raw);
+  if (held->cnt == 0) return;
+  for (int i = 0; i < held->cnt; ++i) held->elems[i].offset = RD_KAFKA_OFFSET_END;
+  // Best effort: the answer does not matter, the request does (each leader's broker thread
+  // wakes to send it, and decides again whether to fetch). Failing, the fetchers wake later.
+  (void)rd_kafka_offsets_for_times(handle_.get(), held.get(), TimeoutMs(kWakeTimeout));
+  ++fetcher_wakes_;
 }
 
 Status Consumer::CommitOffsets(const OffsetMap& offsets) {

@@ -160,6 +160,10 @@ class Consumer {
   /// broker; nullopt before the first. Any thread.
   std::optional<int64_t> CachedEndOffset(const TopicPartition& partition) const;
 
+  /// How often Poll woke librdkafka's fetchers after a full consumer queue (see
+  /// WakeFetchersWhenDrained).
+  int64_t fetcher_wakes() const { return fetcher_wakes_; }
+
   /// Leaves the group; the listener sees the revoke first. Idempotent.
   Status Close();
 
@@ -177,6 +181,13 @@ class Consumer {
   /// Sets each partition's start offset from the listener's map or the start mode.
   Status SetStartOffsets(rd_kafka_topic_partition_list_t* partitions, const OffsetMap& known);
   void OnMessageError(const rd_kafka_message_t* message);
+  /// librdkafka stops fetching while the consumer queue holds queued.min.messages or
+  /// queued.max.messages.kbytes (counted over every partition, their queues being forwarded to
+  /// the one consumer queue), and looks again only when its broker threads wake: up to a second
+  /// later, with the queue long drained (librdkafka 2.0.2 has no fetch.queue.backoff.ms). After a
+  /// Poll that took `messages` (of `bytes`): once the queue may have been that full and is down
+  /// to half, a ListOffsets request to the held partitions' leaders wakes their threads.
+  void WakeFetchersWhenDrained(size_t messages, size_t bytes);
   /// The group's state and its other members, as the coordinator lists them.
   std::string DescribeGroup();
   /// While a problem is open, asks a broker for metadata (at most once a second) to learn
@@ -186,6 +197,12 @@ class Consumer {
   ConsumerOptions options_;
   RebalanceListener* listener_;
   KafkaHandle handle_;
+  QueueHandle queue_;  // the consumer queue, where every held partition's messages arrive
+  int64_t queued_min_messages_ = 0;  // librdkafka's fetch thresholds, as configured
+  int64_t queued_max_bytes_ = 0;
+  int64_t average_message_bytes_ = 0;  // of the last Poll that took messages
+  bool fetch_paused_ = false;          // the queue may have reached a threshold since the last wake
+  int64_t fetcher_wakes_ = 0;
   ClientErrors errors_;
   Status listener_error_;            // the first error of a rebalance callback, for Poll
   MessageBatch* filling_ = nullptr;  // the batch Poll is filling, for revokes during it

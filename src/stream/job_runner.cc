@@ -145,7 +145,12 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
   // someone else's: its rows are written again there, and our commit could not be trusted to
   // be the newest, so drop it instead).
   if (!lost) {
-    FLOE_RETURN_IF_ERROR(Checkpoint(false));
+    // Final for these partitions: every sink records their offsets, also one that wrote no rows
+    // (the dead-letter table, usually), else their new owner would start at that sink's older
+    // offsets and read again what this worker has read (its other sinks skip the rows; the
+    // time is lost).
+    FLOE_RETURN_IF_ERROR(coordinator_.Checkpoint(positions_, watermark(), /*final=*/true));
+    CheckpointDone();
     // Rows held for retry would land later, after the partitions' new owner read them again.
     if (!coordinator_.last_failure().ok()) {
       return coordinator_.last_failure().WithContext(

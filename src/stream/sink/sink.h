@@ -29,8 +29,10 @@ struct CheckpointInfo {
   OffsetMap offsets;
   /// The event-time watermark at the checkpoint (micros since the epoch), if the job has one.
   std::optional<int64_t> watermark_micros;
-  /// The last checkpoint of a run (end of bounded input, or a stop): sinks record moved offsets
-  /// even when they wrote nothing, so the next run does not read that input again.
+  /// The last checkpoint of a run (end of bounded input, or a stop), or the one before
+  /// partitions move to another member of the group: sinks record moved offsets even when they
+  /// wrote nothing, so that the next reader (the next run, the partitions' new owner) does not
+  /// read that input again.
   bool final = false;
   /// When the checkpoint times out: sinks stop retrying past it and fail the commit.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
