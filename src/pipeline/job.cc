@@ -36,16 +36,15 @@ Status Job::OpenWorkers() {
                          "in order"
                        : "worker(s), each a consumer of the group with its own sinks",
                   plan.parallelism_note.empty() ? "" : "; " + plan.parallelism_note));
-  stream::JobRunnerOptions runtime;
-  runtime.warn = [this](const std::string& message) { Say(LogLevel::kWarn, message); };
-  runtime.info = [this](const std::string& message) { Say(LogLevel::kInfo, message); };
-  runtime.stop_when_idle = options_.stop_when_idle;
-  runtime.drain = options_.drain;
-  runtime.stop = cancel_.get_token();
-  runtime.telemetry = telemetry_.get();
+  runtime_.warn = [this](const std::string& message) { Say(LogLevel::kWarn, message); };
+  runtime_.info = [this](const std::string& message) { Say(LogLevel::kInfo, message); };
+  runtime_.stop_when_idle = options_.stop_when_idle;
+  runtime_.drain = options_.drain;
+  runtime_.stop = cancel_.get_token();
+  runtime_.telemetry = telemetry_.get();
   for (int i = 0; i < builder_.plan().workers; ++i) {
     FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> worker,
-                         builder_.BuildWorker(i, runtime, &counters_));
+                         builder_.BuildWorker(i, runtime_, &counters_));
     workers_.push_back(std::move(worker));
   }
   DeleteOrphans();
@@ -133,7 +132,7 @@ Status Job::RunWorkers() {
   });
   std::vector<Status> results(workers_.size());
   const auto run = [&](size_t i) {
-    results[i] = workers_[i]->Run();
+    results[i] = RunWorker(i);
     if (!results[i].ok()) cancel_.request_stop();  // one worker failed: the others stop too
   };
   std::vector<std::thread> threads;
@@ -150,6 +149,20 @@ Status Job::RunWorkers() {
   Progress(true);
   Summary();
   return Status::Ok();
+}
+
+Status Job::RunWorker(size_t i) {
+  for (;;) {
+    Status status = workers_[i]->Run();
+    if (status.ok() || !workers_[i]->lost_partitions() || cancel_.get_token().stop_requested()) {
+      return status;
+    }
+    Say(LogLevel::kWarn, fmt::format("{}; worker {} rejoins the group", status.message(), i));
+    std::lock_guard lock(build_mutex_);
+    workers_[i].reset();  // its consumer leaves first; its sinks discarded what they held
+    FLOE_ASSIGN_OR_RAISE(workers_[i],
+                         builder_.BuildWorker(static_cast<int>(i), runtime_, &counters_));
+  }
 }
 
 void Job::Summary() {

@@ -78,6 +78,10 @@ class Job {
  private:
   Status OpenWorkers();
   Status RunWorkers();
+  /// Runs worker `i` to its end; a worker whose partitions were lost (JobRunner::
+  /// lost_partitions) is replaced by a new one, which rejoins the group and resumes from the
+  /// committed offsets.
+  Status RunWorker(size_t i);
   /// Deletes the files of this job's attempts that died before committing them.
   void DeleteOrphans();
   void Progress(bool final);
@@ -92,6 +96,8 @@ class Job {
   std::stop_callback<std::function<void()>> forward_stop_;
   stream::JobCounters counters_;
   std::unique_ptr<stream::JobTelemetry> telemetry_;
+  stream::JobRunnerOptions runtime_;  // what every worker is built with (OpenWorkers)
+  std::mutex build_mutex_;  // JobBuilder is not thread safe: workers rebuilt one at a time
   std::vector<std::unique_ptr<stream::JobRunner>> workers_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

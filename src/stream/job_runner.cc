@@ -141,9 +141,20 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
         "threads; repartitioning by key across processes is not implemented)",
         partitions.size());
   }
-  // Commit what is held for them while they are still ours (a lost partition may already be
-  // someone else's: its rows are written again there, and our commit could not be trusted to
-  // be the newest, so drop it instead).
+  if (lost && !closing_) {
+    // The partitions may be someone else's already, and the rows read from them are mixed
+    // into the sinks with every other partition's: committing them would write rows that the
+    // new owner writes again; forgetting the partitions would leave those rows in the sinks
+    // for the next checkpoint all the same. So nothing held is committed: the run ends, the
+    // sinks discard what they hold, and a new worker resumes from the committed offsets.
+    lost_partitions_ = true;
+    return IoError(
+        "worker {}: the consumer group took {} partition(s) away without a revoke (this "
+        "member's session ended: it did not reach the group coordinator in time); what was read "
+        "since the last checkpoint is discarded",
+        options_.worker, partitions.size());
+  }
+  // Commit what is held for them while they are still ours.
   if (!lost) {
     // Final for these partitions: every sink records their offsets, also one that wrote no rows
     // (the dead-letter table, usually), else their new owner would start at that sink's older

@@ -109,6 +109,10 @@ class JobRunner final : public PartitionListener {
   const std::vector<SinkSlot>& sinks() const { return coordinator_.sinks(); }
   const SinkSlot* dead_letter() const { return coordinator_.dead_letter(); }
   std::optional<int64_t> watermark() const;
+  /// Whether Run ended because the consumer group took partitions from this worker without a
+  /// revoke (its session ended): what it read since its last checkpoint was discarded, and a
+  /// new worker in its place resumes from the committed offsets (Job does that).
+  bool lost_partitions() const { return lost_partitions_; }
 
   Status OnAssigned(const std::vector<TopicPartition>& partitions, OffsetMap* start_at) override;
   Status OnRevoked(const std::vector<TopicPartition>& partitions, bool lost) override;
@@ -169,6 +173,7 @@ class JobRunner final : public PartitionListener {
   bool closing_ = false;       // the run is ending: revoked partitions are not another member's
   bool assigned_since_poll_ = false;  // OnAssigned ran: the idle clock starts again
   bool ever_assigned_ = false;
+  bool lost_partitions_ = false;  // see lost_partitions()
 };
 
 }  // namespace floe::stream
