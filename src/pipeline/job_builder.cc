@@ -131,12 +131,12 @@ int DefaultParallelism() {
   return cores > 0 ? static_cast<int>(cores) : 1;
 }
 
-/// Whether the job has a window step.
-bool HasWindow(const JobConfig& config) {
-  return std::any_of(config.transforms.begin(), config.transforms.end(),
-                     [](const stream::TransformSpec& spec) {
-                       return spec.type == stream::TransformType::kWindow;
-                     });
+/// The job's window step, or nullptr.
+const stream::TransformSpec* FindWindow(const JobConfig& config) {
+  for (const stream::TransformSpec& spec : config.transforms) {
+    if (spec.type == stream::TransformType::kWindow) return &spec;
+  }
+  return nullptr;
 }
 
 /// Why a job must run its rows through one thread, or empty: a window's groups and an upsert
@@ -153,7 +153,15 @@ std::string SingleThreadReason(const JobConfig& config) {
 void PlanParallelism(const JobConfig& config, bool kafka_source, JobPlan* plan) {
   const bool set = config.parallelism > 0;
   const int parallelism = set ? config.parallelism : DefaultParallelism();
-  if (HasWindow(config)) {
+  const stream::TransformSpec* window = FindWindow(config);
+  if (window != nullptr && kafka_source && !window->window.input_keyed_by.empty()) {
+    // Every key is in one partition: state per partition, and the partitions are shared by the
+    // workers (and processes) of the group like any Kafka job's.
+    plan->workers = parallelism;
+    plan->window_per_partition = true;
+    return;
+  }
+  if (window != nullptr) {
     // One worker reads and commits; the parallelism spreads the window's group keys over as many
     // shards, each on a thread of its own (stream/window/window_step.h).
     plan->workers = 1;
@@ -508,6 +516,7 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
   options.window = plan_.window;
   options.window_state_name = plan_.window_state_name;
   options.window_shards = plan_.window_shards;
+  options.window_per_partition = plan_.window_per_partition;
   options.event_time_column = plan_.event_time_column;
   options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
   options.event_time_units_per_micro = plan_.event_time_units_per_micro;

@@ -44,6 +44,9 @@ struct JobPlan {
   /// job.parallelism of a window job: one worker reads, its window's keys go to this many
   /// shards (threads).
   size_t window_shards = 1;
+  /// The window's input is keyed by its group keys (`input_keyed_by`): state per partition,
+  /// Kafka workers and processes share the partitions (JobRunnerOptions::window_per_partition).
+  bool window_per_partition = false;
   /// The schema of the rows the sinks get.
   std::shared_ptr<const iceberg::Schema> output_schema;
   std::optional<int> event_time_column;
