@@ -18,23 +18,7 @@ events=${KEYED_EVENTS:-20000}
 parts=${KEYED_PARTITIONS:-4}
 
 python3 "$REF" gen "$WORK/in.jsonl" "$events" 50 11
-# The rows of each partition, in the order of the file: the location's CRC-32 picks it.
-python3 - "$WORK/in.jsonl" "$parts" "$WORK/part-" <<'PY'
-import json, sys, zlib
-path, parts, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-outs = [open("%s%d.jsonl" % (prefix, p), "w") for p in range(parts)]
-for line in open(path):
-    key = json.loads(line)["location"]
-    outs[zlib.crc32(str(key).encode()) % parts].write(line)
-PY
-: >"$WORK/expected.jsonl"
-late=0
-for ((p = 0; p < parts; p++)); do
-  python3 "$REF" ref "$WORK/part-$p.jsonl" tumble 60 0 0 0 10 0 "$WORK/expected-$p.jsonl" \
-    "$WORK/late-$p.txt"
-  cat "$WORK/expected-$p.jsonl" >>"$WORK/expected.jsonl"
-  late=$((late + $(wc -l <"$WORK/late-$p.txt")))
-done
+keyed_input "$WORK/in.jsonl" "$parts"
 
 start_kafka "win-in:$parts"
 # produce_half HALF: the first or second half of every partition's rows, in order.
@@ -47,62 +31,23 @@ produce_half() {
   done
 }
 
-write_job "$WORK/job.yaml" tumble "      size: 1m"
-with_parallelism "$WORK/job.yaml" 1
-python3 - "$WORK/job.yaml" <<'PY'
-import sys
-path = sys.argv[1]
-text = open(path).read()
-text = text.replace("""    type: file
-    path: ${INPUT_PATH}
-""", """    type: kafka
-    properties:
-      topics: win-in
-      bootstrap.servers: ${KAFKA_BOOTSTRAP_SERVERS}
-      start_offsets: earliest
-      session.timeout.ms: 10000
-""")
-text = text.replace("      group_by: [location]\n",
-                    "      group_by: [location]\n      input_keyed_by: [location]\n")
-open(path, "w").write(text)
-PY
-
-# start TAG WAREHOUSE ARGS...: floe run in the background; sets RUN_PID.
-start() {
-  local tag=$1 warehouse=$2
-  shift 2
-  WAREHOUSE=$warehouse "$FLOE" run "$WORK/job.yaml" "$@" >"$WORK/run-$tag.txt" 2>"$WORK/run-$tag.err" &
-  RUN_PID=$!
-}
-# finish TAG PID: waits for the run, which must succeed.
-finish() {
-  wait "$2" || { grep -v '^%' "$WORK/run-$1.err" >&2; fail "floe run ($1) failed"; }
-}
-# wait_assigned TAG: waits (60 s at most) until the run holds partitions.
-wait_assigned() {
-  for _ in $(seq 1 600); do
-    grep -q "assigned" "$WORK/run-$1.err" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  grep -v '^%' "$WORK/run-$1.err" >&2
-  fail "run $1 got no partitions within 60 s"
-}
+keyed_job "$WORK/job.yaml"
 
 W=$WORK/warehouse
 # a alone reads the first half of every partition; b joins and takes some partitions from a,
 # with the state a committed for them; then the second half arrives.
 produce_half 1
-start a "$W" --instance a --stop-when-idle 8s
+start_run a "$W" --instance a --stop-when-idle 8s
 pid_a=$RUN_PID
 wait_assigned a
 sleep 3
-start b "$W" --instance b --stop-when-idle 8s
+start_run b "$W" --instance b --stop-when-idle 8s
 pid_b=$RUN_PID
 wait_assigned b
 sleep 2
 produce_half 2
-finish a "$pid_a"
-finish b "$pid_b"
+finish_run a "$pid_a"
+finish_run b "$pid_b"
 read_a=$(summary_field a in)
 read_b=$(summary_field b in)
 [ "$read_a" -gt 0 ] && [ "$read_b" -gt 0 ] ||
@@ -117,25 +62,21 @@ pass "the current snapshot names the state of every partition ($parts), whicheve
 
 # The same two static members again (a member of another name would wait for theirs to time
 # out), now draining: each restores the state of the partitions it gets and fires it all.
-start drain-a "$W" --instance a --drain --stop-when-idle 3s
+start_run drain-a "$W" --instance a --drain --stop-when-idle 3s
 pid_a=$RUN_PID
-start drain-b "$W" --instance b --drain --stop-when-idle 3s
-finish drain-a "$pid_a"
-finish drain-b "$RUN_PID"
+start_run drain-b "$W" --instance b --drain --stop-when-idle 3s
+finish_run drain-a "$pid_a"
+finish_run drain-b "$RUN_PID"
 [ "$(summary_field drain-a in)" = 0 ] && [ "$(summary_field drain-b in)" = 0 ] ||
   fail "the draining runs read rows again"
 verify "$W" windows.tumble "$WORK/expected.jsonl"
-dead=$WORK/dead.jsonl
-node "$PEER/verify-table.mjs" "$(metadata_location "$W" windows.tumble_late)" --rows "$dead" >/dev/null 2>&1 ||
-  fail "verify-table rejected windows.tumble_late"
-[ "$(grep -c '"late_record"' "$dead" || true)" = "$late" ] && [ "$(wc -l <"$dead")" = "$late" ] ||
-  fail "$(wc -l <"$dead") dead letters, expected $late late rows"
-pass "two processes, then both draining: $(wc -l <"$WORK/expected.jsonl") windows as the per-partition reference, $late late rows once each"
+check_keyed_late "$W"
+pass "two processes, then both draining: $(wc -l <"$WORK/expected.jsonl") windows as the per-partition reference, $KEYED_LATE late rows once each"
 
 # One process, another group and warehouse, straight to the end: the same table.
 W1=$WORK/warehouse-one
-start one "$W1" --instance one --drain --stop-when-idle 3s --set sources.sensors.properties.group.id=one
-finish one "$RUN_PID"
+start_run one "$W1" --instance one --drain --stop-when-idle 3s --set sources.sensors.properties.group.id=one
+finish_run one "$RUN_PID"
 verify "$W1" windows.tumble "$WORK/expected.jsonl"
 pass "one process writes the same table as two"
 echo "window_keyed_pair_test: ok ($checks checks)"

@@ -101,3 +101,83 @@ check_kind() {
   check_late "$W" "$kind" "$WORK/$kind-late.txt"
   pass "$kind${shards:+ over $shards shards}: $(wc -l <"$WORK/$kind-expected.jsonl") windows, $(wc -l <"$WORK/$kind-late.txt") late rows dead-lettered once each"
 }
+
+# keyed_input IN.jsonl PARTS: the rows of IN split into PARTS partitions by their location (its
+# CRC-32, the test's own choice, in $WORK/part-P.jsonl, each in the order of IN), and the
+# reference of a tumble 1m job with input_keyed_by: per partition, with that partition's own
+# watermark (the rows of a key only ever see their partition's event time), into
+# $WORK/expected.jsonl; sets KEYED_LATE to the number of late rows.
+keyed_input() {
+  local parts=$2 p
+  python3 - "$1" "$parts" "$WORK/part-" <<'PY'
+import json, sys, zlib
+path, parts, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+outs = [open("%s%d.jsonl" % (prefix, p), "w") for p in range(parts)]
+for line in open(path):
+    key = json.loads(line)["location"]
+    outs[zlib.crc32(str(key).encode()) % parts].write(line)
+PY
+  : >"$WORK/expected.jsonl"
+  KEYED_LATE=0
+  for ((p = 0; p < parts; p++)); do
+    python3 "$REF" ref "$WORK/part-$p.jsonl" tumble 60 0 0 0 10 0 "$WORK/expected-$p.jsonl" \
+      "$WORK/late-$p.txt"
+    cat "$WORK/expected-$p.jsonl" >>"$WORK/expected.jsonl"
+    KEYED_LATE=$((KEYED_LATE + $(wc -l <"$WORK/late-$p.txt")))
+  done
+}
+
+# keyed_job FILE [CHECKPOINT]: the tumble 1m job of write_job reading Kafka topic win-in
+# (input_keyed_by: [location]) with one worker per process.
+keyed_job() {
+  write_job "$1" tumble "      size: 1m" "${2:-1s}"
+  with_parallelism "$1" 1
+  python3 - "$1" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+text = text.replace("""    type: file
+    path: ${INPUT_PATH}
+""", """    type: kafka
+    properties:
+      topics: win-in
+      bootstrap.servers: ${KAFKA_BOOTSTRAP_SERVERS}
+      start_offsets: earliest
+      session.timeout.ms: 10000
+""")
+text = text.replace("      group_by: [location]\n",
+                    "      group_by: [location]\n      input_keyed_by: [location]\n")
+open(path, "w").write(text)
+PY
+}
+
+# check_keyed_late WAREHOUSE: windows.tumble_late holds $KEYED_LATE rows, all late_record.
+check_keyed_late() {
+  local dead=$WORK/dead.jsonl
+  node "$PEER/verify-table.mjs" "$(metadata_location "$1" windows.tumble_late)" --rows "$dead" \
+    >/dev/null 2>&1 || fail "verify-table rejected windows.tumble_late"
+  [ "$(grep -c '"late_record"' "$dead" || true)" = "$KEYED_LATE" ] &&
+    [ "$(wc -l <"$dead")" = "$KEYED_LATE" ] ||
+    fail "$(wc -l <"$dead") dead letters, expected $KEYED_LATE late rows"
+}
+
+# start_run TAG WAREHOUSE ARGS...: floe run in the background; sets RUN_PID.
+start_run() {
+  local tag=$1 warehouse=$2
+  shift 2
+  WAREHOUSE=$warehouse "$FLOE" run "$WORK/job.yaml" "$@" >"$WORK/run-$tag.txt" 2>"$WORK/run-$tag.err" &
+  RUN_PID=$!
+}
+# finish_run TAG PID: waits for the run, which must succeed.
+finish_run() {
+  wait "$2" || { grep -v '^%' "$WORK/run-$1.err" >&2; fail "floe run ($1) failed"; }
+}
+# wait_assigned TAG: waits (60 s at most) until the run holds partitions.
+wait_assigned() {
+  for _ in $(seq 1 600); do
+    grep -q "assigned" "$WORK/run-$1.err" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  grep -v '^%' "$WORK/run-$1.err" >&2
+  fail "run $1 got no partitions within 60 s"
+}
