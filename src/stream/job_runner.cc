@@ -47,9 +47,9 @@ JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
   for (size_t i = 1; i < preparers.size(); ++i) lane_preparers_.push_back(std::move(preparers[i]));
   for (StatefulOperator* op : options_.operators) coordinator_.Register(op);
   if (options_.window && !options_.window_per_partition) {
+    // It joins the checkpoints with its committed state at the first assignment (OnAssigned).
     window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name,
                                                    options_.window_shards);
-    coordinator_.Register(window_.get());
   }
 }
 
@@ -97,6 +97,13 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
     return source_ && source_->Resumable(partition);
   };
   FLOE_RETURN_IF_ERROR(coordinator_.Assign(partitions, resumable, start_at));
+  if (window_ && !window_restored_) {
+    // Restored now, not when the run starts: the state must be the one committed with the
+    // offsets the partitions resume from, and another process of the group may commit until
+    // the group hands its partitions over.
+    window_restored_ = true;
+    FLOE_RETURN_IF_ERROR(coordinator_.RegisterAndRestore({window_.get()}));
+  }
   if (options_.window_per_partition) FLOE_RETURN_IF_ERROR(AddPartitionWindows(partitions));
   for (const TopicPartition& partition : partitions) {
     positions_.erase(partition);

@@ -176,6 +176,7 @@ class JobRunner final : public PartitionListener {
   WatermarkTracker watermarks_;
   OffsetMap positions_;  // per partition read: the next offset not yet handed to the sinks
   std::unique_ptr<window::WindowStep> window_;  // this worker's window step, or nullptr
+  bool window_restored_ = false;  // window_ has its committed state and joined the checkpoints
   /// window_per_partition: the step of each partition this worker holds.
   std::map<TopicPartition, std::unique_ptr<window::WindowStep>> partition_windows_;
   std::vector<window::DroppedRow> dropped_;

@@ -90,11 +90,7 @@ for p in a b; do
 done
 pass "$kills SIGKILLs and $faults runs dying after-state-write, over $runs runs of two processes"
 
-start_run drain-a "$W" --instance a --drain --stop-when-idle 3s
-pid_a=$RUN_PID
-start_run drain-b "$W" --instance b --drain --stop-when-idle 3s
-finish_run drain-a "$pid_a"
-finish_run drain-b "$RUN_PID"
+drain_both "$W"
 verify "$W" windows.tumble "$WORK/expected.jsonl"
 check_keyed_late "$W"
 pass "after the crashes: $(wc -l <"$WORK/expected.jsonl") windows as the per-partition reference, $KEYED_LATE late rows once each"

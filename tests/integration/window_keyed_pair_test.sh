@@ -60,15 +60,8 @@ state=$("$FLOE" --warehouse "$W" table describe windows.tumble --json |
 [ "$state" = "$parts" ] || fail "the current snapshot names $state window states, expected one per partition ($parts)"
 pass "the current snapshot names the state of every partition ($parts), whichever process committed it"
 
-# The same two static members again (a member of another name would wait for theirs to time
-# out), now draining: each restores the state of the partitions it gets and fires it all.
-start_run drain-a "$W" --instance a --drain --stop-when-idle 3s
-pid_a=$RUN_PID
-start_run drain-b "$W" --instance b --drain --stop-when-idle 3s
-finish_run drain-a "$pid_a"
-finish_run drain-b "$RUN_PID"
-[ "$(summary_field drain-a in)" = 0 ] && [ "$(summary_field drain-b in)" = 0 ] ||
-  fail "the draining runs read rows again"
+# The same two static members again, now draining.
+drain_both "$W"
 verify "$W" windows.tumble "$WORK/expected.jsonl"
 check_keyed_late "$W"
 pass "two processes, then both draining: $(wc -l <"$WORK/expected.jsonl") windows as the per-partition reference, $KEYED_LATE late rows once each"

@@ -127,14 +127,13 @@ PY
   done
 }
 
-# keyed_job FILE [CHECKPOINT]: the tumble 1m job of write_job reading Kafka topic win-in
-# (input_keyed_by: [location]) with one worker per process.
-keyed_job() {
-  write_job "$1" tumble "      size: 1m" "${2:-1s}"
-  with_parallelism "$1" 1
-  python3 - "$1" <<'PY'
+# kafka_source_job FILE [PROPERTY_LINES]: a job file of write_job reading Kafka topic win-in
+# from its start instead of the file, with PROPERTY_LINES ("      key: value" lines) added to
+# the source's properties.
+kafka_source_job() {
+  python3 - "$1" "${2:-}" <<'PY'
 import sys
-path = sys.argv[1]
+path, extra = sys.argv[1], sys.argv[2]
 text = open(path).read()
 text = text.replace("""    type: file
     path: ${INPUT_PATH}
@@ -143,12 +142,32 @@ text = text.replace("""    type: file
       topics: win-in
       bootstrap.servers: ${KAFKA_BOOTSTRAP_SERVERS}
       start_offsets: earliest
-      session.timeout.ms: 10000
-""")
-text = text.replace("      group_by: [location]\n",
-                    "      group_by: [location]\n      input_keyed_by: [location]\n")
+""" + (extra + "\n" if extra else ""))
 open(path, "w").write(text)
 PY
+}
+
+# keyed_job FILE [CHECKPOINT]: the tumble 1m job of write_job reading Kafka topic win-in
+# (input_keyed_by: [location]) with one worker per process.
+keyed_job() {
+  write_job "$1" tumble "      size: 1m" "${2:-1s}"
+  with_parallelism "$1" 1
+  kafka_source_job "$1" "      session.timeout.ms: 10000"
+  sed -i 's/^      group_by: \[location\]$/&\n      input_keyed_by: [location]/' "$1"
+}
+
+# drain_both WAREHOUSE: the keyed job's two static members (--instance a and b; a member of
+# another name would wait for theirs to time out) run with --drain until idle: each restores
+# the state of the partitions it gets and fires every open window; neither reads a row again.
+drain_both() {
+  local pid_a
+  start_run drain-a "$1" --instance a --drain --stop-when-idle 3s
+  pid_a=$RUN_PID
+  start_run drain-b "$1" --instance b --drain --stop-when-idle 3s
+  finish_run drain-a "$pid_a"
+  finish_run drain-b "$RUN_PID"
+  [ "$(summary_field drain-a in)" = 0 ] && [ "$(summary_field drain-b in)" = 0 ] ||
+    fail "the draining runs read rows again"
 }
 
 # check_keyed_late WAREHOUSE: windows.tumble_late holds $KEYED_LATE rows, all late_record.
