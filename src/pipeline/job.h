@@ -91,6 +91,8 @@ class Job {
   std::stop_source cancel_;  // stops every worker: requested by `stop` or a failed worker
   std::stop_callback<std::function<void()>> forward_stop_;
   stream::JobCounters counters_;
+  /// A repartitioned window's stage 1 (its rows are counted again by stage 2 in counters_).
+  stream::JobCounters repartition_counters_;
   std::unique_ptr<stream::JobTelemetry> telemetry_;
   std::vector<std::unique_ptr<stream::JobRunner>> workers_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

@@ -725,6 +725,11 @@ class JobDecoder {
       spec.group_by.push_back(std::move(column));
     }
     FLOE_RETURN_IF_ERROR(DecodeInputKeyedBy(node, path, &spec));
+    FLOE_ASSIGN_OR_RAISE(spec.repartition, Bool(node, "repartition", path, false));
+    if (spec.repartition && !spec.input_keyed_by.empty()) {
+      return Fail(node["repartition"], JoinPath(path, "repartition"),
+                  "an input keyed by the group key (input_keyed_by) needs no repartition topic");
+    }
     const std::string aggregates_path = JoinPath(path, "aggregates");
     const YAML::Node aggregates = node["aggregates"];
     if (!IsPresent(aggregates) || aggregates.size() == 0) {
@@ -801,6 +806,12 @@ class JobDecoder {
         return Fail(transforms[i]["window"]["input_keyed_by"], JoinPath(path, "input_keyed_by"),
                     fmt::format("source '{}' is a file: input_keyed_by describes the key of a "
                                 "kafka source's partitions",
+                                source.name));
+      }
+      if (transform.window.repartition && source.type != SourceType::kKafka) {
+        return Fail(transforms[i]["window"]["repartition"], JoinPath(path, "repartition"),
+                    fmt::format("source '{}' is a file: a repartition topic spreads a kafka "
+                                "source's keys over the processes of its group",
                                 source.name));
       }
       if (!only_filters) continue;

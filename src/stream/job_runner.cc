@@ -168,15 +168,14 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
   FaultPoint("during-rebalance");
   if (window_ && !closing_ && !options_.stop.stop_requested() && !partitions.empty()) {
     // A window's groups mix the rows of every partition: another member taking some would
-    // split them. Rows would have to be repartitioned by key first (stage 1 of
-    // stream/window/README.md "Across processes", a Kafka topic of the job's), which is not
-    // implemented; an input keyed by the group key can say so and keep state per partition.
+    // split them. Either the rows go through a repartition topic first (stage 1 of
+    // stream/window/README.md "Across processes"), or the input is keyed by the group key.
     return NotSupported(
         "{} partition(s) of a job with a window step moved to another member of the consumer "
-        "group: a window over an input not keyed by its group_by runs in one process (the "
-        "repartition topic <job>.<step>.repartition that would spread its keys over processes "
-        "is not implemented yet); if the input's Kafka key is (part of) the group_by, declare "
-        "it with input_keyed_by on the window step",
+        "group: a window over an input not keyed by its group_by runs in one process unless "
+        "its rows go through the job's repartition topic (repartition: true on the window "
+        "step); if the input's Kafka key is (part of) the group_by, declare it with "
+        "input_keyed_by on the window step",
         partitions.size());
   }
   // Commit what is held for them while they are still ours (a lost partition may already be

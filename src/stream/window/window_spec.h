@@ -48,6 +48,10 @@ struct WindowSpec {
   /// partition and partitions may move between processes. Empty: not declared.
   std::vector<std::string> input_keyed_by;
   std::string input_keyed_by_label;  // where it was written, like group_by_label
+  /// `repartition: true` (a Kafka input not keyed by the group key): the rows go through the
+  /// job's repartition topic `<job>.<step>.repartition`, partitioned by their group key, so
+  /// the processes of the group share the keys (README.md "Across processes").
+  bool repartition = false;
   /// Where the parts were written ("job.yaml:21:17: transforms[1].window.group_by"), prefixed to
   /// errors found when the step is bound; empty when nowhere worth naming.
   std::string group_by_label;

@@ -180,6 +180,57 @@ check_keyed_late() {
     fail "$(wc -l <"$dead") dead letters, expected $KEYED_LATE late rows"
 }
 
+# produce_half HALF PARTS: the first (1) or second (2) half of the rows of each of PARTS
+# partitions ($WORK/part-P.jsonl), in order, to topic win-in's partition P.
+produce_half() {
+  local p n
+  for ((p = 0; p < $2; p++)); do
+    n=$(wc -l <"$WORK/part-$p.jsonl")
+    if [ "$1" = 1 ]; then head -n $((n / 2)) "$WORK/part-$p.jsonl"; else tail -n +$((n / 2 + 1)) "$WORK/part-$p.jsonl"; fi |
+      kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t win-in -p "$p" -P
+  done
+}
+
+# run_pair WAREHOUSE PARTS: the first half of every partition's rows; a alone (--instance a)
+# reads them, b joins and takes some partitions from a, then the second half arrives; both stop
+# when idle (8 s). Sets READ_A and READ_B (the summaries' `in`); a must have revoked partitions.
+run_pair() {
+  local pid_a pid_b
+  produce_half 1 "$2"
+  start_run a "$1" --instance a --stop-when-idle 8s
+  pid_a=$RUN_PID
+  wait_assigned a
+  sleep 3
+  start_run b "$1" --instance b --stop-when-idle 8s
+  pid_b=$RUN_PID
+  wait_assigned b
+  sleep 2
+  produce_half 2 "$2"
+  finish_run a "$pid_a"
+  finish_run b "$pid_b"
+  READ_A=$(summary_field a in)
+  READ_B=$(summary_field b in)
+  [ "$READ_A" -gt 0 ] && [ "$READ_B" -gt 0 ] ||
+    fail "both processes must have read rows (a: $READ_A, b: $READ_B)"
+  grep -q "revoked" "$WORK/run-a.err" || fail "no partition moved from a to b"
+}
+
+# check_one_process: one process, another group (own repartition topic) and warehouse, straight
+# to the end with --drain, writes the table $WORK/expected.jsonl holds.
+check_one_process() {
+  start_run one "$WORK/warehouse-one" --instance one --drain --stop-when-idle 3s \
+    --set sources.sensors.properties.group.id=one
+  finish_run one "$RUN_PID"
+  verify "$WORK/warehouse-one" windows.tumble "$WORK/expected.jsonl"
+  pass "one process writes the same table as two"
+}
+
+# state_count WAREHOUSE: how many window states the current snapshot of windows.tumble names.
+state_count() {
+  "$FLOE" --warehouse "$1" table describe windows.tumble --json |
+    python3 -c 'import json,sys; m=json.load(sys.stdin)["metadata"]; s=[x for x in m["snapshots"] if x["snapshot-id"]==m["current-snapshot-id"]][0]; print(sum(1 for k in s["summary"] if k.startswith("floe.state.")))'
+}
+
 # start_run TAG WAREHOUSE ARGS...: floe run in the background; sets RUN_PID.
 start_run() {
   local tag=$1 warehouse=$2

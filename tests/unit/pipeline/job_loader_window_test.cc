@@ -1,6 +1,7 @@
 // The `window` transform in job files: what it decodes to, and every wrong definition failing
 // with FILE:LINE:COL before the job runs.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -221,6 +222,35 @@ TEST(JobLoaderWindowTest, InputKeyedByKeepsStatePerPartition) {
   EXPECT_EQ(LoadError(keyed),
             "job.yaml:22:23: transforms[1].window.input_keyed_by: source 'sensors' is a file: "
             "input_keyed_by describes the key of a kafka source's partitions");
+}
+
+TEST(JobLoaderWindowTest, RepartitionSpreadsTheKeysThroughATopicOfTheGroup) {
+  const std::string text =
+      Edit("      group_by: [location]", "      group_by: [location]\n      repartition: true");
+  auto job = LoadJobText(WithTable(WithKafka(text)), "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_TRUE(job->transforms[1].window.repartition);
+  auto plan = PlanJob(*job);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_TRUE(plan->repartition);
+  EXPECT_TRUE(plan->window_per_partition);
+  // Named after the consumer group: the job's name unless group.id says otherwise.
+  EXPECT_EQ(plan->repartition_topic,
+            fmt::format("{}.window.1.repartition", plan->consumer.group_id));
+  EXPECT_EQ(plan->consumer.group_id, job->name);
+
+  EXPECT_EQ(LoadError(text),
+            "job.yaml:22:20: transforms[1].window.repartition: source 'sensors' is a file: a "
+            "repartition topic spreads a kafka source's keys over the processes of its group");
+  EXPECT_EQ(LoadError(WithKafka(Edit("      group_by: [location]",
+                                     "      group_by: [location]\n"
+                                     "      input_keyed_by: [location]\n      repartition: true"))),
+            "job.yaml:23:20: transforms[1].window.repartition: an input keyed by the group key "
+            "(input_keyed_by) needs no repartition topic");
+  EXPECT_EQ(
+      LoadError(WithKafka(Edit("      group_by: [location]",
+                               "      group_by: [location]\n      repartition: yes please"))),
+      "job.yaml:22:20: transforms[1].window.repartition: expected true or false, got 'yes please'");
 }
 
 }  // namespace
