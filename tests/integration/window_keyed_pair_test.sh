@@ -31,9 +31,7 @@ read_a=$READ_A
 read_b=$READ_B
 [ $((read_a + read_b)) -ge "$events" ] || fail "the two processes read $((read_a + read_b)) of $events rows"
 pass "two processes of one group read the $parts partitions (a: $read_a rows, b: $read_b), partitions moved from a to b with their state"
-state=$(state_count "$W")
-[ "$state" = "$parts" ] || fail "the current snapshot names $state window states, expected one per partition ($parts)"
-pass "the current snapshot names the state of every partition ($parts), whichever process committed it"
+check_states "$W" "$parts" "partition"
 
 # The same two static members again, now draining.
 drain_both "$W"

@@ -56,9 +56,7 @@ topic=windows-tumble.window.0.repartition
 n=$(kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -L -t "$topic" | grep -c "partition [0-9]*, leader" || true)
 [ "$n" = "$parts" ] || fail "the repartition topic $topic has $n partitions, expected $parts"
 pass "two processes of one group shared the input and the repartition topic $topic ($parts partitions; windows read a: $read_a, b: $read_b)"
-state=$(state_count "$W")
-[ "$state" = "$parts" ] || fail "the current snapshot names $state window states, expected one per repartition partition ($parts)"
-pass "the current snapshot names the state of every repartition partition ($parts)"
+check_states "$W" "$parts" "repartition partition"
 
 drain_both "$W"
 verify "$W" windows.tumble "$WORK/expected.jsonl"

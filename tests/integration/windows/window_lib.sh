@@ -225,10 +225,14 @@ check_one_process() {
   pass "one process writes the same table as two"
 }
 
-# state_count WAREHOUSE: how many window states the current snapshot of windows.tumble names.
-state_count() {
-  "$FLOE" --warehouse "$1" table describe windows.tumble --json |
-    python3 -c 'import json,sys; m=json.load(sys.stdin)["metadata"]; s=[x for x in m["snapshots"] if x["snapshot-id"]==m["current-snapshot-id"]][0]; print(sum(1 for k in s["summary"] if k.startswith("floe.state.")))'
+# check_states WAREHOUSE N WHAT: the current snapshot of windows.tumble names N window states,
+# one per WHAT (a partition), whichever process committed each.
+check_states() {
+  local state
+  state=$("$FLOE" --warehouse "$1" table describe windows.tumble --json |
+    python3 -c 'import json,sys; m=json.load(sys.stdin)["metadata"]; s=[x for x in m["snapshots"] if x["snapshot-id"]==m["current-snapshot-id"]][0]; print(sum(1 for k in s["summary"] if k.startswith("floe.state.")))')
+  [ "$state" = "$2" ] || fail "the current snapshot names $state window states, expected one per $3 ($2)"
+  pass "the current snapshot names the state of every $3 ($2), whichever process committed it"
 }
 
 # start_run TAG WAREHOUSE ARGS...: floe run in the background; sets RUN_PID.
