@@ -166,9 +166,10 @@ Status KafkaSink::ProduceWatermarks() {
   kafka::OutgoingMessage message;
   message.value = "{}";
   std::string header_text;
+  announcing_.clear();
   for (const auto& [source, clock] : event_clocks_) {
-    auto [announced, inserted] = announced_clocks_.try_emplace(source, window::kNoTime);
-    if (!inserted && announced->second >= clock) continue;
+    auto announced = announced_clocks_.find(source);
+    if (announced != announced_clocks_.end() && announced->second >= clock) continue;
     window::WatermarkHeader header{source, clock, /*watermark_only=*/true};
     header_text = header.Encode();
     message.headers = {{window::kWatermarkHeader, header_text}};
@@ -176,7 +177,7 @@ Status KafkaSink::ProduceWatermarks() {
       message.partition = partition;
       FLOE_RETURN_IF_ERROR_CTX(producer_->Produce(options_.topic, message), Where());
     }
-    announced->second = clock;
+    announcing_[source] = clock;
   }
   return Status::Ok();
 }
@@ -212,6 +213,9 @@ Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
     }
   }
   offsets_ = std::move(merged);
+  // Announced once committed: an aborted transaction's watermark messages are sent again.
+  for (const auto& [source, clock] : announcing_) announced_clocks_[source] = clock;
+  announcing_.clear();
   written_since_commit_ = false;
   return Status::Ok();
 }

@@ -116,10 +116,11 @@ class KafkaSink final : public Sink {
   int64_t rows_written_ = 0;
   int32_t partitions_ = 0;  // of the topic
   /// Repartition: per source partition, its largest event time written, and what the last
-  /// watermark-only messages said.
+  /// committed watermark-only messages said.
   std::map<TopicPartition, int64_t> event_clocks_;
   std::map<TopicPartition, int64_t> announced_clocks_;
-  std::vector<uint32_t> partition_of_;  // per row of the batch being written
+  std::map<TopicPartition, int64_t> announcing_;  // in the open transaction
+  std::vector<uint32_t> partition_of_;            // per row of the batch being written
 };
 
 }  // namespace floe::stream
