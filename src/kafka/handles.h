@@ -47,6 +47,15 @@ struct EventDeleter {
   void operator()(rd_kafka_event_t* event) const { rd_kafka_event_destroy(event); }
 };
 
+struct NewTopicDeleter {
+  void operator()(rd_kafka_NewTopic_t* topic) const { rd_kafka_NewTopic_destroy(topic); }
+};
+struct AdminOptionsDeleter {
+  void operator()(rd_kafka_AdminOptions_t* options) const {
+    rd_kafka_AdminOptions_destroy(options);
+  }
+};
+
 using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaHandleDeleter>;
 using ConfHandle = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 using TopicHandle = std::unique_ptr<rd_kafka_topic_t, TopicDeleter>;
@@ -56,6 +65,8 @@ using ErrorHandle = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
 using MetadataHandle = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 using QueueHandle = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 using EventHandle = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
+using NewTopicHandle = std::unique_ptr<rd_kafka_NewTopic_t, NewTopicDeleter>;
+using AdminOptionsHandle = std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
 using GroupMetadataHandle =
     std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupMetadataDeleter>;
 

@@ -123,16 +123,50 @@ rd_kafka_topic_t* Producer::Topic(const std::string& topic) {
 
 Status Producer::Produce(const std::string& topic, std::optional<std::string_view> key,
                          std::string_view value) {
-  if (!delivery_error_.ok()) return delivery_error_;
   rd_kafka_topic_t* handle_topic = Topic(topic);
+  return Enqueue(topic, [&] {
+    // RD_KAFKA_MSG_F_COPY: librdkafka copies, so the caller's buffers are free on return.
+    const int result = rd_kafka_produce(
+        handle_topic, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, const_cast<char*>(value.data()),
+        value.size(), key ? key->data() : nullptr, key ? key->size() : 0, nullptr);
+    return result == 0 ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_last_error();
+  });
+}
+
+Status Producer::Produce(const std::string& topic, const OutgoingMessage& message) {
+  return Enqueue(topic, [&] {
+    rd_kafka_headers_t* headers = nullptr;
+    if (!message.headers.empty()) {
+      headers = rd_kafka_headers_new(message.headers.size());
+      for (const auto& [name, value] : message.headers) {
+        rd_kafka_header_add(headers, name.data(), static_cast<ssize_t>(name.size()), value.data(),
+                            static_cast<ssize_t>(value.size()));
+      }
+    }
+    // librdkafka's macros cast their arguments unparenthesised: plain values only.
+    const void* key = message.key ? message.key->data() : nullptr;
+    const size_t key_size = message.key ? message.key->size() : 0;
+    void* value = const_cast<char*>(message.value.data());
+    const size_t value_size = message.value.size();
+    rd_kafka_resp_err_t error = rd_kafka_producev(
+        handle_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(message.partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(value, value_size),
+        RD_KAFKA_V_KEY(key, key_size), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+    // The headers belong to the message once it is queued, and are still ours when it is not.
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr) {
+      rd_kafka_headers_destroy(headers);
+    }
+    return error;
+  });
+}
+
+Status Producer::Enqueue(const std::string& topic,
+                         const std::function<rd_kafka_resp_err_t()>& attempt) {
+  if (!delivery_error_.ok()) return delivery_error_;
   Clock::time_point deadline{};
   while (true) {
-    // RD_KAFKA_MSG_F_COPY: librdkafka copies, so the caller's buffers are free on return.
-    int result = rd_kafka_produce(handle_topic, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                                  const_cast<char*>(value.data()), value.size(),
-                                  key ? key->data() : nullptr, key ? key->size() : 0, nullptr);
-    if (result == 0) break;
-    rd_kafka_resp_err_t error = rd_kafka_last_error();
+    const rd_kafka_resp_err_t error = attempt();
+    if (error == RD_KAFKA_RESP_ERR_NO_ERROR) break;
     if (error != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       return IoError("kafka: cannot produce to topic '{}': {}", topic, rd_kafka_err2str(error));
     }

@@ -6,6 +6,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +37,16 @@ struct ProducerOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 };
 
+/// One message with what Producer::Produce(topic, key, value) leaves to librdkafka: its
+/// partition and headers (a repartition topic's rows: the partition is their group key's hash,
+/// the headers carry the source's event-time progress). The views are copied when it is queued.
+struct OutgoingMessage {
+  int32_t partition = -1;  // -1: chosen by the key (or sticky without one)
+  std::optional<std::string_view> key;
+  std::string_view value;
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+};
+
 /// Thread safety: one thread calls everything (delivery reports are served on it, inside
 /// Produce and Flush). Close is destruction: it waits for nothing, so Flush or CommitTransaction
 /// first.
@@ -53,6 +64,9 @@ class Producer {
   /// so far is returned here or by the next Flush.
   Status Produce(const std::string& topic, std::optional<std::string_view> key,
                  std::string_view value);
+  /// The same for a message with its partition and headers; an error names a partition that
+  /// does not exist (at the latest in Flush).
+  Status Produce(const std::string& topic, const OutgoingMessage& message);
   /// Waits for every delivery report; the first delivery error, if any.
   Status Flush(std::chrono::milliseconds timeout);
 
@@ -80,6 +94,9 @@ class Producer {
   /// A transactional call's error as a Status, aborting when the transaction must be.
   Status TransactionError(std::string_view what, rd_kafka_error_t* error);
   Status Check(const char* operation);
+  /// Queues a message with `attempt` (one librdkafka produce call), polling while the local
+  /// queue is full; the first delivery failure seen so far.
+  Status Enqueue(const std::string& topic, const std::function<rd_kafka_resp_err_t()>& attempt);
 
   ProducerOptions options_;
   KafkaHandle handle_;

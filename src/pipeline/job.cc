@@ -48,6 +48,16 @@ Status Job::OpenWorkers() {
     workers_.push_back(std::move(worker));
   }
   DeleteOrphans();
+  if (plan.repartition) {
+    // Stage 1 of each worker: input → transforms → the repartition topic the workers above read.
+    repartition_counters_.written[kRepartitionSinkName] = 0;
+    repartition_counters_.written[kDeadLetterSinkName] = 0;
+    for (int i = 0; i < plan.workers; ++i) {
+      FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> writer,
+                           builder_.BuildRepartitionWriter(i, runtime, &repartition_counters_));
+      workers_.push_back(std::move(writer));
+    }
+  }
   return Status::Ok();
 }
 

@@ -95,6 +95,8 @@ class Job {
   std::stop_source cancel_;  // stops every worker: requested by `stop` or a failed worker
   std::stop_callback<std::function<void()>> forward_stop_;
   stream::JobCounters counters_;
+  /// A repartitioned window's stage 1 (its rows are counted again by stage 2 in counters_).
+  stream::JobCounters repartition_counters_;
   std::unique_ptr<stream::JobTelemetry> telemetry_;
   stream::JobRunnerOptions runtime_;  // what every worker is built with (OpenWorkers)
   std::mutex build_mutex_;  // JobBuilder is not thread safe: workers rebuilt one at a time

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "iceberg/rest/rest_catalog.h"
+#include "kafka/producer.h"
+#include "kafka/topic_creation.h"
 #include "pipeline/job_loader.h"
 #include "stream/job_files.h"
 #include "stream/sink/column_selecting_sink.h"
@@ -18,6 +20,7 @@
 #include "stream/sink/jsonl_sink.h"
 #include "stream/source/file_source.h"
 #include "stream/source/kafka_source.h"
+#include "stream/window/watermark_header.h"
 
 namespace floe::pipeline {
 
@@ -131,12 +134,12 @@ int DefaultParallelism() {
   return cores > 0 ? static_cast<int>(cores) : 1;
 }
 
-/// Whether the job has a window step.
-bool HasWindow(const JobConfig& config) {
-  return std::any_of(config.transforms.begin(), config.transforms.end(),
-                     [](const stream::TransformSpec& spec) {
-                       return spec.type == stream::TransformType::kWindow;
-                     });
+/// The job's window step, or nullptr.
+const stream::TransformSpec* FindWindow(const JobConfig& config) {
+  for (const stream::TransformSpec& spec : config.transforms) {
+    if (spec.type == stream::TransformType::kWindow) return &spec;
+  }
+  return nullptr;
 }
 
 /// Why a job must run its rows through one thread, or empty: a window's groups and an upsert
@@ -153,7 +156,16 @@ std::string SingleThreadReason(const JobConfig& config) {
 void PlanParallelism(const JobConfig& config, bool kafka_source, JobPlan* plan) {
   const bool set = config.parallelism > 0;
   const int parallelism = set ? config.parallelism : DefaultParallelism();
-  if (HasWindow(config)) {
+  const stream::TransformSpec* window = FindWindow(config);
+  if (window != nullptr && kafka_source &&
+      (!window->window.input_keyed_by.empty() || window->window.repartition)) {
+    // Every key is in one partition: state per partition, and the partitions are shared by the
+    // workers (and processes) of the group like any Kafka job's.
+    plan->workers = parallelism;
+    plan->window_per_partition = true;
+    return;
+  }
+  if (window != nullptr) {
     // One worker reads and commits; the parallelism spreads the window's group keys over as many
     // shards, each on a thread of its own (stream/window/window_step.h).
     plan->workers = 1;
@@ -259,6 +271,14 @@ Status PlanTransforms(const JobConfig& config, JobPlan* plan) {
   plan->window_state_name =
       fmt::format("window.{}", std::distance(config.transforms.begin(), window));
   plan->output_schema = plan->window->output_schema();
+  if (window->window.repartition) {
+    plan->repartition = true;
+    // Named after the consumer group (the job's name unless the source sets group.id), as Kafka
+    // Streams names it after its application id: another group of the same job (a second
+    // deployment) has its own topic instead of reading this one's rows.
+    plan->repartition_topic =
+        fmt::format("{}.{}.repartition", plan->consumer.group_id, plan->window_state_name);
+  }
   return Status::Ok();
 }
 
@@ -450,27 +470,172 @@ Result<stream::SinkSlot> JobBuilder::OpenSinkOf(const SinkConfig& config,
   return stream::SinkSlot::For(std::move(sink), fmt::format("file {}", config.path));
 }
 
+Result<std::unique_ptr<stream::Source>> JobBuilder::OpenKafkaSource(
+    kafka::ConsumerOptions consumer, int worker, const std::string& stage,
+    stream::PartitionListener* listener) const {
+  stream::KafkaSourceOptions options;
+  options.name = plan_.source->name;
+  options.consumer = std::move(consumer);
+  options.consumer.client_id = fmt::format("{}-{}{}", plan_.consumer.client_id, worker, stage);
+  // A named process is a static group member per worker: restarted under its name it gets
+  // its partitions back at once instead of after its dead session's timeout.
+  if (!instance_.empty()) {
+    options.consumer.instance_id =
+        fmt::format("{}.{}.{}{}", plan_.config->name, instance_, worker, stage);
+  }
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSource> source,
+                       stream::KafkaSource::Open(std::move(options), listener));
+  return std::unique_ptr<stream::Source>(std::move(source));
+}
+
 Result<std::unique_ptr<stream::Source>> JobBuilder::OpenSource(
     int worker, stream::PartitionListener* listener) const {
+  if (plan_.source->type == SourceType::kKafka && plan_.repartition) {
+    // Stage 2 reads the repartition topic (read_committed, librdkafka's default): only rows
+    // whose input offsets stage 1 committed with them.
+    kafka::ConsumerOptions consumer = plan_.consumer;
+    consumer.topics = {plan_.repartition_topic};
+    consumer.start = kafka::StartMode::kEarliest;
+    return OpenKafkaSource(std::move(consumer), worker, ".window", listener);
+  }
   if (plan_.source->type == SourceType::kKafka) {
-    stream::KafkaSourceOptions options;
-    options.name = plan_.source->name;
-    options.consumer = plan_.consumer;
-    options.consumer.client_id = fmt::format("{}-{}", plan_.consumer.client_id, worker);
-    // A named process is a static group member per worker: restarted under its name it gets
-    // its partitions back at once instead of after its dead session's timeout.
-    if (!instance_.empty()) {
-      options.consumer.instance_id = fmt::format("{}.{}.{}", plan_.config->name, instance_, worker);
-    }
-    FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSource> source,
-                         stream::KafkaSource::Open(std::move(options), listener));
-    return std::unique_ptr<stream::Source>(std::move(source));
+    return OpenKafkaSource(plan_.consumer, worker, "", listener);
   }
   FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::FileSource> source,
                        stream::FileSource::Open(plan_.source->name, plan_.source->path, listener));
   // Chunks of regular files own their memory, so plan_.lanes threads can prepare them at once.
   source->set_detached(plan_.lanes > 1);
   return std::unique_ptr<stream::Source>(std::move(source));
+}
+
+Status JobBuilder::PrepareRepartition() {
+  if (repartition_partitions_ > 0) return Status::Ok();
+  const std::string where = fmt::format("repartition topic '{}'", plan_.repartition_topic);
+  kafka::ProducerOptions probe;
+  probe.bootstrap_servers = plan_.consumer.bootstrap_servers;
+  probe.properties = plan_.consumer.properties;
+  probe.client_id = fmt::format("{}-repartition", plan_.consumer.client_id);
+  auto producer = kafka::Producer::Make(std::move(probe));
+  if (!producer.ok()) return producer.status().WithContext(where);
+  int32_t input_partitions = 0;
+  for (const std::string& topic : plan_.consumer.topics) {
+    auto count = (*producer)->PartitionCount(topic);
+    if (!count.ok()) return count.status().WithContext(where);
+    input_partitions += *count;
+  }
+  auto made =
+      kafka::EnsureTopic(plan_.consumer.bootstrap_servers, plan_.consumer.properties,
+                         plan_.repartition_topic, input_partitions, plan_.consumer.error_timeout);
+  if (!made.ok()) return made.status().WithContext(where);
+
+  // Stage 2 decodes the rows stage 1 encoded (the window's input) and the floe.wm header.
+  const iceberg::Schema& rows = *plan_.window->input_schema();
+  std::vector<iceberg::NestedField> fields = rows.fields();
+  fields.push_back(iceberg::NestedField{static_cast<int32_t>(fields.size() + 1),
+                                        std::string(stream::window::kWatermarkHeader), false,
+                                        iceberg::Type::Primitive(iceberg::TypeId::kString), ""});
+  repartition_schema_ = std::make_shared<const iceberg::Schema>(0, std::move(fields));
+  const EventTimeConfig& event_time = *plan_.source->event_time;
+  stream::window::EventTimeSpec time{
+      event_time.column,
+      std::chrono::duration_cast<std::chrono::microseconds>(event_time.max_out_of_orderness)
+          .count(),
+      event_time.idle_timeout.count()};
+  time.repartition_topic = plan_.repartition_topic;
+  time.source_clock_column = std::string(stream::window::kWatermarkHeader);
+  time.source_partitions = input_partitions;
+  auto op = stream::window::WindowOperator::Make(repartition_schema_, plan_.window->spec(), time,
+                                                 "window");
+  if (!op.ok()) return op.status().WithContext(where);
+  repartition_window_ =
+      std::make_shared<const stream::window::WindowOperator>(std::move(op).value());
+  repartition_partitions_ = *made;
+  return Status::Ok();
+}
+
+void JobBuilder::SetRepartitionedInput(stream::JobRunnerOptions* options) const {
+  const size_t columns = repartition_schema_->fields().size();
+  options->source_schema = repartition_schema_;
+  options->metadata.assign(columns, stream::MetadataColumn::kNone);
+  options->metadata.back() = stream::MetadataColumn::kHeader;
+  options->header_names.assign(columns, "");
+  options->header_names.back() = std::string(stream::window::kWatermarkHeader);
+  options->transforms = nullptr;
+  options->window = repartition_window_;
+  const auto* time = repartition_schema_->FindFieldByName(plan_.source->event_time->column);
+  options->event_time_column = static_cast<int>(time - repartition_schema_->fields().data());
+  options->event_time_units_per_micro = 1;  // the window's input holds microseconds
+}
+
+Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildRepartitionWriter(
+    int index, stream::JobRunnerOptions runtime, stream::JobCounters* counters) {
+  FLOE_RETURN_IF_ERROR(PrepareRepartition());
+  const iceberg::Schema& rows = *plan_.window->input_schema();
+  stream::KafkaSinkOptions sink;
+  sink.name = kRepartitionSinkName;
+  sink.bootstrap_servers = plan_.consumer.bootstrap_servers;
+  sink.properties = plan_.consumer.properties;
+  sink.topic = plan_.repartition_topic;
+  sink.transactional = true;
+  // The input offsets commit under the job's own group, with the rows they produced.
+  sink.offsets_group = plan_.consumer.group_id;
+  sink.transactional_id = fmt::format("{}.{}.{}", plan_.repartition_topic,
+                                      instance_.empty() ? DefaultInstance() : instance_, index);
+  sink.source_topics = plan_.consumer.topics;
+  sink.warn = runtime.warn;
+  const auto window = plan_.window;
+  stream::KafkaRepartition repartition;
+  repartition.route = [window](const stream::RecordBatch& batch, Selection selection,
+                               uint32_t partitions, uint32_t* partition_of) {
+    window->Route(batch, selection, 0, selection.count, partitions, partition_of);
+  };
+  const auto* time = rows.FindFieldByName(plan_.source->event_time->column);
+  repartition.event_time_column = static_cast<int>(time - rows.fields().data());
+  sink.repartition = std::move(repartition);
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::KafkaSink> writer,
+                       stream::KafkaSink::Open(rows, std::move(sink)));
+  std::vector<stream::SinkSlot> sinks;
+  sinks.push_back(
+      stream::SinkSlot::For(std::move(writer), fmt::format("topic {}", plan_.repartition_topic)));
+  FLOE_ASSIGN_OR_RAISE(std::optional<stream::SinkSlot> dead_letter, OpenDeadLetter(index));
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> runner,
+                       stream::JobRunner::Make(RunnerOptions(index, std::move(runtime)),
+                                               std::move(sinks), std::move(dead_letter), counters));
+  FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::Source> source,
+                       OpenKafkaSource(plan_.consumer, index, "", runner.get()));
+  runner->set_source(std::move(source));
+  return runner;
+}
+
+stream::JobRunnerOptions JobBuilder::RunnerOptions(int index,
+                                                   stream::JobRunnerOptions runtime) const {
+  const JobConfig& config = *plan_.config;
+  stream::JobRunnerOptions options = std::move(runtime);
+  options.job_id = config.name;
+  options.source_schema = plan_.source_schema;
+  options.metadata = plan_.metadata;
+  options.header_names = plan_.header_names;
+  options.changes.enabled = plan_.change_stream;
+  options.changes.key_columns = plan_.key_columns;
+  options.transforms = plan_.transforms;
+  options.event_time_column = plan_.event_time_column;
+  options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
+  options.event_time_units_per_micro = plan_.event_time_units_per_micro;
+  options.checkpoint.interval = config.checkpoint.interval;
+  options.checkpoint.min_pause = config.checkpoint.min_pause;
+  options.checkpoint.timeout = config.checkpoint.timeout;
+  options.checkpoint.tolerable_failures = config.checkpoint.tolerable_failures;
+  options.worker = index;
+  return options;
+}
+
+Result<std::optional<stream::SinkSlot>> JobBuilder::OpenDeadLetter(int worker) {
+  const JobConfig& config = *plan_.config;
+  if (!config.dead_letter) return std::optional<stream::SinkSlot>();
+  auto slot =
+      OpenSink(*config.dead_letter, *stream::DeadLetterSchema(), kDeadLetterSinkName, worker);
+  if (!slot.ok()) return slot.status().WithContext("dead_letter");
+  return std::optional<stream::SinkSlot>(std::move(slot).value());
 }
 
 void JobBuilder::InitCounters(stream::JobCounters* counters) const {
@@ -490,33 +655,17 @@ Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildWorker(int index,
     if (!slot.ok()) return slot.status().WithContext(fmt::format("sink '{}'", sink.name));
     sinks.push_back(std::move(slot).value());
   }
-  std::optional<stream::SinkSlot> dead_letter;
-  if (config.dead_letter) {
-    auto slot =
-        OpenSink(*config.dead_letter, *stream::DeadLetterSchema(), kDeadLetterSinkName, index);
-    if (!slot.ok()) return slot.status().WithContext("dead_letter");
-    dead_letter = std::move(slot).value();
-  }
-  stream::JobRunnerOptions options = std::move(runtime);
-  options.job_id = config.name;
-  options.source_schema = plan_.source_schema;
-  options.metadata = plan_.metadata;
-  options.header_names = plan_.header_names;
-  options.changes.enabled = plan_.change_stream;
-  options.changes.key_columns = plan_.key_columns;
-  options.transforms = plan_.transforms;
+  FLOE_ASSIGN_OR_RAISE(std::optional<stream::SinkSlot> dead_letter, OpenDeadLetter(index));
+  stream::JobRunnerOptions options = RunnerOptions(index, std::move(runtime));
   options.window = plan_.window;
   options.window_state_name = plan_.window_state_name;
   options.window_shards = plan_.window_shards;
-  options.event_time_column = plan_.event_time_column;
-  options.max_out_of_orderness_micros = plan_.max_out_of_orderness;
-  options.event_time_units_per_micro = plan_.event_time_units_per_micro;
-  options.checkpoint.interval = config.checkpoint.interval;
-  options.checkpoint.min_pause = config.checkpoint.min_pause;
-  options.checkpoint.timeout = config.checkpoint.timeout;
-  options.checkpoint.tolerable_failures = config.checkpoint.tolerable_failures;
-  options.worker = index;
+  options.window_per_partition = plan_.window_per_partition;
   options.lanes = plan_.lanes;
+  if (plan_.repartition) {
+    FLOE_RETURN_IF_ERROR(PrepareRepartition());
+    SetRepartitionedInput(&options);
+  }
   FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> runner,
                        stream::JobRunner::Make(std::move(options), std::move(sinks),
                                                std::move(dead_letter), counters));

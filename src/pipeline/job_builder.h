@@ -28,6 +28,8 @@ namespace floe::pipeline {
 
 /// The name of the dead-letter sink in counters and summaries.
 inline constexpr const char* kDeadLetterSinkName = "dead_letter";
+/// The name of a repartition's stage-1 sink (the repartition topic) in counters.
+inline constexpr const char* kRepartitionSinkName = "repartition";
 
 /// What can be checked without touching any file, catalog or broker: the source schema, the
 /// bound transforms, the kinds of sinks. Errors here are the job definition's fault.
@@ -44,6 +46,15 @@ struct JobPlan {
   /// job.parallelism of a window job: one worker reads, its window's keys go to this many
   /// shards (threads).
   size_t window_shards = 1;
+  /// The window's input is keyed by its group keys (`input_keyed_by`): state per partition,
+  /// Kafka workers and processes share the partitions (JobRunnerOptions::window_per_partition).
+  bool window_per_partition = false;
+  /// `repartition: true` on the window step (stream/window/README.md "Across processes"): each
+  /// worker is two, stage 1 (JobBuilder::BuildRepartitionWriter: input → transforms → this
+  /// topic, partitioned by group key) and stage 2 (BuildWorker: this topic → the window, per
+  /// partition, → the sinks).
+  bool repartition = false;
+  std::string repartition_topic;  // `<group>.window.<step index>.repartition`
   /// The schema of the rows the sinks get.
   std::shared_ptr<const iceberg::Schema> output_schema;
   std::optional<int> event_time_column;
@@ -100,6 +111,11 @@ class JobBuilder {
   Result<std::unique_ptr<stream::JobRunner>> BuildWorker(int index,
                                                          stream::JobRunnerOptions runtime,
                                                          stream::JobCounters* counters);
+  /// Repartition: worker `index`'s stage 1, whose one sink writes the transformed rows to the
+  /// repartition topic (created with the input's partition count unless it exists), committing
+  /// the input offsets in the same Kafka transactions. `counters` must hold kRepartitionSinkName.
+  Result<std::unique_ptr<stream::JobRunner>> BuildRepartitionWriter(
+      int index, stream::JobRunnerOptions runtime, stream::JobCounters* counters);
   /// Adds a written-rows counter per sink and for the dead letters.
   void InitCounters(stream::JobCounters* counters) const;
   /// The job's shape (source → transforms → sinks) and settings, for its observers.
@@ -114,11 +130,28 @@ class JobBuilder {
                                       const std::string& name, int worker);
   Result<std::unique_ptr<stream::Source>> OpenSource(int worker,
                                                      stream::PartitionListener* listener) const;
+  /// A Kafka source of `consumer` for worker `worker`; `stage` tells apart the static group
+  /// members of one worker's two stages (repartition), empty for the input's.
+  Result<std::unique_ptr<stream::Source>> OpenKafkaSource(
+      kafka::ConsumerOptions consumer, int worker, const std::string& stage,
+      stream::PartitionListener* listener) const;
+  /// A worker's runner options from the plan over `runtime` (no window: BuildWorker adds it).
+  stream::JobRunnerOptions RunnerOptions(int index, stream::JobRunnerOptions runtime) const;
+  /// The dead-letter sink of worker `worker`, or nullopt when the job has none.
+  Result<std::optional<stream::SinkSlot>> OpenDeadLetter(int worker);
+  /// Repartition, once: the topic made, stage 2's input schema (the window's input and the
+  /// floe.wm header) and window (its clocks those of the input's partitions).
+  Status PrepareRepartition();
+  /// Repartition: stage 2's options over `options` (what BuildWorker set for the window job).
+  void SetRepartitionedInput(stream::JobRunnerOptions* options) const;
 
   JobPlan plan_;
   std::string instance_;
   std::function<void(const std::string&)> warn_;  // the workers' warnings (BuildWorker)
   std::map<std::string, std::shared_ptr<iceberg::Catalog>> catalogs_;
+  int32_t repartition_partitions_ = 0;  // 0: PrepareRepartition has not run
+  std::shared_ptr<const iceberg::Schema> repartition_schema_;
+  std::shared_ptr<const stream::window::WindowOperator> repartition_window_;
 };
 
 }  // namespace floe::pipeline

@@ -1,6 +1,7 @@
 #include "pipeline/job_loader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -723,6 +724,12 @@ class JobDecoder {
       }
       spec.group_by.push_back(std::move(column));
     }
+    FLOE_RETURN_IF_ERROR(DecodeInputKeyedBy(node, path, &spec));
+    FLOE_ASSIGN_OR_RAISE(spec.repartition, Bool(node, "repartition", path, false));
+    if (spec.repartition && !spec.input_keyed_by.empty()) {
+      return Fail(node["repartition"], JoinPath(path, "repartition"),
+                  "an input keyed by the group key (input_keyed_by) needs no repartition topic");
+    }
     const std::string aggregates_path = JoinPath(path, "aggregates");
     const YAML::Node aggregates = node["aggregates"];
     if (!IsPresent(aggregates) || aggregates.size() == 0) {
@@ -745,6 +752,37 @@ class JobDecoder {
     return spec;
   }
 
+  /// `input_keyed_by`: columns of the window's group_by, each once.
+  Status DecodeInputKeyedBy(const YAML::Node& node, const std::string& path,
+                            stream::window::WindowSpec* spec) const {
+    const std::string keyed_path = JoinPath(path, "input_keyed_by");
+    const YAML::Node keyed = node["input_keyed_by"];
+    if (!IsPresent(keyed)) return Status::Ok();
+    if (keyed.size() == 0) {
+      return Fail(keyed, keyed_path,
+                  "an empty list: name the group_by columns the input's Kafka key holds, or "
+                  "leave input_keyed_by out");
+    }
+    spec->input_keyed_by_label = Locate(keyed, keyed_path).ToString();
+    for (size_t i = 0; i < keyed.size(); ++i) {
+      const std::string column_path = IndexPath(keyed_path, i);
+      FLOE_ASSIGN_OR_RAISE(std::string column, Text(keyed[i], column_path));
+      const auto& group_by = spec->group_by;
+      if (std::find(group_by.begin(), group_by.end(), column) == group_by.end()) {
+        return Fail(keyed[i], column_path,
+                    fmt::format("'{}' is not in group_by ({}): a window's input can only be "
+                                "keyed by its group keys",
+                                column, fmt::join(group_by, ", ")));
+      }
+      const auto& listed = spec->input_keyed_by;
+      if (std::find(listed.begin(), listed.end(), column) != listed.end()) {
+        return Fail(keyed[i], column_path, fmt::format("'{}' is listed twice", column));
+      }
+      spec->input_keyed_by.push_back(std::move(column));
+    }
+    return Status::Ok();
+  }
+
   /// A window reads the source's event time; when only filters come before it, its columns are
   /// the source's, so group_by and aggregates are checked here, where each was written. (After a
   /// project, the job builder binds the step and names the step's location.)
@@ -762,6 +800,18 @@ class JobDecoder {
         return Fail(transforms[i]["window"], path,
                     fmt::format("a window needs event time: add event_time (column, "
                                 "max_out_of_orderness) to source '{}'",
+                                source.name));
+      }
+      if (!transform.window.input_keyed_by.empty() && source.type != SourceType::kKafka) {
+        return Fail(transforms[i]["window"]["input_keyed_by"], JoinPath(path, "input_keyed_by"),
+                    fmt::format("source '{}' is a file: input_keyed_by describes the key of a "
+                                "kafka source's partitions",
+                                source.name));
+      }
+      if (transform.window.repartition && source.type != SourceType::kKafka) {
+        return Fail(transforms[i]["window"]["repartition"], JoinPath(path, "repartition"),
+                    fmt::format("source '{}' is a file: a repartition topic spreads a kafka "
+                                "source's keys over the processes of its group",
                                 source.name));
       }
       if (!only_filters) continue;

@@ -66,7 +66,9 @@ struct JobShapes {
                       {"gap", &scalar},
                       {"group_by", &scalar_list},
                       {"allowed_lateness", &scalar},
-                      {"aggregates", &free_map}});
+                      {"aggregates", &free_map},
+                      {"input_keyed_by", &scalar_list},
+                      {"repartition", &scalar}});
     transform = Section(
         {{"filter", &filter}, {"project", &project}, {"enrich", &project}, {"window", &window}});
     transform.exactly_one_key = true;

@@ -62,11 +62,21 @@ Status CheckpointCoordinator::Start() {
     checkpoint_id_ = std::max(checkpoint_id_, dead_letter_->table->LastCheckpointId());
   }
   last_start_ = last_end_ = Clock::now();
-  return RestoreState();
+  return RestoreState(operators_);
 }
 
-Status CheckpointCoordinator::RestoreState() {
-  if (operators_.empty()) return Status::Ok();
+Status CheckpointCoordinator::RegisterAndRestore(const std::vector<StatefulOperator*>& ops) {
+  FLOE_RETURN_IF_ERROR(RestoreState(ops));
+  operators_.insert(operators_.end(), ops.begin(), ops.end());
+  return Status::Ok();
+}
+
+void CheckpointCoordinator::Unregister(const StatefulOperator* op) {
+  operators_.erase(std::remove(operators_.begin(), operators_.end(), op), operators_.end());
+}
+
+Status CheckpointCoordinator::RestoreState(const std::vector<StatefulOperator*>& ops) {
+  if (ops.empty()) return Status::Ok();
   // The state that goes with where the source resumes: that of the table furthest behind.
   TableSink* chosen = nullptr;
   OffsetMap chosen_offsets;
@@ -83,7 +93,7 @@ Status CheckpointCoordinator::RestoreState() {
                            options_.job_id);
   }
   FLOE_ASSIGN_OR_RAISE(auto locations, chosen->CommittedState());
-  for (StatefulOperator* op : operators_) {
+  for (StatefulOperator* op : ops) {
     auto found = locations.find(op->state_name());
     if (found == locations.end()) continue;  // nothing committed yet: it starts empty
     FLOE_ASSIGN_OR_RAISE(std::string bytes, chosen->state_store().Read(found->second));

@@ -75,6 +75,13 @@ class CheckpointCoordinator {
 
   /// An operator whose state joins every checkpoint from now on; before Start.
   void Register(StatefulOperator* op) { operators_.push_back(op); }
+  /// Operators that join while the job runs (a window's state per Kafka partition, when that
+  /// partition is assigned): each gets its committed state back now, then joins the
+  /// checkpoints. The state is read from the same table sink Start would choose.
+  Status RegisterAndRestore(const std::vector<StatefulOperator*>& ops);
+  /// The operator leaves the checkpoints (its partition was revoked, after the checkpoint that
+  /// committed it). What it committed stays named by the table's snapshots.
+  void Unregister(const StatefulOperator* op);
 
   /// Before the first record: checkpoint ids continue from the largest the job committed to
   /// its tables; the registered operators get their committed state back.
@@ -113,7 +120,8 @@ class CheckpointCoordinator {
   /// After a sink's successful commit: what it committed, if anything (also reported to the
   /// telemetry); its rows since the last commit start again from 0.
   std::optional<SinkCommitRecord> CommitMade(SinkSlot& slot, int64_t checkpoint_id);
-  Status RestoreState();
+  /// Restores `ops` from the committed state of the table sink furthest behind.
+  Status RestoreState(const std::vector<StatefulOperator*>& ops);
 
   CheckpointOptions options_;
   std::vector<SinkSlot> sinks_;

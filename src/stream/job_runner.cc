@@ -46,10 +46,10 @@ JobRunner::JobRunner(JobRunnerOptions options, std::vector<SinkSlot> sinks,
       watermarks_(options_.max_out_of_orderness_micros) {
   for (size_t i = 1; i < preparers.size(); ++i) lane_preparers_.push_back(std::move(preparers[i]));
   for (StatefulOperator* op : options_.operators) coordinator_.Register(op);
-  if (options_.window) {
+  if (options_.window && !options_.window_per_partition) {
+    // It joins the checkpoints with its committed state at the first assignment (OnAssigned).
     window_ = std::make_unique<window::WindowStep>(options_.window, options_.window_state_name,
                                                    options_.window_shards);
-    coordinator_.Register(window_.get());
   }
 }
 
@@ -102,15 +102,54 @@ Status JobRunner::OnAssigned(const std::vector<TopicPartition>& partitions, Offs
     return source_ && source_->Resumable(partition);
   };
   FLOE_RETURN_IF_ERROR(coordinator_.Assign(partitions, resumable, start_at));
+  if (window_ && !window_restored_) {
+    // Restored now, not when the run starts: the state must be the one committed with the
+    // offsets the partitions resume from, and another process of the group may commit until
+    // the group hands its partitions over.
+    window_restored_ = true;
+    FLOE_RETURN_IF_ERROR(coordinator_.RegisterAndRestore({window_.get()}));
+  }
+  if (options_.window_per_partition) FLOE_RETURN_IF_ERROR(AddPartitionWindows(partitions));
   for (const TopicPartition& partition : partitions) {
     positions_.erase(partition);
     auto found = start_at->find(partition);
     if (found != start_at->end()) positions_[partition] = found->second;
     // A partition read from its start on every run (stdin, a pipe): none of its rows are in
     // the restored state, whatever offsets it lists.
-    if (window_) window_->Assign(partition, NowMillis(), !resumable(partition));
+    if (window::WindowStep* step = WindowFor(partition)) {
+      step->Assign(partition, NowMillis(), !resumable(partition));
+    }
   }
   return Status::Ok();
+}
+
+window::WindowStep* JobRunner::WindowFor(const TopicPartition& partition) {
+  if (!options_.window_per_partition) return window_.get();
+  auto found = partition_windows_.find(partition);
+  return found == partition_windows_.end() ? nullptr : found->second.get();
+}
+
+Status JobRunner::AddPartitionWindows(const std::vector<TopicPartition>& partitions) {
+  std::vector<StatefulOperator*> added;
+  for (const TopicPartition& partition : partitions) {
+    if (partition_windows_.contains(partition)) continue;
+    auto step = std::make_unique<window::WindowStep>(
+        options_.window,
+        fmt::format("{}.{}.{}", options_.window_state_name, partition.topic, partition.partition),
+        options_.window_shards);
+    added.push_back(step.get());
+    partition_windows_.emplace(partition, std::move(step));
+  }
+  return coordinator_.RegisterAndRestore(added);
+}
+
+void JobRunner::DropPartitionWindows(const std::vector<TopicPartition>& partitions) {
+  for (const TopicPartition& partition : partitions) {
+    auto found = partition_windows_.find(partition);
+    if (found == partition_windows_.end()) continue;
+    coordinator_.Unregister(found->second.get());
+    partition_windows_.erase(found);
+  }
 }
 
 void JobRunner::Note(std::string_view what, const std::vector<TopicPartition>& partitions) const {
@@ -134,11 +173,14 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
   FaultPoint("during-rebalance");
   if (window_ && !closing_ && !options_.stop.stop_requested() && !partitions.empty()) {
     // A window's groups mix the rows of every partition: another member taking some would
-    // split them. Until rows are repartitioned by key (a Kafka topic of the job's), stop.
+    // split them. Either the rows go through a repartition topic first (stage 1 of
+    // stream/window/README.md "Across processes"), or the input is keyed by the group key.
     return NotSupported(
         "{} partition(s) of a job with a window step moved to another member of the consumer "
-        "group: a window job runs in one process for now (job.parallelism spreads its keys over "
-        "threads; repartitioning by key across processes is not implemented)",
+        "group: a window over an input not keyed by its group_by runs in one process unless "
+        "its rows go through the job's repartition topic (repartition: true on the window "
+        "step); if the input's Kafka key is (part of) the group_by, declare it with "
+        "input_keyed_by on the window step",
         partitions.size());
   }
   if (lost && !closing_) {
@@ -173,6 +215,7 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
     watermarks_.Forget(partition);
   }
   coordinator_.Forget(partitions);
+  DropPartitionWindows(partitions);
   return Status::Ok();
 }
 
@@ -233,7 +276,7 @@ Status JobRunner::Deliver(const SourceChunk& chunk, PreparedChunk& prepared) {
   RecordBatch& batch = prepared.batch;
   const Selection selection = prepared.selection;
   counters_->passed += static_cast<int64_t>(selection.count);
-  if (window_) {
+  if (has_window()) {
     if (!prepared.dead_letters) prepared.dead_letters.emplace(batch.position);
     FLOE_RETURN_IF_ERROR(DeliverToWindow(batch, selection, chunk, &*prepared.dead_letters));
   } else {
@@ -295,7 +338,12 @@ Status JobRunner::DeliverOldest(ChunkLanes& lanes) {
 Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
                                   const SourceChunk& chunk, DeadLetterBuilder* dead_letters) {
   dropped_.clear();
-  window_->Accumulate(batch, selection, NowMillis(), &dropped_);
+  window::WindowStep* step = WindowFor(chunk.partition);
+  if (step == nullptr) {
+    return Internal("{}: rows of a partition this worker holds no window state for",
+                    chunk.partition.ToString());
+  }
+  step->Accumulate(batch, selection, NowMillis(), &dropped_);
   for (const window::DroppedRow& row : dropped_) {
     const int64_t offset = batch.offsets[row.row];
     const bool late = row.reason == window::DropReason::kLate;
@@ -310,12 +358,17 @@ Status JobRunner::DeliverToWindow(const RecordBatch& batch, Selection selection,
 }
 
 Status JobRunner::FireWindows(bool all) {
-  RecordBatch out = window_->op().NewOutput();
-  const size_t emitted = all ? window_->FireAll(&out) : window_->Fire(NowMillis(), &out);
-  if (emitted == 0) return Status::Ok();
-  for (SinkSlot& slot : coordinator_.sinks()) {
-    FLOE_RETURN_IF_ERROR(WriteTo(slot, out, Selection::All(out.num_rows())));
-  }
+  const auto fire = [&](window::WindowStep& step) -> Status {
+    RecordBatch out = step.op().NewOutput();
+    const size_t emitted = all ? step.FireAll(&out) : step.Fire(NowMillis(), &out);
+    if (emitted == 0) return Status::Ok();
+    for (SinkSlot& slot : coordinator_.sinks()) {
+      FLOE_RETURN_IF_ERROR(WriteTo(slot, out, Selection::All(out.num_rows())));
+    }
+    return Status::Ok();
+  };
+  if (window_) return fire(*window_);
+  for (auto& [partition, step] : partition_windows_) FLOE_RETURN_IF_ERROR(fire(*step));
   return Status::Ok();
 }
 
@@ -411,7 +464,7 @@ Status JobRunner::Run() {
       last_record = Clock::now();
     } else if (Idle(now, last_record, &status) || !status.ok()) {
       break;
-    } else if (window_) {
+    } else if (has_window()) {
       // Idle partitions stop holding the watermark back as time passes, without new rows.
       status = FireWindows(false);
     }
@@ -432,7 +485,9 @@ Status JobRunner::Run() {
   closing_ = true;
   // The end of a bounded input closes every window; an unbounded one keeps them in its state
   // for the next run, unless asked to drain.
-  if (status.ok() && window_ && (source_ended || options_.drain)) status = FireWindows(true);
+  if (status.ok() && has_window() && (source_ended || options_.drain)) {
+    status = FireWindows(true);
+  }
   if (status.ok()) status = Checkpoint(true);
   ReportProgress();
   Status closed = CloseAll();

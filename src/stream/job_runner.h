@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -56,6 +57,11 @@ struct JobRunnerOptions {
   std::string window_state_name;
   /// The window's keys are spread over this many shards, each on its own thread (WindowStep).
   size_t window_shards = 1;
+  /// The input is keyed by (a part of) the window's group_by (`input_keyed_by`): the rows of a
+  /// key are all in one partition, so the window keeps one step per partition, with its own
+  /// watermark and a state named `<window_state_name>.<topic>.<partition>` that follows the
+  /// partition to whichever worker or process of the group is assigned it.
+  bool window_per_partition = false;
   /// When an unbounded source stops (a signal, stop_when_idle), fire every open window
   /// (`floe run --drain`); else they stay in the committed state for the next run. At the end
   /// of a bounded source they always fire.
@@ -135,6 +141,15 @@ class JobRunner final : public PartitionListener {
   Status DeliverOldest(ChunkLanes& lanes);
   Status DeliverToWindow(const RecordBatch& batch, Selection selection, const SourceChunk& chunk,
                          DeadLetterBuilder* dead_letters);
+  /// The window step that takes the rows of `partition`: the one step, or the partition's own
+  /// (window_per_partition); nullptr when the job has no window.
+  window::WindowStep* WindowFor(const TopicPartition& partition);
+  /// Per-partition windows: a step for each newly assigned partition, its committed state
+  /// restored, joining the checkpoints.
+  Status AddPartitionWindows(const std::vector<TopicPartition>& partitions);
+  /// Per-partition windows: the revoked partitions' steps leave (after their last checkpoint).
+  void DropPartitionWindows(const std::vector<TopicPartition>& partitions);
+  bool has_window() const { return window_ != nullptr || options_.window_per_partition; }
   /// Emits the windows the watermark has passed (all of them when `all`) to every sink.
   Status FireWindows(bool all);
   /// Writes the rows of `selection` that the sink has not committed yet (dedup by offset).
@@ -168,6 +183,9 @@ class JobRunner final : public PartitionListener {
   WatermarkTracker watermarks_;
   OffsetMap positions_;  // per partition read: the next offset not yet handed to the sinks
   std::unique_ptr<window::WindowStep> window_;  // this worker's window step, or nullptr
+  bool window_restored_ = false;  // window_ has its committed state and joined the checkpoints
+  /// window_per_partition: the step of each partition this worker holds.
+  std::map<TopicPartition, std::unique_ptr<window::WindowStep>> partition_windows_;
   std::vector<window::DroppedRow> dropped_;
   bool said_unsplit_ = false;  // the note that an input cannot be split went out
   bool closing_ = false;       // the run is ending: revoked partitions are not another member's

@@ -27,20 +27,7 @@ start_dev_kafka win-in:1
 produce_spread win-in 1 "$WORK/in.jsonl"
 
 write_job "$WORK/job.yaml" tumble "      size: 1m"
-python3 - "$WORK/job.yaml" <<'PY'
-import sys
-path = sys.argv[1]
-text = open(path).read()
-text = text.replace("""    type: file
-    path: ${INPUT_PATH}
-""", """    type: kafka
-    properties:
-      topics: win-in
-      bootstrap.servers: ${KAFKA_BOOTSTRAP_SERVERS}
-      start_offsets: earliest
-""")
-open(path, "w").write(text)
-PY
+kafka_source_job "$WORK/job.yaml"
 W=$WORK/warehouse
 run_kafka() {
   WAREHOUSE=$W "$FLOE" run "$WORK/job.yaml" --stop-when-idle 3s "${@:2}" \

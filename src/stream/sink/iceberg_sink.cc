@@ -208,6 +208,13 @@ Status IcebergSink::Commit(const CheckpointInfo& checkpoint) {
         ancestor == nullptr ? nullptr : &ancestor->summary.at(offsets_key);
     FLOE_ASSIGN_OR_RAISE((*summary)[offsets_key],
                          MergeOffsetsJson(parent_offsets, checkpoint.offsets));
+    // The job's state pointers likewise: a process that holds some Kafka partitions names
+    // only their state (none when it holds none), the others' stays as the newest commit
+    // naming it left it.
+    const std::string prefix = StateKeyPrefix(checkpoint.job_id);
+    for (const auto& [name, location] : CommittedStateOf(base, checkpoint.job_id)) {
+      summary->try_emplace(prefix + name, location);
+    }
     return Status::Ok();
   };
   auto appended = iceberg::AppendFiles(*catalog_, table_, pending_files_, options);

@@ -4,19 +4,23 @@
 
 #include "stream/json_fields.h"
 #include "stream/offsets_json.h"
+#include "stream/window/watermark_header.h"
+#include "stream/window/window_state.h"
 
 namespace floe::stream {
 
 KafkaSink::KafkaSink(KafkaSinkOptions options, json::RowEncoder encoder,
                      std::unique_ptr<BoundExpression> key,
                      std::unique_ptr<kafka::Producer> producer,
-                     std::unique_ptr<kafka::GroupOffsets> group, OffsetMap offsets)
+                     std::unique_ptr<kafka::GroupOffsets> group, OffsetMap offsets,
+                     int32_t partitions)
     : options_(std::move(options)),
       encoder_(std::move(encoder)),
       key_(std::move(key)),
       producer_(std::move(producer)),
       group_(std::move(group)),
-      offsets_(std::move(offsets)) {}
+      offsets_(std::move(offsets)),
+      partitions_(partitions) {}
 
 KafkaSink::~KafkaSink() = default;  // the producer drops what was not committed
 
@@ -34,6 +38,17 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::Open(const iceberg::Schema& input_
   }
   if (options.offsets_group.empty()) {
     return InvalidArgument("{}: no consumer group for the sink's offsets", where);
+  }
+  if (options.repartition) {
+    const KafkaRepartition& repartition = *options.repartition;
+    if (!options.transactional || !options.key_expression.empty() || !repartition.route ||
+        repartition.event_time_column < 0 ||
+        static_cast<size_t>(repartition.event_time_column) >= input_schema.fields().size()) {
+      return InvalidArgument(
+          "{}: a repartition topic is written transactionally, without a key expression, with "
+          "a router and an event-time column of its rows",
+          where);
+    }
   }
   auto fields = JsonFieldsFor(input_schema);
   if (!fields.ok()) return fields.status().WithContext(where);
@@ -74,9 +89,9 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::Open(const iceberg::Schema& input_
   auto offsets = (*group)->Committed(options.source_topics, options.timeout);
   if (!offsets.ok()) return offsets.status().WithContext(where);
 
-  return std::unique_ptr<KafkaSink>(new KafkaSink(std::move(options), std::move(encoder),
-                                                  std::move(key), std::move(*producer),
-                                                  std::move(*group), std::move(*offsets)));
+  return std::unique_ptr<KafkaSink>(
+      new KafkaSink(std::move(options), std::move(encoder), std::move(key), std::move(*producer),
+                    std::move(*group), std::move(*offsets), *partitions));
 }
 
 Status KafkaSink::Write(const RecordBatch& batch, Selection selection) {
@@ -95,6 +110,7 @@ Status KafkaSink::Write(const RecordBatch& batch, Selection selection) {
   // One encoding pass for the batch; each row ends at its '\n' (JSON escapes those in values).
   encoded_.clear();
   FLOE_RETURN_IF_ERROR_CTX(encoder_.EncodeLines(columns, selection, &encoded_), Where());
+  if (options_.repartition) return ProduceRepartitioned(batch, selection);
   const char* row_start = encoded_.data();
   const char* const end = encoded_.data() + encoded_.size();
   for (size_t i = 0; i < selection.count; ++i) {
@@ -116,6 +132,56 @@ Status KafkaSink::Write(const RecordBatch& batch, Selection selection) {
   return Status::Ok();
 }
 
+Status KafkaSink::ProduceRepartitioned(const RecordBatch& batch, Selection selection) {
+  partition_of_.resize(batch.num_rows());
+  options_.repartition->route(batch, selection, static_cast<uint32_t>(partitions_),
+                              partition_of_.data());
+  const ColumnVector& times = batch.columns[options_.repartition->event_time_column];
+  window::WatermarkHeader header;
+  header.source = TopicPartition{batch.position.partition, batch.position.partition_id};
+  int64_t& clock = event_clocks_.try_emplace(header.source, window::kNoTime).first->second;
+  kafka::OutgoingMessage message;
+  const char* row_start = encoded_.data();
+  const char* const end = encoded_.data() + encoded_.size();
+  std::string header_text;
+  for (size_t i = 0; i < selection.count; ++i) {
+    const size_t row = selection.Row(i);
+    const char* row_end = static_cast<const char*>(std::memchr(row_start, '\n', end - row_start));
+    if (row_end == nullptr) return Internal("{}: encoded rows out of step", Where());
+    if (!times.IsNull(row)) clock = std::max(clock, times.Value<int64_t>(row));
+    header.max_event_micros = clock;
+    header_text = header.Encode();
+    message.partition = static_cast<int32_t>(partition_of_[row]);
+    message.value = std::string_view(row_start, static_cast<size_t>(row_end - row_start));
+    message.headers = {{window::kWatermarkHeader, header_text}};
+    FLOE_RETURN_IF_ERROR_CTX(producer_->Produce(options_.topic, message), Where());
+    row_start = row_end + 1;
+  }
+  rows_written_ += static_cast<int64_t>(selection.count);
+  written_since_commit_ = true;
+  return Status::Ok();
+}
+
+Status KafkaSink::ProduceWatermarks() {
+  kafka::OutgoingMessage message;
+  message.value = "{}";
+  std::string header_text;
+  announcing_.clear();
+  for (const auto& [source, clock] : event_clocks_) {
+    auto announced = announced_clocks_.find(source);
+    if (announced != announced_clocks_.end() && announced->second >= clock) continue;
+    window::WatermarkHeader header{source, clock, /*watermark_only=*/true};
+    header_text = header.Encode();
+    message.headers = {{window::kWatermarkHeader, header_text}};
+    for (int32_t partition = 0; partition < partitions_; ++partition) {
+      message.partition = partition;
+      FLOE_RETURN_IF_ERROR_CTX(producer_->Produce(options_.topic, message), Where());
+    }
+    announcing_[source] = clock;
+  }
+  return Status::Ok();
+}
+
 Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
   if (closed_) return Internal("{}: Commit after Close", Where());
   const OffsetMap merged = MergeOffsets(offsets_, checkpoint.offsets);
@@ -133,6 +199,7 @@ Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
       if (!offsets_changed) return Status::Ok();
       FLOE_RETURN_IF_ERROR_CTX(producer_->BeginTransaction(), Where());
     }
+    if (options_.repartition) FLOE_RETURN_IF_ERROR(ProduceWatermarks());
     if (offsets_changed) {
       FLOE_RETURN_IF_ERROR_CTX(
           producer_->SendOffsetsToTransaction(advanced, options_.offsets_group), Where());
@@ -146,6 +213,9 @@ Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
     }
   }
   offsets_ = std::move(merged);
+  // Announced once committed: an aborted transaction's watermark messages are sent again.
+  for (const auto& [source, clock] : announcing_) announced_clocks_[source] = clock;
+  announcing_.clear();
   written_since_commit_ = false;
   return Status::Ok();
 }

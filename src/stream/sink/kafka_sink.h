@@ -10,11 +10,18 @@
 // the offsets back from that group. At least once (not transactional): Commit waits for every
 // delivery, then stores the offsets under the same group; a crash in between writes the rows
 // again on restart.
+//
+// Repartition (a window's stage 1, stream/window/README.md "Across processes"): each row goes to
+// the partition its group key's hash picks and carries the `floe.wm` header (its source
+// partition, that partition's largest event time so far); Commit first sends a watermark-only
+// message to every partition for each source partition whose event time moved since the last
+// commit, then the offsets, in the same transaction.
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +33,16 @@
 #include "stream/sink/sink.h"
 
 namespace floe::stream {
+
+/// How a repartition topic's rows are spread and what they carry besides (KafkaSink above).
+struct KafkaRepartition {
+  /// Sets partition_of[row] (an array of the batch's rows) to the partition, of `partitions`,
+  /// of each selected row: the hash of its group key (WindowOperator::Route).
+  std::function<void(const RecordBatch&, Selection, uint32_t partitions, uint32_t* partition_of)>
+      route;
+  /// The rows' event-time column (a microsecond timestamp), for the headers.
+  int event_time_column = -1;
+};
 
 struct KafkaSinkOptions {
   std::string name;  // the sink's name in the job
@@ -45,6 +62,8 @@ struct KafkaSinkOptions {
   std::vector<std::string> source_topics;
   /// How long connecting, flushing and committing may take.
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+  /// Set: the topic is a window's repartition topic (transactional, no key_expression).
+  std::optional<KafkaRepartition> repartition;
   /// Where warnings go (an abort at Close that failed); unset: nowhere.
   std::function<void(const std::string&)> warn;
 };
@@ -74,8 +93,14 @@ class KafkaSink final : public Sink {
  private:
   KafkaSink(KafkaSinkOptions options, json::RowEncoder encoder,
             std::unique_ptr<BoundExpression> key, std::unique_ptr<kafka::Producer> producer,
-            std::unique_ptr<kafka::GroupOffsets> group, OffsetMap offsets);
+            std::unique_ptr<kafka::GroupOffsets> group, OffsetMap offsets, int32_t partitions);
   std::string Where() const;
+  /// Repartition: produces the selected rows (their JSON in encoded_) to their key's partition
+  /// with the floe.wm header.
+  Status ProduceRepartitioned(const RecordBatch& batch, Selection selection);
+  /// Repartition: a watermark-only message to every partition for each source partition whose
+  /// event time moved since the last call.
+  Status ProduceWatermarks();
 
   KafkaSinkOptions options_;
   json::RowEncoder encoder_;
@@ -89,6 +114,13 @@ class KafkaSink final : public Sink {
   bool written_since_commit_ = false;
   bool closed_ = false;
   int64_t rows_written_ = 0;
+  int32_t partitions_ = 0;  // of the topic
+  /// Repartition: per source partition, its largest event time written, and what the last
+  /// committed watermark-only messages said.
+  std::map<TopicPartition, int64_t> event_clocks_;
+  std::map<TopicPartition, int64_t> announced_clocks_;
+  std::map<TopicPartition, int64_t> announcing_;  // in the open transaction
+  std::vector<uint32_t> partition_of_;            // per row of the batch being written
 };
 
 }  // namespace floe::stream

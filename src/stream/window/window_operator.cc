@@ -9,6 +9,7 @@
 
 #include "iceberg/column_kind.h"
 #include "stream/window/state_codec.h"
+#include "stream/window/watermark_header.h"
 
 namespace floe::stream::window {
 
@@ -68,6 +69,15 @@ Result<WindowOperator> WindowOperator::Make(std::shared_ptr<const iceberg::Schem
   FLOE_ASSIGN_OR_RAISE(AggregateLayout layout, AggregateLayout::Make(*input, spec.aggregates));
   WindowOperator op(std::move(layout), std::move(key));
   op.event_column_ = static_cast<int>(time_field - input->fields().data());
+  if (!event_time.repartition_topic.empty()) {
+    const iceberg::NestedField* clock_field =
+        input->FindFieldByName(event_time.source_clock_column);
+    if (clock_field == nullptr || clock_field->type->id() != iceberg::TypeId::kString) {
+      return InvalidArgument("the repartition topic's header column '{}' is not a string column",
+                             event_time.source_clock_column);
+    }
+    op.source_clock_column_ = static_cast<int>(clock_field - input->fields().data());
+  }
 
   std::vector<iceberg::NestedField> fields;
   const auto timestamptz = iceberg::Type::Primitive(iceberg::TypeId::kTimestampTz);
@@ -99,8 +109,38 @@ bool WindowOperator::IsOpen(int64_t end, int64_t watermark) const {
   return watermark == kNoTime || SaturatingAdd(end, spec_.allowed_lateness_micros) > watermark;
 }
 
+int64_t WindowOperator::SourcePartitionsMark(const WindowState& state, int64_t now_ms) const {
+  int64_t lowest_active = kMaxTime;
+  int64_t highest = kNoTime;
+  int heard = 0;
+  int64_t assigned_ms = now_ms;  // when the repartition partition came to this step
+  for (const auto& [partition, clock] : state.partitions) {
+    if (partition.topic == event_time_.repartition_topic) {
+      assigned_ms = std::min(assigned_ms, clock.last_seen_ms);
+      continue;
+    }
+    ++heard;
+    const bool idle = event_time_.idle_timeout_ms > 0 &&
+                      now_ms - clock.last_seen_ms >= event_time_.idle_timeout_ms;
+    if (clock.max_event_micros == kNoTime) continue;  // heard of, without an event time yet
+    const int64_t mark =
+        SaturatingAdd(clock.max_event_micros, -event_time_.max_out_of_orderness_micros);
+    highest = std::max(highest, mark);
+    if (!idle) lowest_active = std::min(lowest_active, mark);
+  }
+  // A source partition not heard of yet may hold rows older than everything seen: it holds the
+  // watermark back until it speaks, or (idle_timeout) until it counts as idle.
+  const bool waiting =
+      heard < event_time_.source_partitions &&
+      !(event_time_.idle_timeout_ms > 0 && now_ms - assigned_ms >= event_time_.idle_timeout_ms);
+  if (waiting || heard == 0) return kNoTime;
+  if (lowest_active != kMaxTime) return lowest_active;
+  return highest == kNoTime ? kMaxTime : highest;
+}
+
 int64_t WindowOperator::PartitionsMark(const WindowState& state, int64_t now_ms,
                                        const TopicPartition* exclude) const {
+  if (source_clock_column_ >= 0) return SourcePartitionsMark(state, now_ms);
   int64_t lowest_active = kMaxTime;
   int64_t highest = kNoTime;
   for (const auto& [partition, clock] : state.partitions) {
@@ -131,6 +171,10 @@ int64_t WindowOperator::Watermark(const WindowState& state, int64_t now_ms) cons
 void WindowOperator::Accumulate(const RecordBatch& batch, Selection rows, int64_t now_ms,
                                 WindowState* state, std::vector<DroppedRow>* dropped,
                                 const ShardRows* shard) const {
+  if (source_clock_column_ >= 0) {
+    AccumulateRepartitioned(batch, rows, now_ms, state, dropped, shard);
+    return;
+  }
   const TopicPartition partition{batch.position.partition, batch.position.partition_id};
   // The other partitions' watermark is fixed for this batch; this one's moves row by row.
   const int64_t others = PartitionsMark(*state, now_ms, &partition);
@@ -160,18 +204,61 @@ void WindowOperator::Accumulate(const RecordBatch& batch, Selection rows, int64_
             : SaturatingAdd(clock.max_event_micros, -event_time_.max_out_of_orderness_micros);
     const int64_t lowest = std::min(own, others);
     const int64_t watermark = std::max(lowest == kMaxTime ? kNoTime : lowest, state->frontier);
-    key_.Encode(batch.columns, row, &key);
-    const bool taken = spec_.kind == WindowKind::kSession
-                           ? AddToSession(batch, row, event, watermark, key, state)
-                           : AddToWindows(batch, row, event, watermark, key, HashKey(key), state);
-    if (!taken) {
-      dropped->push_back(DroppedRow{static_cast<uint32_t>(row), DropReason::kLate});
-      ++state->late_rows;
-    }
+    AddRow(batch, row, event, watermark, state, &key, dropped);
     clock.max_event_micros = std::max(clock.max_event_micros, event);
   }
   if (batch.num_rows() > 0) {
     clock.next_offset = std::max(clock.next_offset, batch.offsets.back() + 1);
+  }
+}
+
+void WindowOperator::AddRow(const RecordBatch& batch, size_t row, int64_t event, int64_t watermark,
+                            WindowState* state, std::string* key,
+                            std::vector<DroppedRow>* dropped) const {
+  key_.Encode(batch.columns, row, key);
+  const bool taken = spec_.kind == WindowKind::kSession
+                         ? AddToSession(batch, row, event, watermark, *key, state)
+                         : AddToWindows(batch, row, event, watermark, *key, HashKey(*key), state);
+  if (!taken) {
+    dropped->push_back(DroppedRow{static_cast<uint32_t>(row), DropReason::kLate});
+    ++state->late_rows;
+  }
+}
+
+void WindowOperator::AccumulateRepartitioned(const RecordBatch& batch, Selection rows,
+                                             int64_t now_ms, WindowState* state,
+                                             std::vector<DroppedRow>* dropped,
+                                             const ShardRows* shard) const {
+  // The partition read only tracks offsets; its last_seen_ms stays the time it was assigned.
+  PartitionClock& read =
+      state->partitions[TopicPartition{batch.position.partition, batch.position.partition_id}];
+  const int64_t skip_below = read.next_offset;
+  const ColumnVector& times = batch.columns[event_column_];
+  const ColumnVector& headers = batch.columns[source_clock_column_];
+  std::string key;
+  for (size_t i = 0; i < rows.count; ++i) {
+    const size_t row = rows.Row(i);
+    if (batch.offsets[row] < skip_below) continue;
+    std::optional<WatermarkHeader> header;
+    if (!headers.IsNull(row)) header = WatermarkHeader::Parse(headers.GetBytes(row));
+    if (header) {
+      // Its own event time is in the header's maximum: it cannot make itself late.
+      PartitionClock& clock = state->partitions[header->source];
+      clock.last_seen_ms = now_ms;
+      clock.max_event_micros = std::max(clock.max_event_micros, header->max_event_micros);
+      if (header->watermark_only) continue;
+    }
+    if (shard != nullptr && shard->shard_of[row] != shard->self) continue;
+    if (times.IsNull(row)) {
+      dropped->push_back(DroppedRow{static_cast<uint32_t>(row), DropReason::kNoEventTime});
+      continue;
+    }
+    const int64_t lowest = SourcePartitionsMark(*state, now_ms);
+    const int64_t watermark = std::max(lowest == kMaxTime ? kNoTime : lowest, state->frontier);
+    AddRow(batch, row, times.Value<int64_t>(row), watermark, state, &key, dropped);
+  }
+  if (batch.num_rows() > 0) {
+    read.next_offset = std::max(read.next_offset, batch.offsets.back() + 1);
   }
 }
 

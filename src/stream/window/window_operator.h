@@ -41,6 +41,14 @@ struct EventTimeSpec {
   std::string column;
   int64_t max_out_of_orderness_micros = 0;
   int64_t idle_timeout_ms = 0;  // 0: a partition never counts as idle
+  /// Stage 2 of a repartition (README.md "Across processes"), when set: the topic read is this
+  /// repartition topic, whose partitions only track offsets; the clocks are those of the SOURCE
+  /// partitions, from each row's floe.wm header (WatermarkHeader) in the input column
+  /// `source_clock_column`, and the watermark is held back until all `source_partitions` of
+  /// them were heard of (or, with idle_timeout, that long after the step was assigned).
+  std::string repartition_topic;
+  std::string source_clock_column;
+  int source_partitions = 0;
 };
 
 /// Why Accumulate did not take a row.
@@ -146,12 +154,23 @@ class WindowOperator {
                          const TopicPartition* exclude) const;
   /// Whether a window ending at `end` is still open at `watermark`.
   bool IsOpen(int64_t end, int64_t watermark) const;
+  /// PartitionsMark of a repartition's stage 2: over the source partitions' clocks.
+  int64_t SourcePartitionsMark(const WindowState& state, int64_t now_ms) const;
+  /// Accumulate of a repartition's stage 2: each row moves its source partition's clock
+  /// first; watermark-only rows do nothing else.
+  void AccumulateRepartitioned(const RecordBatch& batch, Selection rows, int64_t now_ms,
+                               WindowState* state, std::vector<DroppedRow>* dropped,
+                               const ShardRows* shard) const;
+  /// Adds one row that has an event time to its windows, or to `dropped` when late.
+  void AddRow(const RecordBatch& batch, size_t row, int64_t event, int64_t watermark,
+              WindowState* state, std::string* key, std::vector<DroppedRow>* dropped) const;
 
   std::shared_ptr<const iceberg::Schema> input_;
   std::shared_ptr<const iceberg::Schema> output_;
   WindowSpec spec_;
   EventTimeSpec event_time_;
   int event_column_ = -1;
+  int source_clock_column_ = -1;  // repartition stage 2: the floe.wm header's column
   AggregateLayout layout_;
   GroupKey key_;
   std::string lineage_name_;

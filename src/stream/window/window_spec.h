@@ -43,6 +43,15 @@ struct WindowSpec {
   int64_t allowed_lateness_micros = 0;
   std::vector<std::string> group_by;
   std::vector<AggregateSpec> aggregates;  // in output order
+  /// `input_keyed_by`: group_by columns by which the input's Kafka partitions are already
+  /// keyed (every row of a group is in one partition), so the window keeps its state per
+  /// partition and partitions may move between processes. Empty: not declared.
+  std::vector<std::string> input_keyed_by;
+  std::string input_keyed_by_label;  // where it was written, like group_by_label
+  /// `repartition: true` (a Kafka input not keyed by the group key): the rows go through the
+  /// job's repartition topic `<job>.<step>.repartition`, partitioned by their group key, so
+  /// the processes of the group share the keys (README.md "Across processes").
+  bool repartition = false;
   /// Where the parts were written ("job.yaml:21:17: transforms[1].window.group_by"), prefixed to
   /// errors found when the step is bound; empty when nowhere worth naming.
   std::string group_by_label;

@@ -101,3 +101,157 @@ check_kind() {
   check_late "$W" "$kind" "$WORK/$kind-late.txt"
   pass "$kind${shards:+ over $shards shards}: $(wc -l <"$WORK/$kind-expected.jsonl") windows, $(wc -l <"$WORK/$kind-late.txt") late rows dead-lettered once each"
 }
+
+# keyed_input IN.jsonl PARTS: the rows of IN split into PARTS partitions by their location (its
+# CRC-32, the test's own choice, in $WORK/part-P.jsonl, each in the order of IN), and the
+# reference of a tumble 1m job with input_keyed_by: per partition, with that partition's own
+# watermark (the rows of a key only ever see their partition's event time), into
+# $WORK/expected.jsonl; sets KEYED_LATE to the number of late rows.
+keyed_input() {
+  local parts=$2 p
+  python3 - "$1" "$parts" "$WORK/part-" <<'PY'
+import json, sys, zlib
+path, parts, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+outs = [open("%s%d.jsonl" % (prefix, p), "w") for p in range(parts)]
+for line in open(path):
+    key = json.loads(line)["location"]
+    outs[zlib.crc32(str(key).encode()) % parts].write(line)
+PY
+  : >"$WORK/expected.jsonl"
+  KEYED_LATE=0
+  for ((p = 0; p < parts; p++)); do
+    python3 "$REF" ref "$WORK/part-$p.jsonl" tumble 60 0 0 0 10 0 "$WORK/expected-$p.jsonl" \
+      "$WORK/late-$p.txt"
+    cat "$WORK/expected-$p.jsonl" >>"$WORK/expected.jsonl"
+    KEYED_LATE=$((KEYED_LATE + $(wc -l <"$WORK/late-$p.txt")))
+  done
+}
+
+# kafka_source_job FILE [PROPERTY_LINES]: a job file of write_job reading Kafka topic win-in
+# from its start instead of the file, with PROPERTY_LINES ("      key: value" lines) added to
+# the source's properties.
+kafka_source_job() {
+  python3 - "$1" "${2:-}" <<'PY'
+import sys
+path, extra = sys.argv[1], sys.argv[2]
+text = open(path).read()
+text = text.replace("""    type: file
+    path: ${INPUT_PATH}
+""", """    type: kafka
+    properties:
+      topics: win-in
+      bootstrap.servers: ${KAFKA_BOOTSTRAP_SERVERS}
+      start_offsets: earliest
+""" + (extra + "\n" if extra else ""))
+open(path, "w").write(text)
+PY
+}
+
+# keyed_job FILE [CHECKPOINT]: the tumble 1m job of write_job reading Kafka topic win-in
+# (input_keyed_by: [location]) with one worker per process.
+keyed_job() {
+  write_job "$1" tumble "      size: 1m" "${2:-1s}"
+  with_parallelism "$1" 1
+  kafka_source_job "$1" "      session.timeout.ms: 10000"
+  sed -i 's/^      group_by: \[location\]$/&\n      input_keyed_by: [location]/' "$1"
+}
+
+# drain_both WAREHOUSE: the keyed job's two static members (--instance a and b; a member of
+# another name would wait for theirs to time out) run with --drain until idle: each restores
+# the state of the partitions it gets and fires every open window; neither reads a row again.
+drain_both() {
+  local pid_a
+  start_run drain-a "$1" --instance a --drain --stop-when-idle 3s
+  pid_a=$RUN_PID
+  start_run drain-b "$1" --instance b --drain --stop-when-idle 3s
+  finish_run drain-a "$pid_a"
+  finish_run drain-b "$RUN_PID"
+  [ "$(summary_field drain-a in)" = 0 ] && [ "$(summary_field drain-b in)" = 0 ] ||
+    fail "the draining runs read rows again"
+}
+
+# check_keyed_late WAREHOUSE: windows.tumble_late holds $KEYED_LATE rows, all late_record.
+check_keyed_late() {
+  local dead=$WORK/dead.jsonl
+  node "$PEER/verify-table.mjs" "$(metadata_location "$1" windows.tumble_late)" --rows "$dead" \
+    >/dev/null 2>&1 || fail "verify-table rejected windows.tumble_late"
+  [ "$(grep -c '"late_record"' "$dead" || true)" = "$KEYED_LATE" ] &&
+    [ "$(wc -l <"$dead")" = "$KEYED_LATE" ] ||
+    fail "$(wc -l <"$dead") dead letters, expected $KEYED_LATE late rows"
+}
+
+# produce_half HALF PARTS: the first (1) or second (2) half of the rows of each of PARTS
+# partitions ($WORK/part-P.jsonl), in order, to topic win-in's partition P.
+produce_half() {
+  local p n
+  for ((p = 0; p < $2; p++)); do
+    n=$(wc -l <"$WORK/part-$p.jsonl")
+    if [ "$1" = 1 ]; then head -n $((n / 2)) "$WORK/part-$p.jsonl"; else tail -n +$((n / 2 + 1)) "$WORK/part-$p.jsonl"; fi |
+      kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t win-in -p "$p" -P
+  done
+}
+
+# run_pair WAREHOUSE PARTS: the first half of every partition's rows; a alone (--instance a)
+# reads them, b joins and takes some partitions from a, then the second half arrives; both stop
+# when idle (8 s). Sets READ_A and READ_B (the summaries' `in`); a must have revoked partitions.
+run_pair() {
+  local pid_a pid_b
+  produce_half 1 "$2"
+  start_run a "$1" --instance a --stop-when-idle 8s
+  pid_a=$RUN_PID
+  wait_assigned a
+  sleep 3
+  start_run b "$1" --instance b --stop-when-idle 8s
+  pid_b=$RUN_PID
+  wait_assigned b
+  sleep 2
+  produce_half 2 "$2"
+  finish_run a "$pid_a"
+  finish_run b "$pid_b"
+  READ_A=$(summary_field a in)
+  READ_B=$(summary_field b in)
+  [ "$READ_A" -gt 0 ] && [ "$READ_B" -gt 0 ] ||
+    fail "both processes must have read rows (a: $READ_A, b: $READ_B)"
+  grep -q "revoked" "$WORK/run-a.err" || fail "no partition moved from a to b"
+}
+
+# check_one_process: one process, another group (own repartition topic) and warehouse, straight
+# to the end with --drain, writes the table $WORK/expected.jsonl holds.
+check_one_process() {
+  start_run one "$WORK/warehouse-one" --instance one --drain --stop-when-idle 3s \
+    --set sources.sensors.properties.group.id=one
+  finish_run one "$RUN_PID"
+  verify "$WORK/warehouse-one" windows.tumble "$WORK/expected.jsonl"
+  pass "one process writes the same table as two"
+}
+
+# check_states WAREHOUSE N WHAT: the current snapshot of windows.tumble names N window states,
+# one per WHAT (a partition), whichever process committed each.
+check_states() {
+  local state
+  state=$("$FLOE" --warehouse "$1" table describe windows.tumble --json |
+    python3 -c 'import json,sys; m=json.load(sys.stdin)["metadata"]; s=[x for x in m["snapshots"] if x["snapshot-id"]==m["current-snapshot-id"]][0]; print(sum(1 for k in s["summary"] if k.startswith("floe.state.")))')
+  [ "$state" = "$2" ] || fail "the current snapshot names $state window states, expected one per $3 ($2)"
+  pass "the current snapshot names the state of every $3 ($2), whichever process committed it"
+}
+
+# start_run TAG WAREHOUSE ARGS...: floe run in the background; sets RUN_PID.
+start_run() {
+  local tag=$1 warehouse=$2
+  shift 2
+  WAREHOUSE=$warehouse "$FLOE" run "$WORK/job.yaml" "$@" >"$WORK/run-$tag.txt" 2>"$WORK/run-$tag.err" &
+  RUN_PID=$!
+}
+# finish_run TAG PID: waits for the run, which must succeed.
+finish_run() {
+  wait "$2" || { grep -v '^%' "$WORK/run-$1.err" >&2; fail "floe run ($1) failed"; }
+}
+# wait_assigned TAG: waits (60 s at most) until the run holds partitions.
+wait_assigned() {
+  for _ in $(seq 1 600); do
+    grep -q "assigned" "$WORK/run-$1.err" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  grep -v '^%' "$WORK/run-$1.err" >&2
+  fail "run $1 got no partitions within 60 s"
+}

@@ -90,6 +90,39 @@ TEST_F(ProducerTest, IdempotentProduceAndFlush) {
       << missing.status().message();
 }
 
+TEST_F(ProducerTest, MessagesGoToTheirPartitionWithTheirHeaders) {
+  auto producer = Producer::Make(Options());
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  for (int i = 0; i < 20; ++i) {
+    const std::string value = fmt::format("v{}", i);
+    const std::string mark = fmt::format("m{}", i);
+    OutgoingMessage message;
+    message.partition = i % 3;
+    if (i % 2 == 0) message.key = "k";
+    message.value = value;
+    message.headers = {{"floe.wm", mark}, {"empty", ""}};
+    ASSERT_TRUE((*producer)->Produce(source_, message).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(10s).ok());
+  std::vector<Received> received = ReadAll(source_, "read_uncommitted", 20);
+  ASSERT_EQ(received.size(), 20u);
+  for (const Received& message : received) {
+    const int i = std::stoi(message.payload.substr(1));
+    EXPECT_EQ(message.partition.partition, i % 3) << message.payload;
+    EXPECT_EQ(message.has_key, i % 2 == 0) << message.payload;
+    EXPECT_EQ(message.headers, (std::vector<std::pair<std::string, std::string>>{
+                                   {"floe.wm", fmt::format("m{}", i)}, {"empty", ""}}));
+  }
+  // A partition the topic does not have.
+  OutgoingMessage beyond;
+  beyond.partition = 7;
+  beyond.value = "x";
+  Status status = (*producer)->Produce(source_, beyond);
+  if (status.ok()) status = (*producer)->Flush(10s);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("partition"), std::string::npos) << status.message();
+}
+
 TEST_F(ProducerTest, CommittedTransactionIsVisibleAndAbortedOneIsNot) {
   auto producer = Producer::Make(Options(fmt::format("txn-{}", NewUuid())));
   ASSERT_TRUE(producer.ok()) << producer.status().ToString();

@@ -1,6 +1,7 @@
 // The `window` transform in job files: what it decodes to, and every wrong definition failing
 // with FILE:LINE:COL before the job runs.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -178,6 +179,78 @@ TEST(JobLoaderWindowTest, ParallelismShardsTheWindow) {
   ASSERT_TRUE(planned.ok()) << planned.status().ToString();
   EXPECT_EQ(planned->lanes, 3);
   EXPECT_EQ(planned->window_shards, 1u);
+}
+
+/// `text` reading Kafka topic `readings` instead of the file.
+std::string WithKafka(const std::string& text) {
+  return job_text::Edited(text, "    type: file\n    path: in.jsonl\n",
+                          "    type: kafka\n    properties: {topics: readings, "
+                          "bootstrap.servers: 127.0.0.1:9}\n");
+}
+
+TEST(JobLoaderWindowTest, InputKeyedByKeepsStatePerPartition) {
+  const std::string keyed = Edit("      group_by: [location]",
+                                 "      group_by: [location]\n      input_keyed_by: [location]");
+  auto job = LoadJobText(WithTable(WithKafka(keyed)), "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_EQ(job->transforms[1].window.input_keyed_by, std::vector<std::string>{"location"});
+  auto plan = PlanJob(*job);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_TRUE(plan->window_per_partition);
+  EXPECT_EQ(plan->window_shards, 1u);
+  // Not declared: one worker holds every partition's rows in one state.
+  auto unkeyed = LoadJobText(WithTable(WithKafka(std::string(kJob))), "job.yaml", {}, {});
+  ASSERT_TRUE(unkeyed.ok()) << unkeyed.status().ToString();
+  auto one = PlanJob(*unkeyed);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_FALSE(one->window_per_partition);
+  EXPECT_EQ(one->workers, 1);
+
+  EXPECT_EQ(LoadError(WithKafka(Edit("      group_by: [location]",
+                                     "      group_by: [location]\n"
+                                     "      input_keyed_by: [device_id]"))),
+            "job.yaml:22:24: transforms[1].window.input_keyed_by[0]: 'device_id' is not in "
+            "group_by (location): a window's input can only be keyed by its group keys");
+  EXPECT_EQ(LoadError(WithKafka(Edit("      group_by: [location]",
+                                     "      group_by: [location]\n"
+                                     "      input_keyed_by: [location, location]"))),
+            "job.yaml:22:34: transforms[1].window.input_keyed_by[1]: 'location' is listed twice");
+  EXPECT_EQ(LoadError(WithKafka(Edit("      group_by: [location]",
+                                     "      group_by: [location]\n      input_keyed_by: []"))),
+            "job.yaml:22:23: transforms[1].window.input_keyed_by: an empty list: name the "
+            "group_by columns the input's Kafka key holds, or leave input_keyed_by out");
+  EXPECT_EQ(LoadError(keyed),
+            "job.yaml:22:23: transforms[1].window.input_keyed_by: source 'sensors' is a file: "
+            "input_keyed_by describes the key of a kafka source's partitions");
+}
+
+TEST(JobLoaderWindowTest, RepartitionSpreadsTheKeysThroughATopicOfTheGroup) {
+  const std::string text =
+      Edit("      group_by: [location]", "      group_by: [location]\n      repartition: true");
+  auto job = LoadJobText(WithTable(WithKafka(text)), "job.yaml", {}, {});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_TRUE(job->transforms[1].window.repartition);
+  auto plan = PlanJob(*job);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_TRUE(plan->repartition);
+  EXPECT_TRUE(plan->window_per_partition);
+  // Named after the consumer group: the job's name unless group.id says otherwise.
+  EXPECT_EQ(plan->repartition_topic,
+            fmt::format("{}.window.1.repartition", plan->consumer.group_id));
+  EXPECT_EQ(plan->consumer.group_id, job->name);
+
+  EXPECT_EQ(LoadError(text),
+            "job.yaml:22:20: transforms[1].window.repartition: source 'sensors' is a file: a "
+            "repartition topic spreads a kafka source's keys over the processes of its group");
+  EXPECT_EQ(LoadError(WithKafka(Edit("      group_by: [location]",
+                                     "      group_by: [location]\n"
+                                     "      input_keyed_by: [location]\n      repartition: true"))),
+            "job.yaml:23:20: transforms[1].window.repartition: an input keyed by the group key "
+            "(input_keyed_by) needs no repartition topic");
+  EXPECT_EQ(
+      LoadError(WithKafka(Edit("      group_by: [location]",
+                               "      group_by: [location]\n      repartition: yes please"))),
+      "job.yaml:22:20: transforms[1].window.repartition: expected true or false, got 'yes please'");
 }
 
 }  // namespace

@@ -230,6 +230,71 @@ TEST_F(StateTest, OrphanStateFilesAreDeletedAndCommittedOnesKept) {
   EXPECT_TRUE(fs::exists(*other));
 }
 
+TEST_F(StateTest, EachWriterNamesItsOwnStateAndTheOthersStayNamed) {
+  // Two processes of a group, each holding some partitions of a keyed window, commit to one
+  // table and each names only the state of its own partitions: the current snapshot names the
+  // newest location of every one, and a process restores a partition's state it never wrote.
+  auto first = OpenTable();
+  auto second = OpenTable();
+  ASSERT_TRUE(first.ok() && second.ok());
+  int64_t checkpoint = 0;
+  const auto commit = [&](IcebergSink& sink, TopicPartition partition, int64_t offset,
+                          std::string name, std::string location) {
+    CheckpointInfo info;
+    info.job_id = "job";
+    info.checkpoint_id = ++checkpoint;
+    info.final = true;  // commits without rows too
+    info.offsets[partition] = offset;
+    info.state_locations[std::move(name)] = std::move(location);
+    Status status = sink.Commit(info);
+    EXPECT_TRUE(status.ok()) << status.ToString();
+  };
+  commit(**first, {"in", 0}, 10, "window.1.in.0", "/state/a-1");
+  commit(**second, {"in", 1}, 7, "window.1.in.1", "/state/b-1");
+  commit(**first, {"in", 0}, 20, "window.1.in.0", "/state/a-2");
+  std::map<std::string, std::string> summary = Summary();
+  EXPECT_EQ(summary.at("floe.state.job.window.1.in.0"), "/state/a-2");
+  EXPECT_EQ(summary.at("floe.state.job.window.1.in.1"), "/state/b-1");
+  auto committed = (*second)->CommittedState();
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_EQ(*committed, (std::map<std::string, std::string>{{"window.1.in.0", "/state/a-2"},
+                                                            {"window.1.in.1", "/state/b-1"}}));
+}
+
+TEST_F(StateTest, OperatorsJoinWithTheirCommittedStateAndLeave) {
+  CountingOperator before;
+  ASSERT_TRUE(Run(Input("a.jsonl", 12), &before).ok());
+  const std::string location = Summary().at(kStateKey);
+  // A coordinator that is running already (a partition assigned later): the operator gets its
+  // committed state when it joins, and its state is in the checkpoints until it leaves.
+  auto table = OpenTable();
+  ASSERT_TRUE(table.ok());
+  std::vector<SinkSlot> sinks;
+  sinks.push_back(SinkSlot::ForTable(std::move(table).value(), "table raw.events"));
+  JobCounters counters;
+  CheckpointOptions options;
+  options.job_id = "job";
+  CheckpointCoordinator coordinator(options, std::move(sinks), std::nullopt, &counters);
+  ASSERT_TRUE(coordinator.Start().ok());
+  CountingOperator joined;
+  Status status = coordinator.RegisterAndRestore({&joined});
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(joined.restores(), 1);
+  EXPECT_EQ(joined.count(), 12);
+  joined.Add(3);
+  // Final checkpoints: they commit the offsets and the state without any rows.
+  ASSERT_TRUE(coordinator.Checkpoint({{{"other", 0}, 1}}, std::nullopt, true).ok());
+  const std::string written = Summary().at(kStateKey);
+  EXPECT_NE(written, location);
+  EXPECT_EQ(ReadFile(written), "15");
+  // Gone (its partition revoked): no more state of it, and what it committed stays named.
+  coordinator.Unregister(&joined);
+  joined.Add(100);
+  ASSERT_TRUE(coordinator.Checkpoint({{{"other", 0}, 2}}, std::nullopt, true).ok());
+  EXPECT_EQ(Summary().at(kStateKey), written);
+  ASSERT_TRUE(coordinator.CloseSinks().ok());
+}
+
 TEST(StateStoreTest, RejectsStateNamesThatWouldBreakTheFileName) {
   auto io = io::MakeFileIO("/tmp", {});
   ASSERT_TRUE(io.ok()) << io.status().ToString();

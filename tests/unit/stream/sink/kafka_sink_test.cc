@@ -8,6 +8,7 @@
 #include "../../kafka/test_broker.h"
 #include "common/uuid.h"
 #include "kafka/consumer.h"
+#include "stream/window/watermark_header.h"
 
 namespace floe::stream {
 namespace {
@@ -246,6 +247,89 @@ TEST_F(KafkaSinkTest, OffsetsOfAMovedPartitionAreNotMovedBack) {
   auto stored = kafka::CommittedGroupOffsets(bootstrap_, {}, options.offsets_group, {in_}, 10s);
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(*stored, (OffsetMap{{TopicPartition{in_, 0}, 50}, {TopicPartition{in_, 1}, 20}}));
+}
+
+// A window's repartition topic (stage 1): each row in the partition the router picks, with the
+// floe.wm header of its source partition's largest event time so far; at the commit a
+// watermark-only message to every partition, after the rows, with the input offsets.
+TEST_F(KafkaSinkTest, RepartitionRoutesRowsWithWatermarkHeaders) {
+  KafkaSinkOptions options = Options(/*transactional=*/true);
+  KafkaRepartition repartition;
+  repartition.route = [](const RecordBatch& batch, Selection rows, uint32_t partitions,
+                         uint32_t* partition_of) {
+    for (size_t i = 0; i < rows.count; ++i) {
+      const size_t row = rows.Row(i);
+      partition_of[row] = static_cast<uint32_t>(batch.columns[1].Value<int64_t>(row)) % partitions;
+    }
+  };
+  repartition.event_time_column = 2;
+  options.repartition = repartition;
+  auto sink = KafkaSink::Open(*schema_, options);
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  RecordBatch batch = Batch(0, 6, /*partition=*/1);
+  ASSERT_TRUE((*sink)->Write(batch, Selection::All(6)).ok());
+  ASSERT_TRUE((*sink)->Commit(CheckpointInfo{"job", 1, {{TopicPartition{in_, 1}, 6}}, {}}).ok());
+  ASSERT_TRUE((*sink)->Close().ok());
+
+  kafka::ConsumerOptions reader;
+  reader.bootstrap_servers = bootstrap_;
+  reader.group_id = fmt::format("reader-{}", NewUuid());
+  reader.topics = {out_};
+  NoOpListener listener;
+  auto consumer = kafka::Consumer::Make(reader, &listener);
+  ASSERT_TRUE(consumer.ok()) << consumer.status().ToString();
+  // Per output partition, in order: (value, header).
+  std::map<int32_t, std::vector<std::pair<std::string, std::string>>> read;
+  size_t count = 0;
+  kafka::MessageBatch messages;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (count < 8 && std::chrono::steady_clock::now() < deadline) {
+    ASSERT_TRUE((*consumer)->Poll(100ms, 1000, &messages).ok());
+    for (const auto& partition : messages.partitions()) {
+      for (const auto& message : partition.messages) {
+        std::string header;
+        for (const auto& [name, value] : message.headers) {
+          if (name == window::kWatermarkHeader) header = std::string(value);
+        }
+        read[message.partition].emplace_back(std::string(message.payload), header);
+        ++count;
+      }
+    }
+  }
+  ASSERT_TRUE((*consumer)->Close().ok());
+  ASSERT_EQ(count, 8u);  // 6 rows, a watermark-only message to each of the 2 partitions
+  const TopicPartition source{batch.position.partition, 1};
+  const int64_t first_ts = 1757581271318522;
+  for (int32_t partition = 0; partition < 2; ++partition) {
+    const auto& messages_of = read[partition];
+    ASSERT_EQ(messages_of.size(), 4u) << partition;
+    for (size_t i = 0; i < 3; ++i) {
+      const int64_t n = partition + 2 * static_cast<int64_t>(i);
+      EXPECT_EQ(messages_of[i].first, Row(n));
+      auto header = window::WatermarkHeader::Parse(messages_of[i].second);
+      ASSERT_TRUE(header.has_value()) << messages_of[i].second;
+      EXPECT_EQ(header->source, source);
+      EXPECT_EQ(header->max_event_micros, first_ts + n);
+      EXPECT_FALSE(header->watermark_only);
+    }
+    EXPECT_EQ(messages_of[3].first, "{}");
+    auto last = window::WatermarkHeader::Parse(messages_of[3].second);
+    ASSERT_TRUE(last.has_value()) << messages_of[3].second;
+    EXPECT_TRUE(last->watermark_only);
+    EXPECT_EQ(last->source, source);
+    EXPECT_EQ(last->max_event_micros, first_ts + 5);
+  }
+  auto stored = kafka::CommittedGroupOffsets(bootstrap_, {}, options.offsets_group, {in_}, 10s);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(*stored, (OffsetMap{{TopicPartition{in_, 1}, 6}}));
+
+  // Without transactions a repartition topic could show rows without their offsets.
+  options.transactional = false;
+  auto plain = KafkaSink::Open(*schema_, options);
+  ASSERT_FALSE(plain.ok());
+  EXPECT_NE(plain.status().message().find("a repartition topic is written transactionally"),
+            std::string::npos)
+      << plain.status().message();
 }
 
 TEST_F(KafkaSinkTest, BadOptionsAreNamed) {

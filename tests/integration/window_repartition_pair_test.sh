@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Windows across processes over an input NOT keyed by the group key (issue 14, `repartition:
+# true`), on a real Kafka broker: the input's rows are spread over its partitions round robin,
+# so every partition holds every location. Each process's stage 1 writes the rows to the
+# job's repartition topic (partitioned by location, floe.wm headers, in Kafka transactions with
+# the input offsets); its stage 2 reads that topic in the same group and keeps the window per
+# repartition partition, its clocks those of the input's partitions. Two processes (b joins
+# later and takes partitions from a) read while the input arrives and stop when idle, keeping
+# their open windows in state; both again with --drain fire the rest. The input has no row
+# that could be late however its partitions interleave (each row is within the bound of
+# everything before it), so the table equals the reference of the whole input computed here,
+# and a one-process run writes the same table.
+#
+#   REPARTITION_EVENTS (8000), REPARTITION_PARTITIONS (4): the input's size and partitions.
+source "$(dirname "$0")/lib.sh"
+source "$SOURCE_DIR/tests/integration/windows/window_lib.sh"
+events=${REPARTITION_EVENTS:-8000}
+parts=${REPARTITION_PARTITIONS:-4}
+
+python3 "$REF" gen "$WORK/raw.jsonl" "$events" 50 23
+# Only rows newer than (the newest before them - 10 s): then no partition's watermark, in any
+# interleaving, can pass a window of a row that comes later. Spread round robin.
+python3 - "$WORK/raw.jsonl" "$WORK/in.jsonl" "$parts" "$WORK/part-" <<'PY'
+import json, sys
+from datetime import datetime, timezone
+src, dst, parts, prefix = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+def micros(text):
+    d = datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    return int(d.timestamp()) * 1000000 + int(text[20:26])
+outs = [open("%s%d.jsonl" % (prefix, p), "w") for p in range(parts)]
+newest, kept = None, 0
+with open(dst, "w") as out:
+    for line in open(src):
+        t = micros(json.loads(line)["ts"])
+        if newest is not None and t <= newest - 10 * 1000000:
+            continue
+        newest = t if newest is None else max(newest, t)
+        out.write(line)
+        outs[kept % parts].write(line)
+        kept += 1
+PY
+python3 "$REF" ref "$WORK/in.jsonl" tumble 60 0 0 0 10 0 "$WORK/expected.jsonl" "$WORK/late.txt"
+[ ! -s "$WORK/late.txt" ] || fail "the reference finds late rows in an input meant to have none"
+
+start_kafka "win-in:$parts"
+write_job "$WORK/job.yaml" tumble "      size: 1m" 1s
+with_parallelism "$WORK/job.yaml" 1
+kafka_source_job "$WORK/job.yaml" "      session.timeout.ms: 10000"
+sed -i 's/^      group_by: \[location\]$/&\n      repartition: true/' "$WORK/job.yaml"
+
+W=$WORK/warehouse
+run_pair "$W" "$parts"
+read_a=$READ_A
+read_b=$READ_B
+topic=windows-tumble.window.0.repartition
+n=$(kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -L -t "$topic" | grep -c "partition [0-9]*, leader" || true)
+[ "$n" = "$parts" ] || fail "the repartition topic $topic has $n partitions, expected $parts"
+pass "two processes of one group shared the input and the repartition topic $topic ($parts partitions; windows read a: $read_a, b: $read_b)"
+check_states "$W" "$parts" "repartition partition"
+
+drain_both "$W"
+verify "$W" windows.tumble "$WORK/expected.jsonl"
+pass "two processes, then both draining: $(wc -l <"$WORK/expected.jsonl") windows as the reference of the whole input"
+
+check_one_process
+echo "window_repartition_pair_test: ok ($checks checks)"
