@@ -54,7 +54,7 @@ Status Job::OpenWorkers() {
     repartition_counters_.written[kDeadLetterSinkName] = 0;
     for (int i = 0; i < plan.workers; ++i) {
       FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> writer,
-                           builder_.BuildRepartitionWriter(i, runtime, &repartition_counters_));
+                           builder_.BuildRepartitionWriter(i, runtime_, &repartition_counters_));
       workers_.push_back(std::move(writer));
     }
   }
@@ -170,8 +170,13 @@ Status Job::RunWorker(size_t i) {
     Say(LogLevel::kWarn, fmt::format("{}; worker {} rejoins the group", status.message(), i));
     std::lock_guard lock(build_mutex_);
     workers_[i].reset();  // its consumer leaves first; its sinks discarded what they held
-    FLOE_ASSIGN_OR_RAISE(workers_[i],
-                         builder_.BuildWorker(static_cast<int>(i), runtime_, &counters_));
+    // The first plan.workers are the job's workers, the others their repartition writers.
+    const int workers = builder_.plan().workers;
+    const int index = static_cast<int>(i);
+    FLOE_ASSIGN_OR_RAISE(workers_[i], index < workers
+                                          ? builder_.BuildWorker(index, runtime_, &counters_)
+                                          : builder_.BuildRepartitionWriter(
+                                                index - workers, runtime_, &repartition_counters_));
   }
 }
 

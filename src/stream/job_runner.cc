@@ -171,18 +171,6 @@ void JobRunner::Note(std::string_view what, const std::vector<TopicPartition>& p
 Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool lost) {
   Note(lost ? "lost" : "revoked", partitions);
   FaultPoint("during-rebalance");
-  if (window_ && !closing_ && !options_.stop.stop_requested() && !partitions.empty()) {
-    // A window's groups mix the rows of every partition: another member taking some would
-    // split them. Either the rows go through a repartition topic first (stage 1 of
-    // stream/window/README.md "Across processes"), or the input is keyed by the group key.
-    return NotSupported(
-        "{} partition(s) of a job with a window step moved to another member of the consumer "
-        "group: a window over an input not keyed by its group_by runs in one process unless "
-        "its rows go through the job's repartition topic (repartition: true on the window "
-        "step); if the input's Kafka key is (part of) the group_by, declare it with "
-        "input_keyed_by on the window step",
-        partitions.size());
-  }
   if (lost && !closing_) {
     // The partitions may be someone else's already, and the rows read from them are mixed
     // into the sinks with every other partition's: committing them would write rows that the
@@ -195,6 +183,18 @@ Status JobRunner::OnRevoked(const std::vector<TopicPartition>& partitions, bool 
         "member's session ended: it did not reach the group coordinator in time); what was read "
         "since the last checkpoint is discarded",
         options_.worker, partitions.size());
+  }
+  if (window_ && !closing_ && !options_.stop.stop_requested() && !partitions.empty()) {
+    // A window's groups mix the rows of every partition: another member taking some would
+    // split them. Either the rows go through a repartition topic first (stage 1 of
+    // stream/window/README.md "Across processes"), or the input is keyed by the group key.
+    return NotSupported(
+        "{} partition(s) of a job with a window step moved to another member of the consumer "
+        "group: a window over an input not keyed by its group_by runs in one process unless "
+        "its rows go through the job's repartition topic (repartition: true on the window "
+        "step); if the input's Kafka key is (part of) the group_by, declare it with "
+        "input_keyed_by on the window step",
+        partitions.size());
   }
   // Commit what is held for them while they are still ours.
   if (!lost) {
