@@ -7,7 +7,6 @@
 # sinks and went into its next commit: the table and output-topic held them twice. Now the
 # worker discards them and rejoins; the table and output-topic hold each expected row once.
 source "$(dirname "$0")/lib.sh"
-JOB=$SOURCE_DIR/examples/profanity-kafka.yaml
 COUNT=20000
 start_kafka profanity_words:4,output-topic:4
 
@@ -15,31 +14,17 @@ start_kafka profanity_words:4,output-topic:4
   --output "$WORK/in.jsonl" --expect-out "$WORK/expected.jsonl" 2>/dev/null
 produce_spread profanity_words 4 "$WORK/in.jsonl"
 
-# job TAG [ARGS...]: the job in the background in group `lost`, checkpoints far apart; output in
-# $WORK/run-TAG.{txt,err}.
+# job TAG [ARGS...]: the seed job in group `lost`, heartbeats every 0.5 s.
 job() {
   local tag=$1
   shift
-  env WAREHOUSE="$WORK/w" GROUP_ID=lost CHECKPOINT_INTERVAL=600s "$FLOE" run "$JOB" \
-    --set sources.messages.properties.session.timeout.ms=6000 \
-    --set sources.messages.properties.heartbeat.interval.ms=500 "$@" \
-    >"$WORK/run-$tag.txt" 2>"$WORK/run-$tag.err" &
+  seed_kafka_job lost "$tag" --set sources.messages.properties.heartbeat.interval.ms=500 "$@"
 }
 
 job first --instance first --http 127.0.0.1:0
 first=$!
-for _ in $(seq 100); do
-  HTTP=$(sed -n 's|^floe: serving \(http://127\.0\.0\.1:[0-9]*\)/ .*|\1|p' "$WORK/run-first.err")
-  [ -n "$HTTP" ] && break
-  sleep 0.1
-done
-[ -n "$HTTP" ] || fail "the first process did not say where it serves: $(cat "$WORK/run-first.err")"
-read_in() { curl -sf "$HTTP/metrics" | awk '$1 ~ /^floe_records_in_total/ { print $2 }'; }
-for _ in $(seq 600); do
-  [ "$(read_in)" = "$COUNT" ] && break
-  sleep 0.1
-done
-[ "$(read_in)" = "$COUNT" ] || fail "the first process read $(read_in) of $COUNT messages in 60 s"
+wait_http first
+wait_records_in "$COUNT"
 pass "the first process read all $COUNT messages and holds them uncommitted"
 
 kill -STOP "$first"

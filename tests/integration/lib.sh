@@ -144,6 +144,41 @@ start_dev_kafka() {
   export KAFKA_BOOTSTRAP_SERVERS
 }
 
+# seed_kafka_job GROUP TAG [ARGS...]: examples/profanity-kafka.yaml in the background, in
+# consumer group GROUP, warehouse $WORK/w, checkpoints far apart (600 s: the only commits are
+# those of partitions given up and of the end), a 6 s session; output in $WORK/run-TAG.{txt,err}.
+seed_kafka_job() {
+  local group=$1 tag=$2
+  shift 2
+  env WAREHOUSE="$WORK/w" GROUP_ID="$group" CHECKPOINT_INTERVAL=600s "$FLOE" run \
+    "$SOURCE_DIR/examples/profanity-kafka.yaml" \
+    --set sources.messages.properties.session.timeout.ms=6000 "$@" \
+    >"$WORK/run-$tag.txt" 2>"$WORK/run-$tag.err" &
+}
+
+# wait_http TAG: the address a `floe run ... --http 127.0.0.1:0` in the background serves at,
+# read from $WORK/run-TAG.err (waits up to 10 s); sets HTTP.
+wait_http() {
+  HTTP=
+  for _ in $(seq 100); do
+    HTTP=$(sed -n 's|^floe: serving \(http://127\.0\.0\.1:[0-9]*\)/ .*|\1|p' "$WORK/run-$1.err")
+    [ -n "$HTTP" ] && return 0
+    sleep 0.1
+  done
+  fail "process $1 did not say where it serves: $(cat "$WORK/run-$1.err")"
+}
+
+# wait_records_in COUNT: waits up to 60 s until the job at $HTTP has read COUNT records.
+wait_records_in() {
+  local read
+  for _ in $(seq 600); do
+    read=$(curl -sf "$HTTP/metrics" | awk '$1 ~ /^floe_records_in_total/ { print $2 }')
+    [ "$read" = "$1" ] && return 0
+    sleep 0.1
+  done
+  fail "the job read $read of $1 messages in 60 s"
+}
+
 # consume_all TOPIC OUT: every message of TOPIC (read_committed), one per line.
 consume_all() {
   kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -C -t "$1" -o beginning -e -q -X isolation.level=read_committed -f '%s\n' >"$2"
