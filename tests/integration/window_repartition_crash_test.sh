@@ -129,6 +129,11 @@ done
 died=$(grep -l "FLOE_FAULT: killing the process at" "$WORK"/run-*.err 2>/dev/null | wc -l)
 pass "$kills SIGKILLs, $died runs dead at a fault point (after-state-write, before-kafka-transaction-commit), over $runs runs of two processes"
 
+# No row is behind its source partition's watermark either: every summary counts late=0.
+late=$(cat "$WORK"/run-*.txt | sed -n 's/^summary: .*\blate=\([0-9]*\).*/\1/p' |
+  awk '{ s += $1 } END { print s + 0 }')
+[ "$late" = 0 ] || fail "the summaries count $late late rows, expected none"
+
 drain_both "$W"
 verify "$W" windows.tumble "$WORK/expected.jsonl"
 # No row is late: the dead-letter table, if made, holds none.
