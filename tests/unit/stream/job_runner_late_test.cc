@@ -16,9 +16,6 @@ namespace floe::stream {
 namespace {
 
 namespace fs = std::filesystem;
-using iceberg::NestedField;
-using iceberg::Type;
-using iceberg::TypeId;
 
 class JobRunnerLateTest : public ::testing::Test {
  protected:
@@ -26,8 +23,8 @@ class JobRunnerLateTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("floe_job_runner_late_test_" + NewUuid());
     fs::create_directories(dir_);
     schema_ = std::make_shared<iceberg::Schema>(
-        0, std::vector<NestedField>{
-               NestedField{1, "ts", false, Type::Primitive(TypeId::kTimestampTz), ""}});
+        0, std::vector<iceberg::NestedField>{
+               {1, "ts", false, iceberg::Type::Primitive(iceberg::TypeId::kTimestampTz), ""}});
     // One partition (the file); max_out_of_orderness 10 s: the second row is 20 s behind the
     // first (late), the third 5 s (on time), the fourth 30 s (late).
     std::ofstream(dir_ / "in.jsonl") << "{\"ts\":\"2025-09-11T09:00:30Z\"}\n"
