@@ -5,8 +5,9 @@
 // point. Points: after-data-file, after-manifest, after-index-write (an upsert sink wrote its key
 // index, before the commit that names it), before-commit, after-commit-before-response,
 // after-iceberg-before-kafka-commit, during-rebalance, after-state-write (operator state files
-// written, nothing committed yet). Without FLOE_FAULT a point costs one
-// relaxed atomic load.
+// written, nothing committed yet), before-kafka-transaction-commit (a transactional Kafka sink,
+// e.g. a repartition writer, produced its rows and added the input offsets to its transaction,
+// not yet committed). Without FLOE_FAULT a point costs one relaxed atomic load.
 
 #include <string_view>
 

@@ -53,8 +53,7 @@ Status Job::OpenWorkers() {
     repartition_counters_.written[kRepartitionSinkName] = 0;
     repartition_counters_.written[kDeadLetterSinkName] = 0;
     for (int i = 0; i < plan.workers; ++i) {
-      FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> writer,
-                           builder_.BuildRepartitionWriter(i, runtime_, &repartition_counters_));
+      FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> writer, BuildRepartitionWriter(i));
       workers_.push_back(std::move(writer));
     }
   }
@@ -175,9 +174,15 @@ Status Job::RunWorker(size_t i) {
     const int index = static_cast<int>(i);
     FLOE_ASSIGN_OR_RAISE(workers_[i], index < workers
                                           ? builder_.BuildWorker(index, runtime_, &counters_)
-                                          : builder_.BuildRepartitionWriter(
-                                                index - workers, runtime_, &repartition_counters_));
+                                          : BuildRepartitionWriter(index - workers));
   }
+}
+
+Result<std::unique_ptr<stream::JobRunner>> Job::BuildRepartitionWriter(int i) {
+  stream::JobRunnerOptions runtime = runtime_;
+  // It reads the source partitions in order: lateness is judged there, not by stage 2.
+  runtime.late_rows = &counters_.late_rows;
+  return builder_.BuildRepartitionWriter(i, std::move(runtime), &repartition_counters_);
 }
 
 void Job::Summary() {

@@ -82,6 +82,8 @@ class Job {
   /// lost_partitions) is replaced by a new one, which rejoins the group and resumes from the
   /// committed offsets.
   Status RunWorker(size_t i);
+  /// Builds stage 1 of worker `i` of a repartitioned window; its late rows are the job's.
+  Result<std::unique_ptr<stream::JobRunner>> BuildRepartitionWriter(int i);
   /// Deletes the files of this job's attempts that died before committing them.
   void DeleteOrphans();
   void Progress(bool final);
@@ -95,7 +97,8 @@ class Job {
   std::stop_source cancel_;  // stops every worker: requested by `stop` or a failed worker
   std::stop_callback<std::function<void()>> forward_stop_;
   stream::JobCounters counters_;
-  /// A repartitioned window's stage 1 (its rows are counted again by stage 2 in counters_).
+  /// A repartitioned window's stage 1 (its rows are counted again by stage 2 in counters_;
+  /// its late rows only in counters_).
   stream::JobCounters repartition_counters_;
   std::unique_ptr<stream::JobTelemetry> telemetry_;
   stream::JobRunnerOptions runtime_;  // what every worker is built with (OpenWorkers)

@@ -565,6 +565,7 @@ void JobBuilder::SetRepartitionedInput(stream::JobRunnerOptions* options) const 
   const auto* time = repartition_schema_->FindFieldByName(plan_.source->event_time->column);
   options->event_time_column = static_cast<int>(time - repartition_schema_->fields().data());
   options->event_time_units_per_micro = 1;  // the window's input holds microseconds
+  options->count_late_rows = false;         // stage 1 judged them per source partition
 }
 
 Result<std::unique_ptr<stream::JobRunner>> JobBuilder::BuildRepartitionWriter(

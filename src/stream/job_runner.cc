@@ -266,8 +266,11 @@ Status JobRunner::Deliver(const SourceChunk& chunk, PreparedChunk& prepared) {
     }
   }
   if (options_.event_time_column) {
-    counters_->late_rows += watermarks_.Observe(chunk.partition, prepared.event_times,
-                                                Selection::All(prepared.event_times.size()));
+    const int64_t late = watermarks_.Observe(chunk.partition, prepared.event_times,
+                                             Selection::All(prepared.event_times.size()));
+    if (options_.count_late_rows) {
+      *(options_.late_rows != nullptr ? options_.late_rows : &counters_->late_rows) += late;
+    }
   }
   counters_->filtered_out += prepared.filtered;
   counters_->dead_lettered += prepared.dead_lettered;

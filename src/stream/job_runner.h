@@ -7,6 +7,7 @@
 // the partitions, each with its own sinks. A file job's one worker may prepare (decode, filter)
 // the file's ranges on `lanes` threads (ChunkLanes) and deliver them to its sinks in read order.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -46,6 +47,13 @@ struct JobRunnerOptions {
   std::optional<int> event_time_column;
   int64_t max_out_of_orderness_micros = 0;  // in the event-time column's unit
   int64_t event_time_units_per_micro = 1;   // 1000 for nanosecond timestamps
+  /// Whether a row behind its partition's watermark counts as late (JobCounters::late_rows).
+  /// Not for a repartition topic's reader: its partitions mix the source partitions' event
+  /// times, and the topic's writers judged each row against its own source partition.
+  bool count_late_rows = true;
+  /// Where late rows are counted, when not in the runner's JobCounters (a repartition writer:
+  /// in the job's, its rows being the job's input). Outlives the runner.
+  std::atomic<int64_t>* late_rows = nullptr;
   /// The checkpoint coordinator's timing and failure settings (job.checkpoint); its job_id and
   /// warn are this runner's.
   CheckpointOptions checkpoint;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "common/fault.h"
 #include "stream/json_fields.h"
 #include "stream/offsets_json.h"
 #include "stream/window/watermark_header.h"
@@ -204,6 +205,7 @@ Status KafkaSink::Commit(const CheckpointInfo& checkpoint) {
       FLOE_RETURN_IF_ERROR_CTX(
           producer_->SendOffsetsToTransaction(advanced, options_.offsets_group), Where());
     }
+    FaultPoint("before-kafka-transaction-commit");
     FLOE_RETURN_IF_ERROR_CTX(producer_->CommitTransaction(), Where());
   } else {
     if (written_since_commit_)
