@@ -35,7 +35,14 @@ void ParallelWriter::Loop(Worker* worker) {
   std::unique_lock lock(mutex_);
   while (true) {
     changed_.wait(lock, [&] { return stopping_ || !worker->queue.empty(); });
-    if (worker->queue.empty()) return;  // stopping, and nothing left to write
+    if (worker->queue.empty()) {  // stopping, and nothing left to write
+      if (!finishing_ || !error_.ok()) return;
+      lock.unlock();
+      // Each writer closes its own files (the last row groups' encoding and compression) on its
+      // own thread, so that the writers finish side by side rather than one after another.
+      worker->finished = worker->writer->Finish();
+      return;
+    }
     std::vector<ColumnVector> batch = std::move(worker->queue.front());
     worker->queue.pop_front();
     worker->busy = true;
@@ -89,22 +96,32 @@ Status ParallelWriter::StopThreads() {
 }
 
 Result<std::vector<iceberg::DataFile>> ParallelWriter::Finish() {
-  Status status = StopThreads();  // the threads drain their queues before they stop
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) finishing_ = true;
+  }
+  // The threads drain their queues, then (no writer having failed) finish their writers.
+  Status status = StopThreads();
   if (!status.ok()) {
     (void)Abort();
     return status;
   }
   std::vector<iceberg::DataFile> files;
+  Status failed = Status::Ok();
   for (auto& worker : workers_) {
     if (worker->writer == nullptr) continue;
-    auto finished = worker->writer->Finish();
+    if (!worker->finished.has_value()) worker->finished = worker->writer->Finish();
     worker->writer.reset();
-    if (!finished.ok()) {
-      (void)Abort();
-      for (const iceberg::DataFile& file : files) (void)io_->DeleteFile(file.file_path);
-      return finished.status();
+    if (!worker->finished->ok()) {
+      if (failed.ok()) failed = worker->finished->status();
+      continue;
     }
-    files.insert(files.end(), finished->begin(), finished->end());
+    files.insert(files.end(), (*worker->finished)->begin(), (*worker->finished)->end());
+  }
+  if (!failed.ok()) {
+    (void)Abort();
+    for (const iceberg::DataFile& file : files) (void)io_->DeleteFile(file.file_path);
+    return failed;
   }
   return files;
 }

@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -32,7 +33,8 @@ class ParallelWriter {
   /// Queues a copy of the selected rows for the next writer (waits while its queue is full).
   /// A writer's earlier failure is returned here.
   Status Write(std::span<const ColumnVector* const> columns, Selection selection);
-  /// Waits for the queues, closes every file: the data files of all writers.
+  /// Waits for the queues, closes every file (each writer on its own thread): the data files of
+  /// all writers. If any writer fails, every file written is deleted and the failure returned.
   Result<std::vector<iceberg::DataFile>> Finish();
   /// Stops the threads and deletes what they wrote.
   Status Abort();
@@ -45,6 +47,8 @@ class ParallelWriter {
     std::deque<std::vector<ColumnVector>> queue;
     bool busy = false;
     std::thread thread;
+    // What the writer's Finish gave, when its thread finished it.
+    std::optional<Result<std::vector<iceberg::DataFile>>> finished;
   };
   ParallelWriter() = default;
   void Loop(Worker* worker);
@@ -56,7 +60,8 @@ class ParallelWriter {
   std::vector<std::unique_ptr<Worker>> workers_;
   size_t next_ = 0;
   bool stopping_ = false;
-  Status error_;  // the first writer failure
+  bool finishing_ = false;  // the threads finish their writers once their queues are drained
+  Status error_;            // the first writer failure
   int64_t rows_queued_ = 0;
 };
 
