@@ -1,26 +1,18 @@
 #include "cli/catalog_command.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "catalog_server/catalog_server.h"
 #include "catalog_server/server_config.h"
+#include "cli/signal_watcher.h"
 #include "iceberg/catalog/sql_connection.h"
 
 namespace floe::cli {
 
 namespace {
-
-/// How often the signal watcher looks whether the server stopped by itself.
-constexpr long kSignalPollNanos = 200'000'000;
 
 std::string DatabaseForLog(const std::string& url) {
   // A PostgreSQL URL may carry a password.
@@ -74,13 +66,9 @@ int RunCatalogServe(const CatalogServeOptions& options, Logger& logger) {
     server_options.bootstrap = std::move(*credentials);
   }
 
-  // Signals are taken by a watcher thread (sigtimedwait), so the mask must be set before the
-  // server's worker threads exist: they inherit it.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // SIGINT and SIGTERM stop the server; they are blocked before the server's worker threads
+  // exist (they inherit the mask) and taken by the watcher once the server is bound.
+  SignalWatcher signals;
 
   Result<std::unique_ptr<catalog_server::CatalogServer>> server =
       catalog_server::CatalogServer::Make(server_options);
@@ -90,20 +78,10 @@ int RunCatalogServe(const CatalogServeOptions& options, Logger& logger) {
   logger.Info(fmt::format("catalog: listening on http://{}:{} (database {})", options.host, *port,
                           DatabaseForLog(options.database)));
 
-  std::atomic<bool> done{false};
   catalog_server::CatalogServer* raw = server->get();
-  std::thread watcher([&] {
-    const timespec poll{0, kSignalPollNanos};
-    while (!done.load()) {
-      if (sigtimedwait(&signals, nullptr, &poll) > 0) {
-        raw->Stop();
-        return;
-      }
-    }
-  });
+  signals.Watch([raw] { raw->Stop(); });
   Status served = (*server)->Serve();
-  done.store(true);
-  watcher.join();
+  signals.Stop();  // no signal reaches the server once it is gone
   if (!served.ok()) return fail(served);
   logger.Info("catalog: stopped");
   return 0;

@@ -1,16 +1,12 @@
 #include "cli/run_command.h"
 
 #include <fmt/format.h>
-#include <pthread.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
-#include <csignal>
-#include <ctime>
 #include <iostream>
 #include <stop_token>
-#include <thread>
 
+#include "cli/signal_watcher.h"
 #include "common/listen_address.h"
 #include "common/metrics_registry.h"
 #include "http/job_http_server.h"
@@ -20,44 +16,6 @@
 namespace floe::cli {
 
 namespace {
-
-/// While it lives, SIGINT and SIGTERM request a stop instead of ending the process: they are
-/// blocked in this thread and in every thread started after it (the job's), and one thread of
-/// its own waits for them. Create it before the job starts any thread.
-class StopOnSignals {
- public:
-  StopOnSignals() {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
-    waiter_ = std::thread([this] { Wait(); });
-  }
-  ~StopOnSignals() {
-    done_.store(true);
-    waiter_.join();
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-  StopOnSignals(const StopOnSignals&) = delete;
-  StopOnSignals& operator=(const StopOnSignals&) = delete;
-
-  std::stop_token token() const { return stop_.get_token(); }
-
- private:
-  void Wait() {
-    // Woken every 100 ms to notice the end of the run.
-    const timespec poll{0, 100'000'000};
-    while (!done_.load()) {
-      if (sigtimedwait(&signals_, nullptr, &poll) > 0) stop_.request_stop();
-    }
-  }
-
-  sigset_t signals_;
-  sigset_t previous_;
-  std::stop_source stop_;
-  std::atomic<bool> done_{false};
-  std::thread waiter_;
-};
 
 /// The job's HTTP server when --http or job.http asks for one (else null). InvalidArgument for
 /// a bad address (the user's), IoError when it cannot be bound.
@@ -97,8 +55,12 @@ int RunJobCommand(const std::string& job_path, const std::vector<std::string>& o
   }
   Status status = Status::Ok();
   {
-    StopOnSignals signals;
-    pipeline::Job job(std::move(plan).value(), options, out, logger, signals.token());
+    // SIGINT and SIGTERM request a stop (the job commits and ends) instead of ending the
+    // process; the watcher exists before the job starts any thread.
+    std::stop_source stop;
+    SignalWatcher signals;
+    signals.Watch([&stop] { stop.request_stop(); });
+    pipeline::Job job(std::move(plan).value(), options, out, logger, stop.get_token());
     MetricsRegistry registry;  // outlives the server, which stops before the job goes
     auto server = ServeHttp(*config, options, job.telemetry(), &registry, logger);
     if (!server.ok() && server.status().kind() == ErrorKind::kInvalidArgument) {
