@@ -30,104 +30,18 @@ turns=${REPCRASH_TURNS:-6}
 parts=${REPCRASH_PARTITIONS:-4}
 
 python3 "$REF" gen "$WORK/raw.jsonl" "$events" 50 29
-python3 - "$WORK/raw.jsonl" "$WORK/in.jsonl" "$parts" "$WORK/part-" <<'PY'
-import json, sys
-from datetime import datetime, timezone
-src, dst, parts, prefix = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-def micros(text):
-    d = datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
-    return int(d.timestamp()) * 1000000 + int(text[20:26])
-outs = [open("%s%d.jsonl" % (prefix, p), "w") for p in range(parts)]
-newest, kept = None, 0
-with open(dst, "w") as out:
-    for line in open(src):
-        t = micros(json.loads(line)["ts"])
-        if newest is not None and t <= newest - 10 * 1000000:
-            continue
-        newest = t if newest is None else max(newest, t)
-        out.write(line)
-        outs[kept % parts].write(line)
-        kept += 1
-PY
-python3 "$REF" ref "$WORK/in.jsonl" tumble 60 0 0 0 10 0 "$WORK/expected.jsonl" "$WORK/late.txt"
-[ ! -s "$WORK/late.txt" ] || fail "the reference finds late rows in an input meant to have none"
+unkeyed_input "$WORK/raw.jsonl" "$parts"
 
 start_kafka "win-in:$parts"
-write_job "$WORK/job.yaml" tumble "      size: 1m" 200ms
-with_parallelism "$WORK/job.yaml" 1
-kafka_source_job "$WORK/job.yaml" "      session.timeout.ms: 10000"
-sed -i 's/^      group_by: \[location\]$/&\n      repartition: true/' "$WORK/job.yaml"
+repartition_job "$WORK/job.yaml" 200ms
 W=$WORK/warehouse
 
-# feed: the partitions' rows in 10 slices, 0.5 s apart, in the background.
-(
-  for ((slice = 0; slice < 10; slice++)); do
-    for ((p = 0; p < parts; p++)); do
-      n=$(wc -l <"$WORK/part-$p.jsonl")
-      sed -n "$((n * slice / 10 + 1)),$((n * (slice + 1) / 10))p" "$WORK/part-$p.jsonl" |
-        kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t win-in -p "$p" -P
-    done
-    sleep 0.5
-  done
-) &
-feeder=$!
-
-declare -A pid tag
-runs=0
-# launch P [VAR=VALUE...]: process P (instance P) in the background, until idle.
-launch() {
-  local p=$1
-  shift
-  runs=$((runs + 1))
-  tag[$p]=$p$runs
-  env "$@" WAREHOUSE="$W" "$FLOE" run "$WORK/job.yaml" --instance "$p" --stop-when-idle 5s \
-    >"$WORK/run-${tag[$p]}.txt" 2>"$WORK/run-${tag[$p]}.err" &
-  pid[$p]=$!
-}
-# ended P CODE: P's run is over with CODE: it must have succeeded, been killed, or died at its
-# fault point.
-ended() {
-  local p=$1 code=$2
-  if [ "$code" != 0 ] && [ "$code" != 137 ] &&
-    ! grep -q "FLOE_FAULT: killing the process at" "$WORK/run-${tag[$p]}.err"; then
-    grep -v '^%' "$WORK/run-${tag[$p]}.err" >&2
-    fail "run ${tag[$p]} ended with $code"
-  fi
-}
-
-launch a
-launch b
-kills=0
-faults=0
-for ((turn = 1; turn <= turns; turn++)); do
-  victim=$([ $((turn % 2)) = 1 ] && echo a || echo b)
-  sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.5 + (r % 200) / 100 }')"
-  if kill -0 "${pid[$victim]}" 2>/dev/null; then
-    kill -9 "${pid[$victim]}" 2>/dev/null || true
-    kills=$((kills + 1))
-  fi
-  code=0
-  wait "${pid[$victim]}" 2>/dev/null || code=$?
-  ended "$victim" "$code"
-  case $((turn % 3)) in
-    0) launch "$victim" FLOE_FAULT="after-state-write:$((2 + RANDOM % 4))" ;;
-    1) launch "$victim" FLOE_FAULT="before-kafka-transaction-commit:$((2 + RANDOM % 4))" ;;
-    *) launch "$victim" ;;
-  esac
-done
-wait "$feeder"
-# Both run until idle; whoever dies at its fault point meanwhile is started again.
-for p in a b; do
-  while :; do
-    code=0
-    wait "${pid[$p]}" 2>/dev/null || code=$?
-    [ "$code" = 0 ] && break
-    ended "$p" "$code"
-    launch "$p"
-  done
-done
+feed_slices "$parts" 0.5
+crash_turns "$turns" after-state-write before-kafka-transaction-commit -
+wait "$FEEDER"
+crash_until_idle
 died=$(grep -l "FLOE_FAULT: killing the process at" "$WORK"/run-*.err 2>/dev/null | wc -l)
-pass "$kills SIGKILLs, $died runs dead at a fault point (after-state-write, before-kafka-transaction-commit), over $runs runs of two processes"
+pass "$KILLS SIGKILLs, $died runs dead at a fault point (after-state-write, before-kafka-transaction-commit), over $RUNS runs of two processes"
 
 # No row is behind its source partition's watermark either: every summary counts late=0.
 late=$(cat "$WORK"/run-*.txt | sed -n 's/^summary: .*\blate=\([0-9]*\).*/\1/p' |

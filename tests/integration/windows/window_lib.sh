@@ -255,3 +255,129 @@ wait_assigned() {
   grep -v '^%' "$WORK/run-$1.err" >&2
   fail "run $1 got no partitions within 60 s"
 }
+
+# unkeyed_input RAW.jsonl PARTS: of RAW's rows only those newer than (the newest before them -
+# 10 s), so that in no interleaving of the partitions can a watermark pass the window of a row
+# that comes later; into $WORK/in.jsonl and spread round robin over PARTS partitions
+# ($WORK/part-P.jsonl, NOT keyed by the group key); the reference of a tumble 1m job over the
+# whole input into $WORK/expected.jsonl, which must find no late row.
+unkeyed_input() {
+  python3 - "$1" "$WORK/in.jsonl" "$2" "$WORK/part-" <<'PY'
+import json, sys
+from datetime import datetime, timezone
+src, dst, parts, prefix = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+def micros(text):
+    d = datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    return int(d.timestamp()) * 1000000 + int(text[20:26])
+outs = [open("%s%d.jsonl" % (prefix, p), "w") for p in range(parts)]
+newest, kept = None, 0
+with open(dst, "w") as out:
+    for line in open(src):
+        t = micros(json.loads(line)["ts"])
+        if newest is not None and t <= newest - 10 * 1000000:
+            continue
+        newest = t if newest is None else max(newest, t)
+        out.write(line)
+        outs[kept % parts].write(line)
+        kept += 1
+PY
+  python3 "$REF" ref "$WORK/in.jsonl" tumble 60 0 0 0 10 0 "$WORK/expected.jsonl" "$WORK/late.txt"
+  [ ! -s "$WORK/late.txt" ] || fail "the reference finds late rows in an input meant to have none"
+}
+
+# repartition_job FILE [CHECKPOINT]: the tumble 1m job of write_job reading Kafka topic win-in
+# (repartition: true) with one worker per process.
+repartition_job() {
+  write_job "$1" tumble "      size: 1m" "${2:-1s}"
+  with_parallelism "$1" 1
+  kafka_source_job "$1" "      session.timeout.ms: 10000"
+  sed -i 's/^      group_by: \[location\]$/&\n      repartition: true/' "$1"
+}
+
+# feed_slices PARTS GAP: the rows of each of PARTS partitions ($WORK/part-P.jsonl) to topic
+# win-in's partition P in 10 slices, GAP seconds apart, in the background; sets FEEDER.
+feed_slices() {
+  local parts=$1 gap=$2
+  (
+    for ((slice = 0; slice < 10; slice++)); do
+      for ((p = 0; p < parts; p++)); do
+        n=$(wc -l <"$WORK/part-$p.jsonl")
+        sed -n "$((n * slice / 10 + 1)),$((n * (slice + 1) / 10))p" "$WORK/part-$p.jsonl" |
+          kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t win-in -p "$p" -P
+      done
+      sleep "$gap"
+    done
+  ) &
+  FEEDER=$!
+}
+
+# Two static members of one group, a and b (--instance), running $WORK/job.yaml over warehouse
+# $W until idle, killed in turn: crash_launch, crash_turns, crash_until_idle. RUNS counts the
+# runs, KILLS the SIGKILLs, FAULTS the runs started with a fault point.
+declare -A CRASH_PID CRASH_TAG CRASH_FAULT
+RUNS=0
+KILLS=0
+FAULTS=0
+# crash_launch P [POINT]: process P in the background until idle, dying at fault point POINT
+# (after 2-5 passes) if one is given.
+crash_launch() {
+  local p=$1 point=${2:-}
+  RUNS=$((RUNS + 1))
+  CRASH_TAG[$p]=$p$RUNS
+  CRASH_FAULT[$p]=$point
+  local fault=()
+  if [ -n "$point" ]; then
+    fault=(FLOE_FAULT="$point:$((2 + RANDOM % 4))")
+    FAULTS=$((FAULTS + 1))
+  fi
+  env "${fault[@]}" WAREHOUSE="$W" "$FLOE" run "$WORK/job.yaml" --instance "$p" \
+    --stop-when-idle 5s >"$WORK/run-${CRASH_TAG[$p]}.txt" 2>"$WORK/run-${CRASH_TAG[$p]}.err" &
+  CRASH_PID[$p]=$!
+}
+# crash_ended P CODE: P's run is over with CODE: it must have succeeded, been killed, or died at
+# the fault point it was started with.
+crash_ended() {
+  local p=$1 code=$2 err=$WORK/run-${CRASH_TAG[$1]}.err
+  [ "$code" = 0 ] || [ "$code" = 137 ] && return 0
+  [ -n "${CRASH_FAULT[$p]}" ] &&
+    grep -q "FLOE_FAULT: killing the process at ${CRASH_FAULT[$p]}" "$err" && return 0
+  grep -v '^%' "$err" >&2
+  fail "run ${CRASH_TAG[$p]} ended with $code"
+}
+# crash_turns TURNS POINT...: a and b started, then TURNS turns: one of them in turn (a first)
+# is killed with SIGKILL after 0.5-2.5 s unless it already ended, and started again under the
+# same name, with fault point POINT number (turn mod the number of POINTs) ("-": none).
+crash_turns() {
+  local turns=$1 victim code point
+  shift
+  local points=("$@")
+  crash_launch a
+  crash_launch b
+  for ((turn = 1; turn <= turns; turn++)); do
+    victim=$([ $((turn % 2)) = 1 ] && echo a || echo b)
+    sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.5 + (r % 200) / 100 }')"
+    if kill -0 "${CRASH_PID[$victim]}" 2>/dev/null; then
+      kill -9 "${CRASH_PID[$victim]}" 2>/dev/null || true
+      KILLS=$((KILLS + 1))
+    fi
+    code=0
+    wait "${CRASH_PID[$victim]}" 2>/dev/null || code=$?
+    crash_ended "$victim" "$code"
+    point=${points[$((turn % ${#points[@]}))]}
+    crash_launch "$victim" "${point#-}"
+  done
+}
+# crash_until_idle: both run until idle; whoever dies at its fault point meanwhile is started
+# again (without one).
+crash_until_idle() {
+  local p code
+  for p in a b; do
+    while :; do
+      code=0
+      wait "${CRASH_PID[$p]}" 2>/dev/null || code=$?
+      [ "$code" = 0 ] && break
+      crash_ended "$p" "$code"
+      crash_launch "$p"
+    done
+  done
+}
