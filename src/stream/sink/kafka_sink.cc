@@ -151,7 +151,7 @@ Status KafkaSink::ProduceRepartitioned(const RecordBatch& batch, Selection selec
     if (row_end == nullptr) return Internal("{}: encoded rows out of step", Where());
     if (!times.IsNull(row)) clock = std::max(clock, times.Value<int64_t>(row));
     header.max_event_micros = clock;
-    header_text = header.Encode();
+    header.EncodeTo(&header_text);
     message.partition = static_cast<int32_t>(partition_of_[row]);
     message.value = std::string_view(row_start, static_cast<size_t>(row_end - row_start));
     message.headers = {{window::kWatermarkHeader, header_text}};
@@ -172,7 +172,7 @@ Status KafkaSink::ProduceWatermarks() {
     auto announced = announced_clocks_.find(source);
     if (announced != announced_clocks_.end() && announced->second >= clock) continue;
     window::WatermarkHeader header{source, clock, /*watermark_only=*/true};
-    header_text = header.Encode();
+    header.EncodeTo(&header_text);
     message.headers = {{window::kWatermarkHeader, header_text}};
     for (int32_t partition = 0; partition < partitions_; ++partition) {
       message.partition = partition;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <iterator>
 
 namespace floe::stream::window {
 
@@ -23,8 +24,15 @@ bool TakeInt(std::string_view* text, Int* value) {
 }  // namespace
 
 std::string WatermarkHeader::Encode() const {
-  return fmt::format("{}:{}:{}:{}", watermark_only ? 'w' : 'r', source.partition, max_event_micros,
-                     source.topic);
+  std::string text;
+  EncodeTo(&text);
+  return text;
+}
+
+void WatermarkHeader::EncodeTo(std::string* out) const {
+  out->clear();
+  fmt::format_to(std::back_inserter(*out), "{}:{}:{}:{}", watermark_only ? 'w' : 'r',
+                 source.partition, max_event_micros, source.topic);
 }
 
 std::optional<WatermarkHeader> WatermarkHeader::Parse(std::string_view text) {

@@ -26,6 +26,8 @@ struct WatermarkHeader {
   bool watermark_only = false;
 
   std::string Encode() const;
+  /// The same into `out` (cleared first), reusing its buffer: no allocation per message.
+  void EncodeTo(std::string* out) const;
   /// nullopt when `text` is not a header Encode wrote.
   static std::optional<WatermarkHeader> Parse(std::string_view text);
 };

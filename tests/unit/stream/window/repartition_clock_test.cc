@@ -30,6 +30,10 @@ TEST(WatermarkHeaderTest, RoundTripsAndRejectsOtherText) {
   ASSERT_TRUE(parsed.has_value());
   EXPECT_TRUE(parsed->watermark_only);
   EXPECT_EQ(parsed->max_event_micros, kNoTime);
+  // EncodeTo replaces what its buffer held (the Kafka sink reuses one buffer for every row).
+  std::string buffer = "left over from a longer header of an earlier row";
+  row.EncodeTo(&buffer);
+  EXPECT_EQ(buffer, row.Encode());
   for (const char* bad : {"", "r", "x:1:2:t", "r:1:2:", "r:a:2:t", "r:1:2x:t", "r:1", "w:1:2"}) {
     EXPECT_FALSE(WatermarkHeader::Parse(bad).has_value()) << bad;
   }
