@@ -32,13 +32,13 @@ json ConfigJson(const stream::JobDescription& d) {
   return config;
 }
 
-json CountersJson(const stream::JobCounters& c) {
+json CountersJson(const stream::CounterTotals& c) {
   json written = json::object();
-  for (const auto& [sink, rows] : c.written) written[sink] = rows.load();
-  return {{"records_in", c.records_in.load()}, {"filtered", c.filtered_out.load()},
-          {"passed", c.passed.load()},         {"dead_lettered", c.dead_lettered.load()},
-          {"late", c.late_rows.load()},        {"bytes_in", c.bytes_in.load()},
-          {"skipped", c.skipped.load()},       {"written", std::move(written)}};
+  for (const auto& [sink, rows] : c.written) written[sink] = rows;
+  return {{"records_in", c.records_in}, {"filtered", c.filtered_out},
+          {"passed", c.passed},         {"dead_lettered", c.dead_lettered},
+          {"late", c.late_rows},        {"bytes_in", c.bytes_in},
+          {"skipped", c.skipped},       {"written", std::move(written)}};
 }
 
 json CommitJson(const stream::SinkCommitRecord& commit) {
@@ -152,7 +152,7 @@ json JobStatusJson(const stream::JobTelemetry& telemetry) {
           {"started_ms", s.started_ms},
           {"now_ms", now_ms},
           {"config", ConfigJson(telemetry.description())},
-          {"counters", CountersJson(telemetry.counters())},
+          {"counters", CountersJson(telemetry.Counters())},
           {"dead_letters", DeadLettersJson(s)},
           {"partitions", PartitionsJson(s)},
           {"watermark", std::move(watermark)},

@@ -133,15 +133,16 @@ double AsDouble(const std::atomic<int64_t>& value) { return static_cast<double>(
 
 void CollectCounters(const stream::JobTelemetry& telemetry, const JobFamilies& f) {
   const std::string& job = telemetry.description().name;
-  const stream::JobCounters& c = telemetry.counters();
-  Set(f.records_in, {job}, AsDouble(c.records_in));
-  Set(f.records_filtered, {job}, AsDouble(c.filtered_out));
-  Set(f.records_passed, {job}, AsDouble(c.passed));
-  Set(f.records_late, {job}, AsDouble(c.late_rows));
-  Set(f.records_skipped, {job}, AsDouble(c.skipped));
-  Set(f.bytes_in, {job}, AsDouble(c.bytes_in));
+  const stream::CounterTotals c = telemetry.Counters();
+  const auto count = [](int64_t value) { return static_cast<double>(value); };
+  Set(f.records_in, {job}, count(c.records_in));
+  Set(f.records_filtered, {job}, count(c.filtered_out));
+  Set(f.records_passed, {job}, count(c.passed));
+  Set(f.records_late, {job}, count(c.late_rows));
+  Set(f.records_skipped, {job}, count(c.skipped));
+  Set(f.bytes_in, {job}, count(c.bytes_in));
   for (const auto& [sink, written] : c.written)
-    Set(f.sink_rows_written, {job, sink}, AsDouble(written));
+    Set(f.sink_rows_written, {job, sink}, count(written));
   for (stream::DeadLetterType type :
        {stream::DeadLetterType::kDeserialization, stream::DeadLetterType::kValidation,
         stream::DeadLetterType::kTransformation, stream::DeadLetterType::kSchema}) {

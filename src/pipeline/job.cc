@@ -16,7 +16,16 @@ Job::Job(JobPlan plan, const RunOptions& options, std::ostream& out, Logger& log
       out_(out),
       logger_(logger),
       forward_stop_(std::move(stop), [this] { cancel_.request_stop(); }),
-      telemetry_(std::make_unique<stream::JobTelemetry>(builder_.Describe(), &counters_)) {}
+      telemetry_(std::make_unique<stream::JobTelemetry>(
+          builder_.Describe(), &counters_, 1,
+          builder_.plan().repartition ? &repartition_counters_ : nullptr)) {
+  // The counters' sinks are fixed before anyone reads them (the HTTP server starts next).
+  builder_.InitCounters(&counters_);
+  if (builder_.plan().repartition) {
+    repartition_counters_.written[kRepartitionSinkName] = 0;
+    repartition_counters_.written[kDeadLetterSinkName] = 0;
+  }
+}
 
 void Job::Say(LogLevel level, const std::string& message) { logger_.Log(level, message); }
 
@@ -27,7 +36,6 @@ Status Job::Open() {
 }
 
 Status Job::OpenWorkers() {
-  builder_.InitCounters(&counters_);
   const JobPlan& plan = builder_.plan();
   const bool file = plan.source->type == SourceType::kFile;
   Say(LogLevel::kInfo,
@@ -50,8 +58,6 @@ Status Job::OpenWorkers() {
   DeleteOrphans();
   if (plan.repartition) {
     // Stage 1 of each worker: input → transforms → the repartition topic the workers above read.
-    repartition_counters_.written[kRepartitionSinkName] = 0;
-    repartition_counters_.written[kDeadLetterSinkName] = 0;
     for (int i = 0; i < plan.workers; ++i) {
       FLOE_ASSIGN_OR_RAISE(std::unique_ptr<stream::JobRunner> writer, BuildRepartitionWriter(i));
       workers_.push_back(std::move(writer));
@@ -88,21 +94,22 @@ void Job::DeleteOrphans() {
 }
 
 RunCounters Job::Counters() const {
+  const stream::CounterTotals totals = telemetry_->Counters();
   RunCounters counters;
-  counters.records_in = counters_.records_in;
-  counters.filtered_out = counters_.filtered_out;
-  counters.passed = counters_.passed;
-  counters.dead_lettered = counters_.dead_lettered;
-  counters.late_rows = counters_.late_rows;
-  counters.bytes_in = counters_.bytes_in;
-  counters.checkpoints = counters_.checkpoints;
-  counters.commit_seconds = static_cast<double>(counters_.commit_micros) / 1e6;
-  if (counters_.first_record_micros > 0) {
+  counters.records_in = totals.records_in;
+  counters.filtered_out = totals.filtered_out;
+  counters.passed = totals.passed;
+  counters.dead_lettered = totals.dead_lettered;
+  counters.late_rows = totals.late_rows;
+  counters.bytes_in = totals.bytes_in;
+  counters.checkpoints = totals.checkpoints;
+  counters.commit_seconds = static_cast<double>(totals.commit_micros) / 1e6;
+  if (totals.first_record_micros > 0) {
     counters.active_seconds =
-        static_cast<double>(counters_.last_record_micros - counters_.first_record_micros) / 1e6;
+        static_cast<double>(totals.last_record_micros - totals.first_record_micros) / 1e6;
   }
-  counters.skipped_lines = counters_.skipped;
-  for (const auto& [name, written] : counters_.written) counters.written[name] = written;
+  counters.skipped_lines = totals.skipped;
+  counters.written = totals.written;
   return counters;
 }
 
@@ -203,6 +210,10 @@ void Job::Summary() {
   };
   for (const stream::SinkSlot& slot : first.sinks()) describe(slot);
   if (first.dead_letter() != nullptr) describe(*first.dead_letter());
+  if (builder_.plan().repartition) {
+    out_ << fmt::format("repartition: wrote {} rows to topic {}\n",
+                        c.written.at(kRepartitionSinkName), builder_.plan().repartition_topic);
+  }
   if (auto watermark = first.watermark()) {
     out_ << fmt::format("watermark: {} (micros since the epoch)\n", *watermark);
   }

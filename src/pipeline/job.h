@@ -97,8 +97,9 @@ class Job {
   std::stop_source cancel_;  // stops every worker: requested by `stop` or a failed worker
   std::stop_callback<std::function<void()>> forward_stop_;
   stream::JobCounters counters_;
-  /// A repartitioned window's stage 1 (its rows are counted again by stage 2 in counters_;
-  /// its late rows only in counters_).
+  /// A repartitioned window's stage 1, whose input is the job's: merged with counters_ by
+  /// stream::ReadCounters wherever the job's counters are shown. Its late rows go straight to
+  /// counters_ (stage 2 judges none).
   stream::JobCounters repartition_counters_;
   std::unique_ptr<stream::JobTelemetry> telemetry_;
   stream::JobRunnerOptions runtime_;  // what every worker is built with (OpenWorkers)

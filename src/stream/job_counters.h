@@ -33,4 +33,31 @@ struct JobCounters {
   std::map<std::string, std::atomic<int64_t>> written;
 };
 
+/// A plain copy of JobCounters at one moment, for the summary line, /metrics and /api/job.
+struct CounterTotals {
+  int64_t records_in = 0;
+  int64_t filtered_out = 0;
+  int64_t passed = 0;
+  int64_t dead_lettered = 0;
+  int64_t late_rows = 0;
+  int64_t tombstones = 0;
+  int64_t bytes_in = 0;
+  int64_t skipped = 0;
+  int64_t checkpoints = 0;
+  int64_t failed_checkpoints = 0;
+  int64_t commit_micros = 0;
+  int64_t first_record_micros = 0;
+  int64_t last_record_micros = 0;
+  std::map<std::string, int64_t> written;
+};
+
+/// The job's counters as its user sees them. A job in two stages (a repartitioned window:
+/// stage 1 reads the input and writes an internal topic that stage 2 reads) passes stage 1's
+/// counters as `upstream`: the input's records, bytes and skipped records are stage 1's (stage
+/// 2 only reads them again), records filtered and dead-lettered are both stages', records
+/// passed and checkpoints are those of the final sinks (stage 2), and each sink's rows written
+/// are summed by name (both stages write the dead-letter table; the internal topic is a sink
+/// of its own).
+CounterTotals ReadCounters(const JobCounters& counters, const JobCounters* upstream = nullptr);
+
 }  // namespace floe::stream

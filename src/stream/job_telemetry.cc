@@ -27,9 +27,10 @@ std::vector<double> JobTelemetry::DurationBounds() {
 }
 
 JobTelemetry::JobTelemetry(JobDescription description, const JobCounters* counters,
-                           int32_t unhealthy_after_failures)
+                           int32_t unhealthy_after_failures, const JobCounters* upstream)
     : description_(std::move(description)),
       counters_(counters),
+      upstream_(upstream),
       unhealthy_after_failures_(std::max(1, unhealthy_after_failures)),
       started_ms_(NowMillis()),
       durations_(DurationBounds()) {}

@@ -132,7 +132,7 @@ struct TelemetrySnapshot {
 
 /// Thread safety: every method may be called from any thread: workers record, observers read.
 /// The per-record calls (RecordDeadLetter) take a short lock; counters stay in JobCounters.
-/// Lifetime: `counters` outlives the telemetry.
+/// Lifetime: `counters` (and `upstream`) outlive the telemetry.
 class JobTelemetry {
  public:
   static constexpr size_t kCheckpointHistory = 120;
@@ -142,11 +142,13 @@ class JobTelemetry {
   static std::vector<double> DurationBounds();
 
   /// /health is unhealthy once the last `unhealthy_after_failures` checkpoints failed.
+  /// `upstream`: a job in two stages, its first stage's counters (see ReadCounters).
   JobTelemetry(JobDescription description, const JobCounters* counters,
-               int32_t unhealthy_after_failures = 1);
+               int32_t unhealthy_after_failures = 1, const JobCounters* upstream = nullptr);
 
   const JobDescription& description() const { return description_; }
-  const JobCounters& counters() const { return *counters_; }
+  /// The job's counters now, both stages merged as its user sees them.
+  CounterTotals Counters() const { return ReadCounters(*counters_, upstream_); }
 
   void SetState(JobState state, std::string failure = "");
   void RecordCheckpoint(const CheckpointRecord& checkpoint);
@@ -169,6 +171,7 @@ class JobTelemetry {
  private:
   const JobDescription description_;
   const JobCounters* counters_;
+  const JobCounters* upstream_;
   const int32_t unhealthy_after_failures_;
   const int64_t started_ms_;
   Histogram durations_;

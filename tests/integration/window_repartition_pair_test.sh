@@ -22,6 +22,8 @@ unkeyed_input "$WORK/raw.jsonl" "$parts"
 
 start_kafka "win-in:$parts"
 repartition_job "$WORK/job.yaml" 1s
+# One message that is not JSON, ahead of partition 0's rows: stage 1 dead-letters it, once.
+echo 'not json at all' | kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -t win-in -p 0 -P
 
 W=$WORK/warehouse
 run_pair "$W" "$parts"
@@ -41,5 +43,22 @@ drain_both "$W"
 verify "$W" windows.tumble "$WORK/expected.jsonl"
 pass "two processes, then both draining: $(wc -l <"$WORK/expected.jsonl") windows as the reference of the whole input"
 
+dead=$WORK/dead.jsonl
+node "$PEER/verify-table.mjs" "$(metadata_location "$W" windows.tumble_late)" --rows "$dead" \
+  >/dev/null 2>&1 || fail "verify-table rejected windows.tumble_late"
+[ "$(wc -l <"$dead")" = 1 ] && grep -q '"deserialization_error"' "$dead" ||
+  fail "the dead-letter table holds $(wc -l <"$dead") rows, expected the one bad message"
+pass "stage 1's dead letter is in the table once, across two processes"
+
 check_one_process
+# The summary counts the job's input (stage 1's), not the rows stage 2 reads again.
+rows=$(wc -l <"$WORK/in.jsonl")
+line=$(grep '^summary:' "$WORK/run-one.txt")
+[[ $line == *" in=$((rows + 1)) "* && $line == *" dead_lettered=1 "* ]] ||
+  fail "summary of the one-process run: $line (expected in=$((rows + 1)) dead_lettered=1)"
+grep -q "^sink dead_letter: wrote 1 rows" "$WORK/run-one.txt" ||
+  fail "the summary does not say one dead letter was written: $(cat "$WORK/run-one.txt")"
+grep -q "^repartition: wrote $rows rows to topic one.window.0.repartition$" "$WORK/run-one.txt" ||
+  fail "the summary does not say $rows rows went to the repartition topic: $(cat "$WORK/run-one.txt")"
+pass "the one-process summary counts the input ($((rows + 1)) records, one dead letter, $rows rows repartitioned)"
 echo "window_repartition_pair_test: ok ($checks checks)"

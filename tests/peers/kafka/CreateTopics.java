@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 public final class CreateTopics {
@@ -29,25 +30,49 @@ public final class CreateTopics {
       topics.add(new NewTopic(name, partitions, (short) 1));
     }
     try (Admin admin = Admin.create(properties)) {
-      for (Map.Entry<String, ?> entry : admin.createTopics(topics).values().entrySet()) {
+      // A broker that has just started (or shares a loaded machine with others) may answer
+      // with a retriable error, or not yet know a topic it has just created: try again for a
+      // minute before giving up.
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      for (int attempt = 1; ; attempt++) {
         try {
-          ((org.apache.kafka.common.KafkaFuture<?>) entry.getValue()).get();
+          create(admin, topics);
+          return;
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            System.err.println("topic " + entry.getKey() + ": " + e.getCause().getMessage());
+          boolean retriable = e.getCause() instanceof RetriableException;
+          if (!retriable || System.nanoTime() > deadline) {
+            System.err.println("could not create the topics (attempt " + attempt + "): " + e.getCause());
             System.exit(1);
           }
+          System.err.println("attempt " + attempt + ": " + e.getCause().getMessage() + "; again");
+          Thread.sleep(500);
         }
       }
-      List<String> names = topics.stream().map(NewTopic::name).toList();
-      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-      for (NewTopic topic : topics) {
-        int have = described.get(topic.name()).partitions().size();
-        if (have != topic.numPartitions()) {
-          System.err.println("topic " + topic.name() + " exists with " + have + " partitions, not "
-              + topic.numPartitions());
+    }
+  }
+
+  // Creates the topics (an existing one is fine) and checks their partition counts; exits
+  // naming a topic whose creation failed for good or whose count differs.
+  private static void create(Admin admin, List<NewTopic> topics) throws Exception {
+    for (Map.Entry<String, ?> entry : admin.createTopics(topics).values().entrySet()) {
+      try {
+        ((org.apache.kafka.common.KafkaFuture<?>) entry.getValue()).get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RetriableException) throw e;
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          System.err.println("topic " + entry.getKey() + ": " + e.getCause().getMessage());
           System.exit(1);
         }
+      }
+    }
+    List<String> names = topics.stream().map(NewTopic::name).toList();
+    Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+    for (NewTopic topic : topics) {
+      int have = described.get(topic.name()).partitions().size();
+      if (have != topic.numPartitions()) {
+        System.err.println("topic " + topic.name() + " exists with " + have + " partitions, not "
+            + topic.numPartitions());
+        System.exit(1);
       }
     }
   }
