@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -29,6 +30,10 @@ namespace ondemand = simdjson::ondemand;
 constexpr size_t kPaddingBytes = simdjson::SIMDJSON_PADDING;
 // Most messages are far smaller; a larger one grows the parser once.
 constexpr size_t kInitialParserCapacity = 64 * 1024;
+// DecodeLines parses a buffer of at least this many bytes as one stream of documents (one
+// stage-1 pass instead of one per line); the parser's capacity is the stream's size rounded up
+// to a power of two, so that buffers of about the same size reuse it.
+constexpr size_t kStreamMinBytes = 16 * 1024;
 // Keys are predicted by their position in the object; objects with more keys than this fall
 // back to the hash lookup for the rest.
 constexpr size_t kMaxCachedKeyPositions = 256;
@@ -276,6 +281,7 @@ struct BatchDecoder::Impl {
   std::vector<Slot> slots;
   uint64_t epoch = 0;
   std::vector<char> padded;  // DecodeOne's copy of a message, and the last lines of a buffer
+  DateCache dates;           // timestamps of one day (most of a batch) parse their date once
   // The record being decoded: the parser's copy of it, and the caller's bytes (the same bytes
   // when parsed in place), so that deferred values can point at the caller's.
   const char* record_data = nullptr;
@@ -303,6 +309,15 @@ struct BatchDecoder::Impl {
   void DecodeAndAppend(const char* data, size_t length, size_t allocated, std::string_view raw,
                        int64_t position, DecodedBatch* batch);
   bool DecodeRecord(const char* data, size_t length, size_t allocated);
+  // Decodes the whole lines of `lines` (ending in '\n', parser padding readable past them) as
+  // one stream, committing each record that is one object alone on its line; stops at the first
+  // line that is not (a bad record, two values on a line, a value over several lines) and
+  // returns its start, for DecodeLines to go on line by line with the per-line errors.
+  // *line_number follows the lines decoded.
+  const char* DecodeStream(std::string_view lines, int64_t* line_number, DecodedBatch* batch);
+  // The object of a document (a line's, or one of a stream's) into the slots.
+  template <typename Document>
+  bool DecodeObject(Document& document, char first_char);
   // The field a key names (kUnknownField for none): predicted from the key at the same position
   // of the previous objects, else looked up and remembered.
   int32_t LookupKey(std::string_view raw_key, size_t key_position, ondemand::field& field,
@@ -343,6 +358,7 @@ Result<BatchDecoder> BatchDecoder::Make(std::vector<FieldSpec> fields) {
   impl->slots.resize(fields.size());
   impl->deferred.assign(fields.size(), false);
   impl->fields = std::move(fields);
+  impl->parser.threaded = false;  // a stream is one batch: no stage-1 thread to start
   if (simdjson::error_code error = impl->parser.allocate(kInitialParserCapacity)) {
     return Internal("json parser allocation failed: {}", simdjson::error_message(error));
   }
@@ -385,6 +401,14 @@ Status BatchDecoder::DecodeLines(std::string_view buffer, int64_t first_line_num
   const char* const end = buffer.data() + buffer.size();
   const char* line = buffer.data();
   int64_t line_number = first_line_number;
+  if (buffer.size() >= kStreamMinBytes) {
+    // The lines that end before the last kPaddingBytes: what follows them pads them.
+    const void* last = memrchr(buffer.data(), '\n', buffer.size() - kPaddingBytes);
+    if (last != nullptr) {
+      const char* stream_end = static_cast<const char*>(last) + 1;
+      line = impl_->DecodeStream(std::string_view(line, stream_end - line), &line_number, batch);
+    }
+  }
   while (line < end) {
     const char* newline = static_cast<const char*>(std::memchr(line, '\n', end - line));
     const char* line_end = newline != nullptr ? newline : end;
@@ -474,9 +498,67 @@ bool BatchDecoder::Impl::DecodeRecord(const char* data, size_t length, size_t al
   if (simdjson::error_code error = parser.iterate(data, length, allocated).get(document)) {
     return FailJson(error);
   }
-  if (data[first] != '{') {
+  if (!DecodeObject(document, data[first])) return false;
+  // A second value after the object ("{...} {...}") leaves the iterator short of the end.
+  if (document.current_location().error() != simdjson::OUT_OF_BOUNDS) {
+    return Fail(RecordErrorType::kDeserialization, "unexpected content after the object");
+  }
+  return true;
+}
+
+const char* BatchDecoder::Impl::DecodeStream(std::string_view lines, int64_t* line_number,
+                                             DecodedBatch* batch) {
+  const char* const end = lines.data() + lines.size();
+  const char* line = lines.data();
+  const size_t capacity = std::bit_ceil(lines.size());
+  ondemand::document_stream stream;
+  if (parser.iterate_many(lines.data(), lines.size(), capacity).get(stream)) return line;
+  // The first non-whitespace byte at or after `at` (`end` when none).
+  const auto skip_blank = [end](const char* at) {
+    while (at < end && IsJsonWhitespace(*at)) ++at;
+    return at;
+  };
+  auto document = stream.begin();
+  while (line < end) {
+    const char* newline = static_cast<const char*>(std::memchr(line, '\n', end - line));
+    const char* first = line;
+    while (first < newline && IsJsonWhitespace(*first)) ++first;
+    if (first == newline) {  // a blank line keeps its number
+      ++*line_number;
+      line = newline + 1;
+      continue;
+    }
+    if (!(document != stream.end())) return line;
+    auto current = *document;
+    if (current.error() || lines.data() + document.current_index() != first) return line;
+    ondemand::document_reference& record = current.value_unsafe();
+    ++epoch;
+    record_data = line;
+    record_length = (newline[-1] == '\r' ? newline - 1 : newline) - line;
+    record_raw = line;
+    if (!DecodeObject(record, *first) || !RequiredPresent()) return line;
+    // The next value must begin on a later line: then nothing followed the object on this line,
+    // and the object did not run on past it.
+    const simdjson::simdjson_result<const char*> next = record.current_location();
+    const char* next_line = skip_blank(newline + 1);
+    if (next.error() == simdjson::OUT_OF_BOUNDS
+            ? next_line != end
+            : next.error() || next.value_unsafe() != next_line) {
+      return line;
+    }
+    Commit(*line_number, batch);
+    ++*line_number;
+    line = newline + 1;
+    ++document;
+  }
+  return line;
+}
+
+template <typename Document>
+bool BatchDecoder::Impl::DecodeObject(Document& document, char first_char) {
+  if (first_char != '{') {
     return Fail(RecordErrorType::kDeserialization, "the top-level value is {}, not an object",
-                data[first] == '[' ? "an array" : "not an object");
+                first_char == '[' ? "an array" : "not an object");
   }
   ondemand::object object;
   if (simdjson::error_code error = document.get_object().get(object)) return FailJson(error);
@@ -503,10 +585,6 @@ bool BatchDecoder::Impl::DecodeRecord(const char* data, size_t length, size_t al
     if (failed) return false;
     if (index == kUnknownField) continue;
     if (!DecodeField(index, value, TrimTrailingWhitespace(token))) return false;
-  }
-  // A second value after the object ("{...} {...}") leaves the iterator short of the end.
-  if (document.current_location().error() != simdjson::OUT_OF_BOUNDS) {
-    return Fail(RecordErrorType::kDeserialization, "unexpected content after the object");
   }
   return true;
 }
@@ -811,7 +889,7 @@ bool BatchDecoder::Impl::DecodeText(const FieldSpec& spec, ondemand::value& valu
           spec.kind == ValueKind::kTimestampTz || spec.kind == ValueKind::kTimestampTzNs;
       Result<int64_t> instant =
           ParseTimestamp(text, nanos ? TimeUnit::kNanos : TimeUnit::kMicros,
-                         with_zone ? ZoneRule::kOptional : ZoneRule::kForbidden);
+                         with_zone ? ZoneRule::kOptional : ZoneRule::kForbidden, &dates);
       if (!instant.ok()) {
         return Fail(RecordErrorType::kValidation, "field '{}': unparseable timestamp '{}' ({})",
                     spec.name, Quoted(text), instant.status().message());

@@ -1,5 +1,7 @@
 #include "format/json/temporal.h"
 
+#include <array>
+#include <cstring>
 #include <string>
 
 #include "common/civil_time.h"
@@ -87,7 +89,10 @@ bool ParseTimePart(std::string_view text, int64_t* seconds, int64_t* fraction_na
   if (at < text.size() && text[at] == '.') {
     ++at;
     size_t first = at;
-    while (at < text.size() && IsDigit(text[at])) ++at;
+    while (at < text.size() && IsDigit(text[at])) {
+      if (at - first < kMaxFractionDigits) nanos = nanos * 10 + (text[at] - '0');
+      ++at;
+    }
     size_t digits = at - first;
     if (digits == 0) {
       *reason = "no digits after '.'";
@@ -97,9 +102,9 @@ bool ParseTimePart(std::string_view text, int64_t* seconds, int64_t* fraction_na
       *reason = fmt::format("{} fractional digits (at most {})", digits, kMaxFractionDigits);
       return false;
     }
-    for (size_t i = 0; i < kMaxFractionDigits; ++i) {
-      nanos = nanos * 10 + (i < digits ? text[first + i] - '0' : 0);
-    }
+    static constexpr std::array<int64_t, kMaxFractionDigits> kScale = {
+        100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+    nanos *= kScale[digits - 1];  // ".5" is 500,000,000 nanos
   }
   *seconds = hour * kSecondsPerHour + minute * kSecondsPerMinute + second;
   *fraction_nanos = nanos;
@@ -170,10 +175,22 @@ Result<int64_t> ParseTimeMicros(std::string_view text) {
   return seconds * kMicrosPerSecond + nanos / kNanosPerMicro;
 }
 
-Result<int64_t> ParseTimestamp(std::string_view text, TimeUnit unit, ZoneRule zone) {
+Result<int64_t> ParseTimestamp(std::string_view text, TimeUnit unit, ZoneRule zone,
+                               DateCache* dates) {
+  static_assert(sizeof(DateCache::text) == kDateChars);
   std::string reason;
   int64_t days = 0;
-  if (!ParseDatePart(text, &days, &reason)) return InvalidArgument("{}", reason);
+  if (dates != nullptr && dates->valid && text.size() >= kDateChars &&
+      std::memcmp(text.data(), dates->text, kDateChars) == 0) {
+    days = dates->days;  // the same ten characters were a valid date
+  } else {
+    if (!ParseDatePart(text, &days, &reason)) return InvalidArgument("{}", reason);
+    if (dates != nullptr) {
+      std::memcpy(dates->text, text.data(), kDateChars);
+      dates->days = days;
+      dates->valid = true;
+    }
+  }
   if (text.size() == kDateChars) return InvalidArgument("no time after the date");
   char separator = text[kDateChars];
   if (separator != 'T' && separator != 't' && separator != ' ') {

@@ -33,6 +33,15 @@ Result<int64_t> ParseTimeMicros(std::string_view text);
 /// dropped by flooring: the fraction always counts forward from its whole second, so
 /// "1969-12-31T23:59:59.9999999" is -1 micro, not 0. Nanos cover 1677-09-21..2262-04-11 only;
 /// beyond that the value is out of range (an error), never wrapped.
-Result<int64_t> ParseTimestamp(std::string_view text, TimeUnit unit, ZoneRule zone);
+/// `dates`, when given: the caller's memory of the last date it saw (one per thread), so that a
+/// column whose values share their day parses each day once. The result is the same with or
+/// without it.
+struct DateCache {
+  char text[10] = {};  // "YYYY-MM-DD" of the date last parsed, when `valid`
+  int64_t days = 0;
+  bool valid = false;
+};
+Result<int64_t> ParseTimestamp(std::string_view text, TimeUnit unit, ZoneRule zone,
+                               DateCache* dates = nullptr);
 
 }  // namespace floe::json

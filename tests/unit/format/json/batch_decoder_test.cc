@@ -5,10 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -567,6 +570,148 @@ TEST(BatchDecoderLines, LargeMixedBuffer) {
     ASSERT_EQ(batch.columns[1].GetBytes(row), fmt::format("n{}", id));
   }
   EXPECT_FALSE(batch.columns[1].has_nulls());
+}
+
+bool Inside(std::string_view view, std::string_view input);
+
+// A large buffer is parsed as one stream of documents; whatever its lines hold, the result must
+// be the one of decoding each line on its own: the same rows, positions and errors (kind,
+// message and raw text), in random mixes of good lines and every way a line can be wrong,
+// including the ways that confuse a stream (two values on a line, a value over two lines, an
+// unclosed string, invalid UTF-8).
+// Every way a line can be wrong, the ways that confuse a stream among them.
+const std::vector<std::string>& BadLines() {
+  static const std::vector<std::string> bad = {
+      "{\"id\":\"not a number\"}",  // validation
+      "{\"name\":\"no id\"}",       // missing required
+      "{}",
+      "{\"id\":1} {\"id\":2}",        // two values on a line
+      "{\"id\":1,\n\"name\":\"a\"}",  // one value over two lines
+      "{\"id\":1,\"name\":\"unclosed",
+      "[1,2]",
+      "42",
+      "\"text\"",
+      "nul",
+      "{\"id\":1}x",
+      "{\"id\":1}}",
+      "{\"id\":1},",
+      "{\"id\":1,\"name\":\"\xff\xfe\"}",  // invalid UTF-8
+      "{\"id\":1,",
+      "}",
+      "{\"id\":1,\"ts\":\"2025-02-30T00:00:00Z\"}",
+      "{\"id\":1,\"name\":\"a\tb\"}",  // a raw control character
+  };
+  return bad;
+}
+
+std::string GoodLine(std::mt19937& random, int i) {
+  const std::string id = std::to_string(i);
+  switch (random() % 4) {
+    case 0:
+      return "{\"id\":" + id + ",\"name\":\"n" + id + "\",\"ts\":\"2025-09-11T09:01:11." +
+             std::to_string(100000 + i % 900000) + "Z\",\"score\":1.5}\n";
+    case 1:
+      return "  {\"name\":\"q\\\"u\\u00e9" + id + "\", \"id\" : " + id + " }\r\n";
+    case 2:
+      return "{\"id\":" + id + ",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"name\":null}\n";
+    default:
+      return random() % 2 ? "\n" : " \t \r\n";
+  }
+}
+
+// Appends each row of `batch` as text: one string per row, for comparing batches.
+std::vector<std::string> RowsAsText(const DecodedBatch& batch, size_t deferred_field) {
+  std::vector<std::string> rows;
+  ColumnVector deferred(ColumnKind::kBytes);
+  const bool is_deferred = batch.is_deferred[deferred_field];
+  if (is_deferred) {
+    batch.MaterializeDeferred(deferred_field, Selection::All(batch.num_rows()), &deferred);
+  }
+  for (size_t row = 0; row < batch.num_rows(); ++row) {
+    std::string text = std::to_string(batch.positions[row]);
+    for (size_t field = 0; field < batch.columns.size(); ++field) {
+      const ColumnVector& column =
+          is_deferred && field == deferred_field ? deferred : batch.columns[field];
+      text += " | ";
+      if (column.IsNull(row)) {
+        text += "null";
+      } else if (column.kind() == ColumnKind::kBytes) {
+        text += column.GetBytes(row);
+      } else if (column.kind() == ColumnKind::kDouble) {
+        text += std::to_string(column.Value<double>(row));
+      } else {
+        text += std::to_string(column.Value<int64_t>(row));
+      }
+    }
+    rows.push_back(std::move(text));
+  }
+  return rows;
+}
+
+// Decodes `buffer` whole (as a stream, when large), and line by line, and expects the same.
+// Returns the rows decoded.
+size_t ExpectStreamEqualsLines(const std::string& buffer, bool defer, const std::string& what) {
+  const std::vector<FieldSpec> fields = {{"id", ValueKind::kInt64, true},
+                                         {"name", ValueKind::kString},
+                                         {"ts", ValueKind::kTimestampTz},
+                                         {"score", ValueKind::kDouble}};
+  BatchDecoder whole = MakeDecoder(fields);
+  if (defer) {
+    EXPECT_TRUE(whole.Defer({1}).ok());
+  }
+  DecodedBatch got = DecodeLines(whole, buffer);
+
+  BatchDecoder each = MakeDecoder(fields);
+  DecodedBatch want = each.NewBatch();
+  int64_t number = 1;
+  std::deque<std::string> lines;  // the errors' raw text points into them
+  for (size_t at = 0; at <= buffer.size();) {
+    size_t newline = buffer.find('\n', at);
+    if (newline == std::string::npos) newline = buffer.size();
+    const std::string& line = lines.emplace_back(buffer.substr(at, newline - at));
+    EXPECT_TRUE(each.DecodeLines(line, number++, &want).ok());
+    at = newline + 1;
+  }
+
+  EXPECT_EQ(got.positions, want.positions) << what;
+  EXPECT_EQ(RowsAsText(got, 1), RowsAsText(want, 1)) << what;
+  EXPECT_EQ(got.errors.size(), want.errors.size()) << what;
+  for (size_t i = 0; i < std::min(got.errors.size(), want.errors.size()); ++i) {
+    const int64_t position = want.errors[i].position;
+    EXPECT_EQ(got.errors[i].position, position) << what;
+    EXPECT_EQ(got.errors[i].type, want.errors[i].type) << what << ", line " << position;
+    EXPECT_EQ(got.errors[i].message, want.errors[i].message) << what << ", line " << position;
+    EXPECT_EQ(got.errors[i].raw, std::string(want.errors[i].raw)) << what << ", line " << position;
+    EXPECT_TRUE(Inside(got.errors[i].raw, buffer)) << what << ", line " << position;
+  }
+  return got.num_rows();
+}
+
+TEST(BatchDecoderLines, StreamEqualsLineByLine) {
+  std::mt19937 random(20261203);
+  // Each bad line amid good ones, with good lines after it for the stream to go wrong on.
+  for (size_t kind = 0; kind < BadLines().size(); ++kind) {
+    std::string buffer;
+    for (int i = 0; i < 600; ++i) buffer += GoodLine(random, i);
+    buffer += BadLines()[kind] + "\n";
+    for (int i = 600; i < 1200; ++i) buffer += GoodLine(random, i);
+    ExpectStreamEqualsLines(buffer, kind % 2 == 1, "bad line " + std::to_string(kind));
+  }
+  // Random mixes, from no bad line to many.
+  size_t rows = 0;
+  for (int round = 0; round < 40; ++round) {
+    const double bad_share = std::array<double, 5>{0, 0.0005, 0.002, 0.02, 0.3}[round % 5];
+    std::uniform_real_distribution<double> share(0, 1);
+    const int count = 200 + static_cast<int>(random() % 3000);
+    std::string buffer;
+    for (int i = 0; i < count; ++i) {
+      buffer += share(random) < bad_share ? BadLines()[random() % BadLines().size()] + "\n"
+                                          : GoodLine(random, i);
+    }
+    if (round % 3 == 0) buffer.pop_back();  // the last line without its '\n'
+    rows += ExpectStreamEqualsLines(buffer, round % 2 == 1, "round " + std::to_string(round));
+  }
+  EXPECT_GT(rows, 10000u);
 }
 
 TEST(BatchDecoderOne, SeedMessage) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace floe::json {
 namespace {
@@ -140,6 +141,37 @@ TEST(ParseTimestamp, BadDateTimes) {
   EXPECT_NE(reason(""), "");
   EXPECT_EQ(*ParseTimestamp("2024-02-29T00:00:00Z", TimeUnit::kMicros, ZoneRule::kOptional),
             19782 * kMicrosPerDay);
+}
+
+// A date cache changes nothing but speed: every text, good or bad, in runs of one day and
+// across days, parses as it does without one, values and reasons alike.
+TEST(ParseTimestamp, DateCacheGivesTheSameResults) {
+  const std::vector<std::string> texts = {
+      "2025-09-11T09:00:00Z",        "2025-09-11T09:00:01.5Z",
+      "2025-09-11T23:59:59.999999Z", "2025-09-11",
+      "2025-09-11X00:00:00",         "2025-09-11T25:00:00Z",
+      "2025-09-12T00:00:00+02:00",   "2025-09-12T00:00:00-0130",
+      "2025-02-30T00:00:00Z",        "2025-02-30T00:00:00Z",
+      "2025-09-12T00:00:00Z",        "2025-09-1",
+      "2025-09-12 12:00:00",         "2024-02-29T00:00:00Z",
+      "2023-02-29T00:00:00Z",        "1969-12-31T23:59:59.9999999Z",
+      "1969-12-31T00:00:00Z",        "",
+      "2025-09-11T09:00:00Z",        "2025-09-11T09:00:00Z"};
+  for (ZoneRule zone : {ZoneRule::kOptional, ZoneRule::kForbidden}) {
+    for (TimeUnit unit : {TimeUnit::kMicros, TimeUnit::kNanos}) {
+      DateCache dates;
+      for (const std::string& text : texts) {
+        const Result<int64_t> plain = ParseTimestamp(text, unit, zone);
+        const Result<int64_t> cached = ParseTimestamp(text, unit, zone, &dates);
+        ASSERT_EQ(plain.ok(), cached.ok()) << text;
+        if (plain.ok()) {
+          EXPECT_EQ(*plain, *cached) << text;
+        } else {
+          EXPECT_EQ(Reason(plain), Reason(cached)) << text;
+        }
+      }
+    }
+  }
 }
 
 TEST(ParseTimestamp, FractionDigitsAndFloorBefore1970) {
