@@ -173,6 +173,36 @@ void BM_DecodeOne(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeOne)->Unit(benchmark::kMillisecond);
 
+// The Kafka path: the messages of a poll (kBatchRows at a time) given to DecodeMany at once.
+void BM_DecodeMany(benchmark::State& state) {
+  const Dataset& data = SeedMessages();
+  auto decoder = floe::json::BatchDecoder::Make(SeedFields());
+  if (!decoder.ok()) {
+    state.SkipWithError(decoder.status().ToString().c_str());
+    return;
+  }
+  floe::json::DecodedBatch batch = decoder->NewBatch();
+  std::vector<std::string_view> messages;
+  std::vector<int64_t> offsets;
+  for (auto _ : state) {
+    for (size_t start = 0; start < data.messages.size(); start += kBatchRows) {
+      const size_t stop = std::min(data.messages.size(), start + kBatchRows);
+      messages.assign(data.messages.begin() + start, data.messages.begin() + stop);
+      offsets.resize(messages.size());
+      for (size_t i = 0; i < offsets.size(); ++i) offsets[i] = static_cast<int64_t>(start + i);
+      floe::Status status = decoder->DecodeMany(messages, offsets, &batch);
+      benchmark::DoNotOptimize(status.ok());
+      if (!batch.errors.empty()) {
+        state.SkipWithError(batch.errors[0].message.c_str());
+        return;
+      }
+      batch.Clear();
+    }
+  }
+  ReportRates(state, data);
+}
+BENCHMARK(BM_DecodeMany)->Unit(benchmark::kMillisecond);
+
 // Touches every field of one parsed object the way any decoder must: the key compared with
 // the expected name and the string value unescaped. Returns false on a parse error.
 template <typename Document>

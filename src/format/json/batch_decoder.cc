@@ -281,6 +281,7 @@ struct BatchDecoder::Impl {
   std::vector<Slot> slots;
   uint64_t epoch = 0;
   std::vector<char> padded;  // DecodeOne's copy of a message, and the last lines of a buffer
+  std::vector<char> joined;  // DecodeMany's copy of its messages, one per line
   DateCache dates;           // timestamps of one day (most of a batch) parse their date once
   // The record being decoded: the parser's copy of it, and the caller's bytes (the same bytes
   // when parsed in place), so that deferred values can point at the caller's.
@@ -315,6 +316,11 @@ struct BatchDecoder::Impl {
   // returns its start, for DecodeLines to go on line by line with the per-line errors.
   // *line_number follows the lines decoded.
   const char* DecodeStream(std::string_view lines, int64_t* line_number, DecodedBatch* batch);
+  // DecodeMany's stream: the messages copied into `joined`, each followed by '\n'; commits
+  // messages while each is one object alone and returns the index of the first that is not
+  // (messages.size() when all were).
+  size_t DecodeJoined(const std::vector<std::string_view>& messages,
+                      const std::vector<int64_t>& positions, DecodedBatch* batch);
   // The object of a document (a line's, or one of a stream's) into the slots.
   template <typename Document>
   bool DecodeObject(Document& document, char first_char);
@@ -443,6 +449,27 @@ Status BatchDecoder::DecodeOne(std::string_view message, int64_t position, Decod
   return Status::Ok();
 }
 
+Status BatchDecoder::DecodeMany(const std::vector<std::string_view>& messages,
+                                const std::vector<int64_t>& positions, DecodedBatch* batch) {
+  if (messages.size() != positions.size()) {
+    return InvalidArgument("json decoder: {} messages with {} positions", messages.size(),
+                           positions.size());
+  }
+  FLOE_RETURN_IF_ERROR(impl_->StartBatch(batch));
+  size_t bytes = 0;
+  for (std::string_view message : messages) bytes += message.size() + 1;
+  size_t next = 0;
+  if (bytes >= kStreamMinBytes) next = impl_->DecodeJoined(messages, positions, batch);
+  for (; next < messages.size(); ++next) {
+    std::string_view message = messages[next];
+    impl_->padded.assign(message.begin(), message.end());
+    impl_->padded.resize(message.size() + kPaddingBytes, '\0');
+    impl_->DecodeAndAppend(impl_->padded.data(), message.size(), impl_->padded.size(), message,
+                           positions[next], batch);
+  }
+  return Status::Ok();
+}
+
 Status BatchDecoder::Impl::StartBatch(DecodedBatch* batch) {
   if (batch == nullptr) return InvalidArgument("json decoder: no output batch");
   if (batch->columns.size() != fields.size() || batch->is_deferred.size() != fields.size() ||
@@ -519,6 +546,7 @@ const char* BatchDecoder::Impl::DecodeStream(std::string_view lines, int64_t* li
     return at;
   };
   auto document = stream.begin();
+  size_t taken = 0;  // documents committed
   while (line < end) {
     const char* newline = static_cast<const char*>(std::memchr(line, '\n', end - line));
     const char* first = line;
@@ -530,7 +558,10 @@ const char* BatchDecoder::Impl::DecodeStream(std::string_view lines, int64_t* li
     }
     if (!(document != stream.end())) return line;
     auto current = *document;
-    if (current.error() || lines.data() + document.current_index() != first) return line;
+    // (The stream puts its first document at its start, whitespace or not.)
+    if (current.error() || (taken > 0 && lines.data() + document.current_index() != first)) {
+      return line;
+    }
     ondemand::document_reference& record = current.value_unsafe();
     ++epoch;
     record_data = line;
@@ -550,8 +581,60 @@ const char* BatchDecoder::Impl::DecodeStream(std::string_view lines, int64_t* li
     ++*line_number;
     line = newline + 1;
     ++document;
+    ++taken;
   }
   return line;
+}
+
+size_t BatchDecoder::Impl::DecodeJoined(const std::vector<std::string_view>& messages,
+                                        const std::vector<int64_t>& positions,
+                                        DecodedBatch* batch) {
+  joined.clear();
+  for (std::string_view message : messages) {
+    joined.insert(joined.end(), message.begin(), message.end());
+    joined.push_back('\n');
+  }
+  const size_t length = joined.size();
+  joined.resize(length + kPaddingBytes, '\0');
+  const char* const end = joined.data() + length;
+  ondemand::document_stream stream;
+  if (parser.iterate_many(joined.data(), length, std::bit_ceil(length)).get(stream)) return 0;
+  const auto skip_blank = [end](const char* at) {
+    while (at < end && IsJsonWhitespace(*at)) ++at;
+    return at;
+  };
+  auto document = stream.begin();
+  const char* begin = joined.data();
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const char* stop = begin + messages[i].size();
+    const char* first = begin;
+    while (first < stop && IsJsonWhitespace(*first)) ++first;
+    if (first == stop || !(document != stream.end())) return i;
+    auto current = *document;
+    // (The stream puts its first document at its start, whitespace or not.)
+    if (current.error() || (i > 0 && joined.data() + document.current_index() != first)) {
+      return i;
+    }
+    ondemand::document_reference& record = current.value_unsafe();
+    ++epoch;
+    record_data = begin;
+    record_length = messages[i].size();
+    record_raw = messages[i].data();
+    if (!DecodeObject(record, *first) || !RequiredPresent()) return i;
+    // The next value must begin with the next message that is not blank: then nothing
+    // followed the object in this message, and the object did not run on into the next.
+    const simdjson::simdjson_result<const char*> next = record.current_location();
+    const char* next_message = skip_blank(stop);
+    if (next.error() == simdjson::OUT_OF_BOUNDS
+            ? next_message != end
+            : next.error() || next.value_unsafe() != next_message) {
+      return i;
+    }
+    Commit(positions[i], batch);
+    begin = stop + 1;
+    ++document;
+  }
+  return messages.size();
 }
 
 template <typename Document>

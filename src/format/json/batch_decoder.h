@@ -100,6 +100,13 @@ class BatchDecoder {
   /// An empty or blank message is a kDeserialization error.
   Status DecodeOne(std::string_view message, int64_t position, DecodedBatch* batch);
 
+  /// DecodeOne for each of `messages` (with positions[i]), with the same rows and errors;
+  /// many small messages are copied into one buffer and parsed as one stream of documents,
+  /// message by message as long as each is one object on its own (then one by one from the
+  /// first that is not). InvalidArgument when the two lists differ in length.
+  Status DecodeMany(const std::vector<std::string_view>& messages,
+                    const std::vector<int64_t>& positions, DecodedBatch* batch);
+
  private:
   struct Impl;
   explicit BatchDecoder(std::unique_ptr<Impl> impl);

@@ -76,10 +76,7 @@ Status RecordDecoder::DecodeRecords(const SourceChunk& chunk) {
     return Status::Ok();
   }
   if (chunk.is_lines()) return decoder_.DecodeLines(chunk.lines, chunk.first_line, &decoded_);
-  for (size_t i = 0; i < chunk.payloads.size(); ++i) {
-    FLOE_RETURN_IF_ERROR(decoder_.DecodeOne(chunk.payloads[i], chunk.offsets[i], &decoded_));
-  }
-  return Status::Ok();
+  return decoder_.DecodeMany(chunk.payloads, chunk.offsets, &decoded_);
 }
 
 ColumnVector RecordDecoder::ChangeColumn(MetadataColumn metadata) const {

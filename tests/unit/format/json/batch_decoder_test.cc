@@ -714,6 +714,83 @@ TEST(BatchDecoderLines, StreamEqualsLineByLine) {
   EXPECT_GT(rows, 10000u);
 }
 
+// Many messages decoded at once (as one stream, when they add up to enough bytes) must give what
+// decoding each on its own gives, whatever they hold. A message is not a line: a newline inside
+// one is JSON whitespace, and an empty message is an error.
+TEST(BatchDecoderMany, SameAsOneByOne) {
+  const std::vector<FieldSpec> fields = {{"id", ValueKind::kInt64, true},
+                                         {"name", ValueKind::kString},
+                                         {"ts", ValueKind::kTimestampTz},
+                                         {"score", ValueKind::kDouble}};
+  std::mt19937 random(31);
+  size_t rows = 0;
+  for (int round = 0; round < 40 + static_cast<int>(BadLines().size()); ++round) {
+    std::vector<std::string> texts;
+    const bool targeted = round >= 40;  // one of each bad kind amid good messages
+    const double bad_share = std::array<double, 5>{0, 0.0005, 0.002, 0.02, 0.3}[round % 5];
+    std::uniform_real_distribution<double> share(0, 1);
+    const int count = targeted ? 1200 : 2 + static_cast<int>(random() % 3000);
+    for (int i = 0; i < count; ++i) {
+      const bool bad = targeted ? i == 600 : share(random) < bad_share;
+      if (bad) {
+        texts.push_back(targeted ? BadLines()[round - 40]
+                                 : BadLines()[random() % BadLines().size()]);
+      } else {
+        std::string text;
+        do {
+          text = GoodLine(random, i);
+        } while (text.find('{') == std::string::npos);  // a blank message is an error
+        if (random() % 2) text.pop_back();              // with or without a trailing newline
+        texts.push_back(std::move(text));
+      }
+      if (!targeted && random() % 500 == 0) texts.push_back(random() % 2 ? "" : " \n ");
+    }
+    std::vector<std::string_view> messages(texts.begin(), texts.end());
+    std::vector<int64_t> positions;
+    for (size_t i = 0; i < messages.size(); ++i) positions.push_back(1000 + 3 * i);
+    const bool defer = round % 2 == 1;
+
+    BatchDecoder many = MakeDecoder(fields);
+    BatchDecoder one = MakeDecoder(fields);
+    if (defer) {
+      ASSERT_TRUE(many.Defer({1}).ok());
+      ASSERT_TRUE(one.Defer({1}).ok());
+    }
+    DecodedBatch got = many.NewBatch();
+    ASSERT_TRUE(many.DecodeMany(messages, positions, &got).ok());
+    DecodedBatch want = one.NewBatch();
+    for (size_t i = 0; i < messages.size(); ++i) {
+      ASSERT_TRUE(one.DecodeOne(messages[i], positions[i], &want).ok());
+    }
+    const std::string what = "round " + std::to_string(round);
+    EXPECT_EQ(got.positions, want.positions) << what;
+    EXPECT_EQ(RowsAsText(got, 1), RowsAsText(want, 1)) << what;
+    ASSERT_EQ(got.errors.size(), want.errors.size()) << what;
+    for (size_t i = 0; i < got.errors.size(); ++i) {
+      EXPECT_EQ(got.errors[i].position, want.errors[i].position) << what;
+      EXPECT_EQ(got.errors[i].type, want.errors[i].type) << what;
+      EXPECT_EQ(got.errors[i].message, want.errors[i].message) << what;
+      EXPECT_EQ(got.errors[i].raw.data(), want.errors[i].raw.data()) << what;  // the caller's
+      EXPECT_EQ(got.errors[i].raw.size(), want.errors[i].raw.size()) << what;
+    }
+    if (defer) {
+      for (size_t row = 0; row < got.num_rows(); ++row) {
+        const std::string_view view = got.deferred[1][row];
+        // Unescaped values (the ones with a quote) live in the batch; the others point into
+        // the row's own message.
+        if (view.data() == nullptr || view.find('"') != std::string_view::npos) continue;
+        EXPECT_TRUE(Inside(view, messages[(got.positions[row] - 1000) / 3])) << view;
+      }
+    }
+    rows += got.num_rows();
+  }
+  EXPECT_GT(rows, 10000u);
+
+  BatchDecoder decoder = MakeDecoder(fields);
+  DecodedBatch batch = decoder.NewBatch();
+  EXPECT_EQ(decoder.DecodeMany({"{}"}, {}, &batch).kind(), ErrorKind::kInvalidArgument);
+}
+
 TEST(BatchDecoderOne, SeedMessage) {
   BatchDecoder decoder = MakeDecoder({{"account_id", ValueKind::kString},
                                       {"message_id", ValueKind::kString},
