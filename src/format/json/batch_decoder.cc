@@ -321,6 +321,27 @@ struct BatchDecoder::Impl {
   // (messages.size() when all were).
   size_t DecodeJoined(const std::vector<std::string_view>& messages,
                       const std::vector<int64_t>& positions, DecodedBatch* batch);
+  // A stream of documents over [begin, end) (parser padding readable past it), of
+  // DecodeStream and DecodeJoined: records are taken from it in order while each is exactly
+  // one document.
+  struct Stream {
+    ondemand::document_stream documents;
+    ondemand::document_stream::iterator at;
+    const char* begin = nullptr;
+    const char* end = nullptr;
+    size_t taken = 0;  // documents committed
+  };
+  // Starts `stream` over `bytes`; false when the parser refuses them.
+  bool StartStream(std::string_view bytes, Stream* stream);
+  // Decodes the stream's next document into the slots if it is exactly the record `bytes`
+  // (its first non-whitespace byte at `first`; `raw` is the caller's copy of it, where the
+  // batch's views point): the next document begins at the first non-whitespace byte from
+  // `after` on, or the stream ends there. false when it is not so, or the record is bad: the
+  // caller then goes on record by record, for the errors to be worded as there.
+  bool TakeRecord(Stream* stream, std::string_view bytes, const char* first, const char* raw,
+                  const char* after);
+  // Commits the record TakeRecord decoded, at `position`, and moves to the next document.
+  void CommitTaken(Stream* stream, int64_t position, DecodedBatch* batch);
   // The object of a document (a line's, or one of a stream's) into the slots.
   template <typename Document>
   bool DecodeObject(Document& document, char first_char);
@@ -533,55 +554,68 @@ bool BatchDecoder::Impl::DecodeRecord(const char* data, size_t length, size_t al
   return true;
 }
 
+bool BatchDecoder::Impl::StartStream(std::string_view bytes, Stream* stream) {
+  stream->begin = bytes.data();
+  stream->end = bytes.data() + bytes.size();
+  // One batch for the whole buffer; a power of two, so that buffers of about the same size
+  // reuse the parser's capacity.
+  if (parser.iterate_many(bytes.data(), bytes.size(), std::bit_ceil(bytes.size()))
+          .get(stream->documents)) {
+    return false;
+  }
+  stream->at = stream->documents.begin();
+  return true;
+}
+
+bool BatchDecoder::Impl::TakeRecord(Stream* stream, std::string_view bytes, const char* first,
+                                    const char* raw, const char* after) {
+  if (!(stream->at != stream->documents.end())) return false;
+  auto current = *stream->at;
+  // (The stream puts its first document at its start, whitespace or not.)
+  if (current.error() ||
+      (stream->taken > 0 && stream->begin + stream->at.current_index() != first)) {
+    return false;
+  }
+  ondemand::document_reference& record = current.value_unsafe();
+  ++epoch;
+  record_data = bytes.data();
+  record_length = bytes.size();
+  record_raw = raw;
+  if (!DecodeObject(record, *first) || !RequiredPresent()) return false;
+  // The next value must begin at the next record that is not blank: then nothing followed the
+  // object in this record, and the object did not run on into the next.
+  const simdjson::simdjson_result<const char*> next = record.current_location();
+  const char* next_record = after;
+  while (next_record < stream->end && IsJsonWhitespace(*next_record)) ++next_record;
+  return next.error() == simdjson::OUT_OF_BOUNDS
+             ? next_record == stream->end
+             : !next.error() && next.value_unsafe() == next_record;
+}
+
+void BatchDecoder::Impl::CommitTaken(Stream* stream, int64_t position, DecodedBatch* batch) {
+  Commit(position, batch);
+  ++stream->at;
+  ++stream->taken;
+}
+
 const char* BatchDecoder::Impl::DecodeStream(std::string_view lines, int64_t* line_number,
                                              DecodedBatch* batch) {
   const char* const end = lines.data() + lines.size();
   const char* line = lines.data();
-  const size_t capacity = std::bit_ceil(lines.size());
-  ondemand::document_stream stream;
-  if (parser.iterate_many(lines.data(), lines.size(), capacity).get(stream)) return line;
-  // The first non-whitespace byte at or after `at` (`end` when none).
-  const auto skip_blank = [end](const char* at) {
-    while (at < end && IsJsonWhitespace(*at)) ++at;
-    return at;
-  };
-  auto document = stream.begin();
-  size_t taken = 0;  // documents committed
+  Stream stream;
+  if (!StartStream(lines, &stream)) return line;
   while (line < end) {
     const char* newline = static_cast<const char*>(std::memchr(line, '\n', end - line));
     const char* first = line;
     while (first < newline && IsJsonWhitespace(*first)) ++first;
-    if (first == newline) {  // a blank line keeps its number
-      ++*line_number;
-      line = newline + 1;
-      continue;
+    if (first != newline) {  // a blank line gives no row but keeps its number
+      const char* text_end = newline[-1] == '\r' ? newline - 1 : newline;
+      const std::string_view text(line, text_end - line);
+      if (!TakeRecord(&stream, text, first, line, newline + 1)) return line;
+      CommitTaken(&stream, *line_number, batch);
     }
-    if (!(document != stream.end())) return line;
-    auto current = *document;
-    // (The stream puts its first document at its start, whitespace or not.)
-    if (current.error() || (taken > 0 && lines.data() + document.current_index() != first)) {
-      return line;
-    }
-    ondemand::document_reference& record = current.value_unsafe();
-    ++epoch;
-    record_data = line;
-    record_length = (newline[-1] == '\r' ? newline - 1 : newline) - line;
-    record_raw = line;
-    if (!DecodeObject(record, *first) || !RequiredPresent()) return line;
-    // The next value must begin on a later line: then nothing followed the object on this line,
-    // and the object did not run on past it.
-    const simdjson::simdjson_result<const char*> next = record.current_location();
-    const char* next_line = skip_blank(newline + 1);
-    if (next.error() == simdjson::OUT_OF_BOUNDS
-            ? next_line != end
-            : next.error() || next.value_unsafe() != next_line) {
-      return line;
-    }
-    Commit(*line_number, batch);
     ++*line_number;
     line = newline + 1;
-    ++document;
-    ++taken;
   }
   return line;
 }
@@ -596,43 +630,20 @@ size_t BatchDecoder::Impl::DecodeJoined(const std::vector<std::string_view>& mes
   }
   const size_t length = joined.size();
   joined.resize(length + kPaddingBytes, '\0');
-  const char* const end = joined.data() + length;
-  ondemand::document_stream stream;
-  if (parser.iterate_many(joined.data(), length, std::bit_ceil(length)).get(stream)) return 0;
-  const auto skip_blank = [end](const char* at) {
-    while (at < end && IsJsonWhitespace(*at)) ++at;
-    return at;
-  };
-  auto document = stream.begin();
+  Stream stream;
+  if (!StartStream(std::string_view(joined.data(), length), &stream)) return 0;
   const char* begin = joined.data();
   for (size_t i = 0; i < messages.size(); ++i) {
     const char* stop = begin + messages[i].size();
     const char* first = begin;
     while (first < stop && IsJsonWhitespace(*first)) ++first;
-    if (first == stop || !(document != stream.end())) return i;
-    auto current = *document;
-    // (The stream puts its first document at its start, whitespace or not.)
-    if (current.error() || (i > 0 && joined.data() + document.current_index() != first)) {
+    // A blank message is an error, which DecodeOne words.
+    if (first == stop || !TakeRecord(&stream, std::string_view(begin, messages[i].size()), first,
+                                     messages[i].data(), stop)) {
       return i;
     }
-    ondemand::document_reference& record = current.value_unsafe();
-    ++epoch;
-    record_data = begin;
-    record_length = messages[i].size();
-    record_raw = messages[i].data();
-    if (!DecodeObject(record, *first) || !RequiredPresent()) return i;
-    // The next value must begin with the next message that is not blank: then nothing
-    // followed the object in this message, and the object did not run on into the next.
-    const simdjson::simdjson_result<const char*> next = record.current_location();
-    const char* next_message = skip_blank(stop);
-    if (next.error() == simdjson::OUT_OF_BOUNDS
-            ? next_message != end
-            : next.error() || next.value_unsafe() != next_message) {
-      return i;
-    }
-    Commit(positions[i], batch);
+    CommitTaken(&stream, positions[i], batch);
     begin = stop + 1;
-    ++document;
   }
   return messages.size();
 }
