@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -149,13 +150,20 @@ void BM_DecodeLinesNoKeyWanted(benchmark::State& state) {
 BENCHMARK(BM_DecodeLinesNoKeyWanted)->Unit(benchmark::kMillisecond);
 
 // The decoder one message at a time (a Kafka consumer), each copied into the padded buffer.
-void BM_DecodeOne(benchmark::State& state) {
-  const Dataset& data = SeedMessages();
+// A decoder of the seed fields; none (the benchmark skipped, saying why) when it cannot be made.
+std::optional<floe::json::BatchDecoder> SeedDecoder(benchmark::State& state) {
   auto decoder = floe::json::BatchDecoder::Make(SeedFields());
   if (!decoder.ok()) {
     state.SkipWithError(decoder.status().ToString().c_str());
-    return;
+    return std::nullopt;
   }
+  return std::move(decoder).value();
+}
+
+void BM_DecodeOne(benchmark::State& state) {
+  const Dataset& data = SeedMessages();
+  std::optional<floe::json::BatchDecoder> decoder = SeedDecoder(state);
+  if (!decoder) return;
   floe::json::DecodedBatch batch = decoder->NewBatch();
   for (auto _ : state) {
     int64_t offset = 0;
@@ -176,11 +184,8 @@ BENCHMARK(BM_DecodeOne)->Unit(benchmark::kMillisecond);
 // The Kafka path: the messages of a poll (kBatchRows at a time) given to DecodeMany at once.
 void BM_DecodeMany(benchmark::State& state) {
   const Dataset& data = SeedMessages();
-  auto decoder = floe::json::BatchDecoder::Make(SeedFields());
-  if (!decoder.ok()) {
-    state.SkipWithError(decoder.status().ToString().c_str());
-    return;
-  }
+  std::optional<floe::json::BatchDecoder> decoder = SeedDecoder(state);
+  if (!decoder) return;
   floe::json::DecodedBatch batch = decoder->NewBatch();
   std::vector<std::string_view> messages;
   std::vector<int64_t> offsets;
